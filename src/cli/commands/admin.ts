@@ -1,0 +1,104 @@
+// Operator commands for tenants, API keys and users.
+
+import { createApiKey, listApiKeys, revokeApiKey } from '../../service/api-keys.js'
+import { createTenant, listTenants } from '../../service/tenants.js'
+import { addUser, deactivateUser, listUsers } from '../../service/users.js'
+import type { Command } from '../command.js'
+import { table } from '../output.js'
+
+export const ADMIN_COMMANDS: Record<string, Command> = {
+  'tenant create': {
+    usage: 'tenant create <slug> [--name N] [--region R] [--extended-statuses] [--no-auto-open]',
+    summary: 'Create a tenant (a "system")',
+    args: ['slug'],
+    options: {
+      name: { type: 'string' },
+      region: { type: 'string' },
+      'extended-statuses': { type: 'boolean' },
+      'no-auto-open': { type: 'boolean' },
+    },
+    async run({ args, values, config, open }) {
+      const tenant = await createTenant(await open(), {
+        slug: args[0]!,
+        name: values.name as string | undefined,
+        region: (values.region as string | undefined) ?? config.region,
+        extendedStatuses: values['extended-statuses'] === true,
+        autoOpen: values['no-auto-open'] !== true,
+      })
+      const json = { slug: tenant.slug, name: tenant.name, region: tenant.region, extended_statuses: tenant.extended_statuses === 1, auto_open: tenant.auto_open === 1 }
+      return { text: `Created tenant ${tenant.slug} (region ${tenant.region})`, json }
+    },
+  },
+  'tenant list': {
+    usage: 'tenant list',
+    summary: 'List tenants',
+    args: [],
+    async run({ open }) {
+      const tenants = (await listTenants(await open())).map((tenant) => ({
+        slug: tenant.slug,
+        name: tenant.name,
+        region: tenant.region,
+        extended_statuses: tenant.extended_statuses === 1,
+        auto_open: tenant.auto_open === 1,
+        created_at: tenant.created_at,
+      }))
+      return { text: table(tenants, ['slug', 'name', 'region', 'extended_statuses', 'auto_open']), json: tenants }
+    },
+  },
+  'key create': {
+    usage: 'key create <tenant> [--label L]',
+    summary: 'Create an API key; it is shown once, alone on the last line',
+    args: ['tenant'],
+    options: { label: { type: 'string' } },
+    async run({ args, values, open }) {
+      const { key, info } = await createApiKey(await open(), args[0]!, values.label as string | undefined)
+      return { text: `Created key ${info.id} (${info.prefix}…). Store it now: it is not shown again.\n${key}`, json: { ...info, key } }
+    },
+  },
+  'key list': {
+    usage: 'key list <tenant>',
+    summary: 'List a tenant\'s API keys (never the keys themselves)',
+    args: ['tenant'],
+    async run({ args, open }) {
+      const keys = await listApiKeys(await open(), args[0]!)
+      return { text: table(keys, ['id', 'prefix', 'label', 'created_at', 'revoked_at']), json: keys }
+    },
+  },
+  'key revoke': {
+    usage: 'key revoke <tenant> <key-id-or-prefix>',
+    summary: 'Revoke an API key by its id or a unique prefix of at least 8 characters',
+    args: ['tenant', 'key-id-or-prefix'],
+    async run({ args, open }) {
+      const info = await revokeApiKey(await open(), args[0]!, args[1]!)
+      return { text: `Revoked key ${info.id} (${info.prefix}…)`, json: info }
+    },
+  },
+  'user add': {
+    usage: 'user add <tenant> <email> [--name N]',
+    summary: 'Add a user cases can be assigned to',
+    args: ['tenant', 'email'],
+    options: { name: { type: 'string' } },
+    async run({ args, values, open }) {
+      const user = await addUser(await open(), args[0]!, args[1]!, values.name as string | undefined)
+      return { text: `Added user ${user.email}`, json: user }
+    },
+  },
+  'user list': {
+    usage: 'user list <tenant>',
+    summary: 'List a tenant\'s users',
+    args: ['tenant'],
+    async run({ args, open }) {
+      const users = await listUsers(await open(), args[0]!)
+      return { text: table(users, ['email', 'name', 'active', 'created_at']), json: users }
+    },
+  },
+  'user deactivate': {
+    usage: 'user deactivate <tenant> <email>',
+    summary: 'Deactivate a user: cases can no longer be assigned to them',
+    args: ['tenant', 'email'],
+    async run({ args, open }) {
+      await deactivateUser(await open(), args[0]!, args[1]!)
+      return { text: `Deactivated user ${args[1]}`, json: { email: args[1], active: false } }
+    },
+  },
+}

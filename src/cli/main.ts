@@ -1,0 +1,97 @@
+// The firehouse CLI: parses the command line, runs one command, prints its output or a one-line reason.
+
+import { parseArgs } from 'node:util'
+import { loadConfig, type Config } from '../config.js'
+import { isFirehouseError } from '../domain/errors.js'
+import { createServiceContext, type ServiceContext } from '../service/context.js'
+import { openDatabase } from '../store/database.js'
+import { migrateToLatest } from '../store/migrate.js'
+import { ADMIN_COMMANDS } from './commands/admin.js'
+import { DATA_COMMANDS } from './commands/data.js'
+import { SERVER_COMMANDS } from './commands/server.js'
+import type { CliEnvironment, Command, OptionSpecs, OptionValues } from './command.js'
+
+const COMMANDS: Record<string, Command> = { ...SERVER_COMMANDS, ...ADMIN_COMMANDS, ...DATA_COMMANDS }
+
+const COMMON_OPTIONS: OptionSpecs = {
+  db: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+}
+
+export const EXIT_OK = 0
+export const EXIT_FAILURE = 1
+export const EXIT_USAGE = 2
+
+/** Runs one command line; returns the exit code. Never throws, never prints a stack trace. */
+export async function runCli(argv: readonly string[], io: CliEnvironment, stderr: (line: string) => void): Promise<number> {
+  const found = findCommand(argv)
+  if (!found) {
+    stderr(argv.length === 0 || argv[0] === '--help' || argv[0] === 'help' ? usage() : `Unknown command: ${argv.slice(0, 2).join(' ')}\n${usage()}`)
+    return argv.length === 0 || argv[0] === '--help' || argv[0] === 'help' ? EXIT_OK : EXIT_USAGE
+  }
+  const [name, command] = found
+  let store: ServiceContext | undefined
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv.slice(name.split(' ').length),
+      options: { ...COMMON_OPTIONS, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    })
+    if (values.help) {
+      io.stdout(`firehouse ${command.usage}\n  ${command.summary}`)
+      return EXIT_OK
+    }
+    if (positionals.length !== command.args.length) {
+      stderr(`Usage: firehouse ${command.usage}`)
+      return EXIT_USAGE
+    }
+    const config = loadConfig(io.env, pickConfigFlags(values))
+    const open = async (): Promise<ServiceContext> => (store ??= await openStore(config))
+    // No option is declared `multiple`, so every value is a string or a boolean.
+    const output = await command.run({ values: values as OptionValues, args: positionals, config, io, open })
+    if (output) io.stdout(values.json ? JSON.stringify(output.json, null, 2) : output.text)
+    return EXIT_OK
+  } catch (error) {
+    stderr(`error: ${describeError(error)}`)
+    return isUsageError(error) ? EXIT_USAGE : EXIT_FAILURE
+  } finally {
+    await store?.store.close()
+  }
+}
+
+function findCommand(argv: readonly string[]): [string, Command] | undefined {
+  const two = argv.slice(0, 2).join(' ')
+  if (COMMANDS[two]) return [two, COMMANDS[two]]
+  const one = argv[0] ?? ''
+  return COMMANDS[one] ? [one, COMMANDS[one]] : undefined
+}
+
+function pickConfigFlags(values: Record<string, unknown>): Partial<Record<keyof Config, string>> {
+  const flag = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined)
+  return { db: flag('db'), host: flag('host'), port: flag('port'), region: flag('region') }
+}
+
+async function openStore(config: Config): Promise<ServiceContext> {
+  const store = openDatabase(config.db)
+  await migrateToLatest(store.db)
+  return createServiceContext(store)
+}
+
+function describeError(error: unknown): string {
+  if (isFirehouseError(error)) return error.message
+  if (isUsageError(error)) return (error as Error).message
+  const code = (error as { code?: unknown } | null)?.code
+  return `unexpected failure${typeof code === 'string' ? ` (${code})` : ''}`
+}
+
+function isUsageError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')
+}
+
+function usage(): string {
+  const lines = Object.values(COMMANDS).map((command) => `  firehouse ${command.usage}\n      ${command.summary}`)
+  return ['Usage:', ...lines, '', 'Every command takes --db D (SQLite file; env FIREHOUSE_DB) and --json where it prints data.'].join('\n')
+}

@@ -1,0 +1,104 @@
+// Validates the fields of a v4.1 workflow call: everything that needs no database.
+
+import { FirehouseError } from './errors.js'
+
+export const WORKFLOW_FIELDS = ['number_customergauge', 'status', 'comment', 'assigned_to'] as const
+export type WorkflowField = (typeof WORKFLOW_FIELDS)[number]
+
+export const MAX_FIELDS = 100
+export const MAX_COMMENT_CODE_POINTS = 10_000
+export const MAX_CGID = Number.MAX_SAFE_INTEGER
+
+/** A field as a body or query string carried it: strings from forms, any JSON value from JSON. */
+export interface RawField {
+  name: string
+  value: unknown
+}
+
+/** A validated workflow call. Absent fields are undefined. */
+export interface WorkflowInput {
+  numberCustomergauge: number
+  status?: string
+  comment?: string
+  assignedTo?: string
+}
+
+/** Fields trimmed of surrounding white space before use. */
+const TRIMMED: ReadonlySet<string> = new Set(['number_customergauge', 'status', 'assigned_to'])
+
+// C0 controls other than TAB, LF, CR; lone surrogates; the non-characters U+FFFE and U+FFFF:
+// what XML 1.0 cannot carry.
+const FORBIDDEN_IN_COMMENT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\p{Surrogate}/u
+
+/** Checks the shape of a call (count, repeats, types, CG-ID, comment) and returns its values. */
+export function parseWorkflowInput(fields: readonly RawField[]): WorkflowInput {
+  if (fields.length > MAX_FIELDS) {
+    throw new FirehouseError('TOO_MANY_PARAMETERS', `Too many parameters (more than ${MAX_FIELDS})`)
+  }
+  const values = collectKnownFields(fields)
+  const cgid = values.get('number_customergauge')
+  if (cgid === undefined) {
+    throw new FirehouseError('MISSING_ARGUMENT', 'Missing required argument: number_customergauge')
+  }
+  const input: WorkflowInput = {
+    numberCustomergauge: parseCgid(cgid),
+    status: asText(values.get('status'), 'status'),
+    comment: asText(values.get('comment'), 'comment'),
+    assignedTo: asText(values.get('assigned_to'), 'assigned_to'),
+  }
+  if (input.comment !== undefined) checkComment(input.comment)
+  return input
+}
+
+/** The known fields, trimmed, with empty values dropped; a known field given twice is 300001. */
+function collectKnownFields(fields: readonly RawField[]): Map<WorkflowField, unknown> {
+  const seen = new Set<string>()
+  const values = new Map<WorkflowField, unknown>()
+  for (const { name, value } of fields) {
+    if (!isWorkflowField(name)) continue
+    if (seen.has(name)) {
+      throw new FirehouseError('INVALID_ARGUMENT', `Invalid argument: ${name} is given more than once`)
+    }
+    seen.add(name)
+    const normalised = typeof value === 'string' && TRIMMED.has(name) ? value.trim() : value
+    if (normalised !== '' && normalised !== null) values.set(name, normalised)
+  }
+  return values
+}
+
+function isWorkflowField(name: string): name is WorkflowField {
+  return (WORKFLOW_FIELDS as readonly string[]).includes(name)
+}
+
+/** A CG-ID: decimal digits (or a JSON integer), 1 … 2^53−1. */
+export function parseCgid(value: unknown): number {
+  const number =
+    typeof value === 'number' ? value : typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : NaN
+  if (!Number.isSafeInteger(number) || number < 1) {
+    throw new FirehouseError(
+      'INVALID_ARGUMENT',
+      `Invalid argument: number_customergauge must be an integer from 1 to ${MAX_CGID}`,
+    )
+  }
+  return number
+}
+
+function asText(value: unknown, name: WorkflowField): string | undefined {
+  if (value === undefined || typeof value === 'string') return value
+  throw new FirehouseError('INVALID_ARGUMENT', `Invalid argument: ${name} must be a string`)
+}
+
+/** A comment is at most 10,000 code points of text that XML 1.0 can carry. */
+export function checkComment(comment: string): void {
+  if (FORBIDDEN_IN_COMMENT.test(comment)) {
+    throw new FirehouseError('COMMENT_INVALID_CHARACTER', 'comment contains a character that is not allowed')
+  }
+  let codePoints = 0
+  for (const _ of comment) codePoints++
+  if (codePoints > MAX_COMMENT_CODE_POINTS) {
+    throw new FirehouseError(
+      'COMMENT_TOO_LONG',
+      `comment is longer than ${MAX_COMMENT_CODE_POINTS} characters`,
+    )
+  }
+}

@@ -1,0 +1,68 @@
+// The Workflow API v4.1 surface: POST /v4.1/workflow[.json|.xml], in the format of the extension.
+
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { FirehouseError } from '../../domain/errors.js'
+import { parseWorkflowInput } from '../../domain/workflow-input.js'
+import type { ServiceContext } from '../../service/context.js'
+import { updateWorkflow } from '../../service/update-workflow.js'
+import { authenticateRequest } from '../auth.js'
+import { BODY_MEDIA_TYPES, readWorkflowFields } from '../body/read-fields.js'
+import { sendError } from '../errors.js'
+import { CONTENT_TYPES, formatOfUrl, renderEnvelope } from '../formats.js'
+import type { RateLimiter } from '../rate-limit.js'
+import { WorkflowV41Schema } from '../schemas/workflow-v41.js'
+
+export interface WorkflowV41Options {
+  ctx: ServiceContext
+  region: string
+  rateLimiter: RateLimiter
+}
+
+export const WORKFLOW_BODY_LIMIT = 64 * 1024
+const WORKFLOW_PATHS = ['/workflow', '/workflow.json', '/workflow.xml']
+const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/
+
+export const workflowV41: FastifyPluginAsync<WorkflowV41Options> = async (app, { ctx, region, rateLimiter }) => {
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser([...BODY_MEDIA_TYPES], { parseAs: 'buffer', bodyLimit: WORKFLOW_BODY_LIMIT }, (_request, body, done) =>
+    done(null, body),
+  )
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error, 'v41', formatOfUrl(request.url)))
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, new FirehouseError('MODULE_NOT_FOUND', 'Module does not exist'), 'v41', formatOfUrl(request.url)),
+  )
+
+  const authorize = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    rateLimiter(await authenticateRequest(ctx, request, region), reply)
+  }
+  for (const url of WORKFLOW_PATHS) {
+    app.post(url, { onRequest: authorize, schema: WorkflowV41Schema }, async (request, reply) => {
+      const input = parseWorkflowInput(await readWorkflowFields(request))
+      const idempotencyKey = readIdempotencyKey(request.headers['idempotency-key'])
+      const result = await updateWorkflow(ctx, callerOf(request), input, idempotencyKey)
+      const format = formatOfUrl(request.url)
+      const body = renderEnvelope({ Data: { number_customergauge: result.numberCustomergauge } }, format)
+      return reply.header('content-type', CONTENT_TYPES[format]).send(body)
+    })
+    app.route({ method: OTHER_METHODS, url, handler: methodNotAllowed })
+  }
+}
+
+async function methodNotAllowed(): Promise<never> {
+  throw new FirehouseError('METHOD_NOT_ALLOWED', 'Method does not exist', { details: { allow: ['POST'] } })
+}
+
+function callerOf(request: FastifyRequest): NonNullable<FastifyRequest['caller']> {
+  if (!request.caller) throw new Error('route reached without authentication')
+  return request.caller
+}
+
+function readIdempotencyKey(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined
+  const key = Array.isArray(header) ? header.join(',') : header.trim()
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new FirehouseError('INVALID_ARGUMENT', 'Invalid argument: Idempotency-Key must be 1 to 255 visible ASCII characters')
+  }
+  return key
+}

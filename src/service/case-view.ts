@@ -1,0 +1,72 @@
+// Use case: a record's case with its history, in the one JSON shape every read surface shows (SPEC §4).
+
+import { findCase, listHistory } from '../store/cases.js'
+import type { Case, HistoryEntryRow } from '../store/database.js'
+import { findRecord } from '../store/records.js'
+import type { ServiceContext } from './context.js'
+import { getTenant } from './tenants.js'
+import { withDatabase } from './transaction.js'
+
+export interface HistoryEntryJson {
+  seq: number
+  at: string
+  actor: string
+  status_from: string | null
+  status_to: string
+  status_label_from: string | null
+  status_label_to: string
+  assigned_from: string | null
+  assigned_to: string | null
+  comment: string | null
+}
+
+export interface CaseJson {
+  number_customergauge: number
+  status: string | null
+  status_code: number | null
+  status_label: string | null
+  assigned_to: string | null
+  opened_at: string | null
+  followed_up_at: string | null
+  closed_at: string | null
+  updated_at: string | null
+  time_to_follow_up_s: number | null
+  time_to_close_s: number | null
+  history: HistoryEntryJson[]
+}
+
+/** The case of a record of the tenant (400200 when the tenant has no such record). */
+export async function showCase(ctx: ServiceContext, tenantSlug: string, cgid: number): Promise<CaseJson> {
+  const tenant = await getTenant(ctx, tenantSlug)
+  return withDatabase(ctx, async (db) => {
+    await findRecord(db, tenant.id, cgid)
+    const row = await findCase(db, tenant.id, cgid)
+    return toCaseJson(cgid, row, row ? await listHistory(db, tenant.id, cgid) : [])
+  })
+}
+
+export function toCaseJson(cgid: number, row: Case | null, history: readonly HistoryEntryRow[]): CaseJson {
+  return {
+    number_customergauge: cgid,
+    status: row?.status ?? null,
+    status_code: row?.status_code ?? null,
+    status_label: row?.status_label ?? null,
+    assigned_to: row?.assigned_to ?? null,
+    opened_at: row?.opened_at ?? null,
+    followed_up_at: row?.followed_up_at ?? null,
+    closed_at: row?.closed_at ?? null,
+    updated_at: row?.updated_at ?? null,
+    time_to_follow_up_s: row ? secondsBetween(row.opened_at, row.followed_up_at) : null,
+    time_to_close_s: row ? secondsBetween(row.opened_at, row.closed_at) : null,
+    history: history.map(toHistoryEntryJson),
+  }
+}
+
+function toHistoryEntryJson(entry: HistoryEntryRow): HistoryEntryJson {
+  const { tenant_id: _tenant, number_customergauge: _cgid, ...json } = entry
+  return { ...json, seq: Number(json.seq) }
+}
+
+function secondsBetween(from: string, to: string | null): number | null {
+  return to === null ? null : (Date.parse(to) - Date.parse(from)) / 1000
+}

@@ -1,0 +1,87 @@
+// Imports survey records, all or nothing: upserts them and auto-opens cases for detractors.
+
+import { applyChange } from '../domain/case.js'
+import { isFirehouseError } from '../domain/errors.js'
+import { statusForPhase } from '../domain/status.js'
+import { isDetractor, parseSurveyRecord, type SurveyRecordInput } from '../domain/survey-record.js'
+import { existingCaseIds, saveCaseChange } from '../store/cases.js'
+import type { NewSurveyRecord } from '../store/database.js'
+import { existingRecordIds, upsertRecords } from '../store/records.js'
+import { nextChangeSeq } from '../store/tenants.js'
+import { isoNow, type ServiceContext } from './context.js'
+import { badRow, parseRecordFile, type RecordFileFormat } from './record-files.js'
+import { getTenant } from './tenants.js'
+import { inTransaction } from './transaction.js'
+import { loadStatusSet } from './update-workflow.js'
+
+export interface ImportReport {
+  /** Records that did not exist before. */
+  imported: number
+  /** Records that existed and were replaced. */
+  updated: number
+  /** Cases auto-opened for detractors. */
+  opened: number
+}
+
+/** Imports a whole file's text; a bad row rejects the file, naming the row's line. */
+export async function importRecordFile(
+  ctx: ServiceContext,
+  tenantSlug: string,
+  text: string,
+  format: RecordFileFormat,
+): Promise<ImportReport> {
+  const records = parseRecordFile(text, format).map(({ line, fields }) => {
+    try {
+      return parseSurveyRecord(fields)
+    } catch (error) {
+      throw isFirehouseError(error) ? badRow(line, error.message, error) : error
+    }
+  })
+  return importRecords(ctx, tenantSlug, records)
+}
+
+export async function importRecords(
+  ctx: ServiceContext,
+  tenantSlug: string,
+  records: readonly SurveyRecordInput[],
+): Promise<ImportReport> {
+  const tenant = await getTenant(ctx, tenantSlug)
+  // A CG-ID given twice in one import: the later row wins, as a second import would.
+  const byCgid = new Map(records.map((record) => [record.numberCustomergauge, record]))
+  const cgids = [...byCgid.keys()]
+  const now = isoNow(ctx)
+  return inTransaction(ctx, async (trx) => {
+    const existing = await existingRecordIds(trx, tenant.id, cgids)
+    await upsertRecords(trx, [...byCgid.values()].map((record) => toRow(tenant.id, record, now)))
+    const detractors = tenant.auto_open === 1 ? cgids.filter((cgid) => isDetractor(byCgid.get(cgid)!)) : []
+    const withCase = await existingCaseIds(trx, tenant.id, detractors)
+    const toOpen = detractors.filter((cgid) => !withCase.has(cgid))
+    if (toOpen.length > 0) {
+      const opened = statusForPhase('OPEN', (await loadStatusSet(trx, tenant.id)) ?? [])
+      const lastSeq = await nextChangeSeq(trx, tenant.id, toOpen.length)
+      let seq = lastSeq - toOpen.length
+      for (const cgid of toOpen) {
+        const { next, entry } = applyChange(null, { actor: 'import' }, now, opened)
+        await saveCaseChange(trx, tenant.id, cgid, next, entry, ++seq)
+      }
+    }
+    return { imported: cgids.length - existing.size, updated: existing.size, opened: toOpen.length }
+  })
+}
+
+function toRow(tenantId: string, record: SurveyRecordInput, now: string): NewSurveyRecord {
+  return {
+    tenant_id: tenantId,
+    number_customergauge: record.numberCustomergauge,
+    nps: record.nps,
+    comment: record.comment,
+    account: record.account,
+    email: record.email,
+    first_name: record.firstName,
+    last_name: record.lastName,
+    date_creation: record.dateCreation,
+    extra: JSON.stringify(record.extra),
+    created_at: now,
+    updated_at: now,
+  }
+}

@@ -1,0 +1,88 @@
+// Reads a records file (CSV with a header row, JSON array or NDJSON) into rows with line numbers.
+
+import { parse as parseCsv } from 'csv-parse/sync'
+import { FirehouseError } from '../domain/errors.js'
+
+export const RECORD_FILE_FORMATS = ['csv', 'json', 'ndjson'] as const
+export type RecordFileFormat = (typeof RECORD_FILE_FORMATS)[number]
+
+/** One row and where it starts: the physical line (CSV, NDJSON) or 1-based element index (JSON). */
+export interface NumberedRow {
+  line: number
+  fields: Record<string, unknown>
+}
+
+export function parseRecordFile(text: string, format: RecordFileFormat): NumberedRow[] {
+  switch (format) {
+    case 'csv':
+      return parseCsvRows(text)
+    case 'json':
+      return parseJsonArray(text)
+    case 'ndjson':
+      return parseNdjson(text)
+  }
+}
+
+/** Guesses the format of a file without a telling name: '[' is JSON, '{' NDJSON, else CSV. */
+export function sniffRecordFileFormat(text: string): RecordFileFormat {
+  const first = text.replace(/^\uFEFF/, '').trimStart()[0]
+  return first === '[' ? 'json' : first === '{' ? 'ndjson' : 'csv'
+}
+
+export function badRow(line: number, reason: string, cause?: unknown): FirehouseError {
+  return new FirehouseError('INVALID_ARGUMENT', `line ${line}: ${reason}`, { cause })
+}
+
+interface CsvRecord {
+  record: Record<string, string>
+  info: { lines: number }
+  raw: string
+}
+
+function parseCsvRows(text: string): NumberedRow[] {
+  let records: CsvRecord[]
+  try {
+    records = parseCsv(text, { columns: true, raw: true, info: true, skip_empty_lines: true, bom: true }) as CsvRecord[]
+  } catch (error) {
+    const line = (error as { lines?: number }).lines ?? 1
+    throw badRow(line, (error as Error).message.replace(/ on line \d+$| at line \d+$/, ''), error)
+  }
+  return records.map(({ record, info, raw }) => ({ line: csvStartLine(info.lines, raw), fields: record }))
+}
+
+/** csv-parse reports the line a record ends on; its raw text tells how many lines it spans. */
+function csvStartLine(endLine: number, raw: string): number {
+  const body = raw.replace(/^(\r?\n)+/, '').replace(/\r?\n$/, '')
+  return endLine - (body.match(/\n/g)?.length ?? 0)
+}
+
+function parseJsonArray(text: string): NumberedRow[] {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (error) {
+    throw new FirehouseError('MALFORMED_BODY', 'The file is not valid JSON', { cause: error })
+  }
+  if (!Array.isArray(parsed)) throw new FirehouseError('MALFORMED_BODY', 'A JSON records file must hold an array')
+  return parsed.map((element, index) => ({ line: index + 1, fields: asObject(element, index + 1) }))
+}
+
+function parseNdjson(text: string): NumberedRow[] {
+  const rows: NumberedRow[] = []
+  text.split('\n').forEach((content, index) => {
+    if (content.trim() === '') return
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(content)
+    } catch (error) {
+      throw badRow(index + 1, 'not valid JSON', error)
+    }
+    rows.push({ line: index + 1, fields: asObject(parsed, index + 1) })
+  })
+  return rows
+}
+
+function asObject(value: unknown, line: number): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRow(line, 'a record must be an object')
+  return value as Record<string, unknown>
+}

@@ -1,0 +1,60 @@
+// Use cases for tenants ("systems"): create, list, look up.
+
+import { randomUUID } from 'node:crypto'
+import { FirehouseError } from '../domain/errors.js'
+import { isRegion, REGIONS, type Region } from '../domain/region.js'
+import type { Tenant } from '../store/database.js'
+import { findTenantBySlug, insertTenant, listTenants as listTenantRows } from '../store/tenants.js'
+import { isoNow, type ServiceContext } from './context.js'
+
+export interface NewTenantInput {
+  slug: string
+  name?: string
+  region: string
+  extendedStatuses?: boolean
+  autoOpen?: boolean
+}
+
+const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/
+
+export async function createTenant(ctx: ServiceContext, input: NewTenantInput): Promise<Tenant> {
+  if (!SLUG.test(input.slug)) {
+    throw new FirehouseError('INVALID_ARGUMENT', 'A tenant slug is 1–63 lower-case letters, digits or dashes')
+  }
+  const region = checkRegion(input.region)
+  const tenant: Tenant = {
+    id: randomUUID(),
+    slug: input.slug,
+    name: (input.name ?? input.slug).slice(0, 200),
+    region,
+    extended_statuses: input.extendedStatuses ? 1 : 0,
+    auto_open: input.autoOpen === false ? 0 : 1,
+    rate_limit: null,
+    change_seq: 0,
+    created_at: isoNow(ctx),
+  }
+  try {
+    await insertTenant(ctx.store.db, tenant)
+  } catch (error) {
+    if (ctx.store.dialect.isUniqueViolation(error)) {
+      throw new FirehouseError('INVALID_ARGUMENT', `Tenant ${input.slug} already exists`)
+    }
+    throw error
+  }
+  return tenant
+}
+
+export async function listTenants(ctx: ServiceContext): Promise<Tenant[]> {
+  return listTenantRows(ctx.store.db)
+}
+
+export async function getTenant(ctx: ServiceContext, slug: string): Promise<Tenant> {
+  return findTenantBySlug(ctx.store.db, slug)
+}
+
+function checkRegion(region: string): Region {
+  if (!isRegion(region)) {
+    throw new FirehouseError('INVALID_ARGUMENT', `Region must be one of ${REGIONS.join(', ')}`)
+  }
+  return region
+}

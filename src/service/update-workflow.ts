@@ -1,0 +1,131 @@
+// The v4.1 workflow call: validate everything, then change the case and log it in one transaction.
+
+import { createHash } from 'node:crypto'
+import type { Kysely, Transaction } from 'kysely'
+import { applyChange, type CaseChange } from '../domain/case.js'
+import { FirehouseError } from '../domain/errors.js'
+import { resolveStatus, type CaseStatus, type ExtendedStatus } from '../domain/status.js'
+import type { WorkflowInput } from '../domain/workflow-input.js'
+import { findCase, rowToCaseState, saveCaseChange } from '../store/cases.js'
+import type { Database } from '../store/database.js'
+import { findIdempotencyKey, saveIdempotencyKey } from '../store/idempotency-keys.js'
+import { findRecord } from '../store/records.js'
+import { listStatuses } from '../store/statuses.js'
+import { findTenantById, nextChangeSeq } from '../store/tenants.js'
+import { findActiveUser } from '../store/users.js'
+import type { Caller } from './api-keys.js'
+import { isoNow, type ServiceContext } from './context.js'
+import { inTransaction } from './transaction.js'
+
+/** How long an idempotency key's first answer is replayed. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
+
+export interface WorkflowResult {
+  numberCustomergauge: number
+  /** True when the answer is the replay of an earlier call with the same idempotency key. */
+  replayed: boolean
+}
+
+// Keyed requests running in this process, to answer a concurrent duplicate with 300010.
+const inFlight = new Set<string>()
+
+/** Applies one v4.1 call for the caller's tenant. Nothing is written unless all of it is valid. */
+export async function updateWorkflow(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: WorkflowInput,
+  idempotencyKey?: string,
+): Promise<WorkflowResult> {
+  if (idempotencyKey === undefined) {
+    await inTransaction(ctx, (trx) => applyWorkflow(ctx, trx, caller, input))
+    return { numberCustomergauge: input.numberCustomergauge, replayed: false }
+  }
+  const flightKey = `${caller.tenantId}\u0000${idempotencyKey}`
+  if (inFlight.has(flightKey)) {
+    throw new FirehouseError('IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed')
+  }
+  inFlight.add(flightKey)
+  try {
+    return await inTransaction(ctx, (trx) => applyKeyedWorkflow(ctx, trx, caller, input, idempotencyKey))
+  } catch (error) {
+    if (error instanceof ReplayFound) return { numberCustomergauge: error.response.number_customergauge, replayed: true }
+    throw error
+  } finally {
+    inFlight.delete(flightKey)
+  }
+}
+
+/** The keyed call: the claim of the key commits with the change itself, or neither does. */
+async function applyKeyedWorkflow(
+  ctx: ServiceContext,
+  trx: Transaction<Database>,
+  caller: Caller,
+  input: WorkflowInput,
+  idempotencyKey: string,
+): Promise<WorkflowResult> {
+  // Taking the tenant's write lock first makes the look-up below see any concurrent twin's commit.
+  const changeSeq = await nextChangeSeq(trx, caller.tenantId)
+  const now = ctx.now()
+  const notBefore = new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString()
+  const requestHash = hashRequest(caller.tenantId, input)
+  const stored = await findIdempotencyKey(trx, caller.tenantId, idempotencyKey, notBefore)
+  if (stored) {
+    if (stored.requestHash !== requestHash) {
+      throw new FirehouseError('IDEMPOTENCY_KEY_MISMATCH', 'Idempotency-Key was already used with a different request')
+    }
+    // A replay writes nothing: undo the sequence bump by rolling the transaction back.
+    throw new ReplayFound(JSON.parse(stored.response) as { number_customergauge: number })
+  }
+  await applyWorkflow(ctx, trx, caller, input, changeSeq)
+  const response = JSON.stringify({ number_customergauge: input.numberCustomergauge })
+  await saveIdempotencyKey(trx, caller.tenantId, idempotencyKey, { requestHash, response }, now.toISOString())
+  return { numberCustomergauge: input.numberCustomergauge, replayed: false }
+}
+
+async function applyWorkflow(
+  ctx: ServiceContext,
+  trx: Transaction<Database>,
+  caller: Caller,
+  input: WorkflowInput,
+  seq?: number,
+): Promise<void> {
+  const changeSeq = seq ?? (await nextChangeSeq(trx, caller.tenantId))
+  const cgid = input.numberCustomergauge
+  await findRecord(trx, caller.tenantId, cgid)
+  const statusSet = await loadStatusSet(trx, caller.tenantId)
+  const change: CaseChange = {
+    status: input.status === undefined ? undefined : resolveOrThrow(input.status, statusSet),
+    assignedTo: input.assignedTo === undefined ? undefined : (await findActiveUser(trx, caller.tenantId, input.assignedTo)).email,
+    comment: input.comment,
+    actor: `key:${caller.keyId}`,
+  }
+  const current = await findCase(trx, caller.tenantId, cgid)
+  const { next, entry } = applyChange(current && rowToCaseState(current), change, isoNow(ctx), resolveOrThrow('OPEN', statusSet))
+  await saveCaseChange(trx, caller.tenantId, cgid, next, entry, changeSeq)
+}
+
+/** The tenant's extended status set, or null when the tenant did not enable one. */
+export async function loadStatusSet(db: Kysely<Database>, tenantId: string): Promise<ExtendedStatus[] | null> {
+  const tenant = await findTenantById(db, tenantId)
+  return tenant.extended_statuses === 1 ? listStatuses(db, tenantId) : null
+}
+
+/** A status word or extended code/label as the tenant understands it, or 400011. */
+function resolveOrThrow(value: string, statusSet: readonly ExtendedStatus[] | null): CaseStatus {
+  const status = resolveStatus(value, statusSet)
+  if (!status) throw new FirehouseError('INVALID_STATUS', `Invalid status: ${value.trim().slice(0, 100)}`)
+  return status
+}
+
+/** "The same request": the same tenant and the same non-empty values of the four fields. */
+function hashRequest(tenantId: string, input: WorkflowInput): string {
+  const identity = [tenantId, input.numberCustomergauge, input.status ?? '', input.comment ?? '', input.assignedTo ?? '']
+  return createHash('sha256').update(JSON.stringify(identity)).digest('hex')
+}
+
+/** Thrown inside the transaction to roll it back when the answer is a replay. */
+class ReplayFound extends Error {
+  constructor(readonly response: { number_customergauge: number }) {
+    super('replay')
+  }
+}

@@ -1,0 +1,109 @@
+// Queries on cases and their history entries; rowToCaseState is the one row -> domain mapping.
+
+import type { Kysely } from 'kysely'
+import type { CaseState, HistoryEntry } from '../domain/case.js'
+import type { Phase } from '../domain/status.js'
+import type { Case, Database, HistoryEntryRow } from './database.js'
+
+/** The case of a record, or null while the record has none. */
+export async function findCase(db: Kysely<Database>, tenantId: string, cgid: number): Promise<Case | null> {
+  const row = await db
+    .selectFrom('cases')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('number_customergauge', '=', cgid)
+    .executeTakeFirst()
+  return row ?? null
+}
+
+/** Which of these CG-IDs already have a case in the tenant. */
+export async function existingCaseIds(
+  db: Kysely<Database>,
+  tenantId: string,
+  cgids: readonly number[],
+): Promise<Set<number>> {
+  if (cgids.length === 0) return new Set()
+  const rows = await db
+    .selectFrom('cases')
+    .select('number_customergauge')
+    .where('tenant_id', '=', tenantId)
+    .where('number_customergauge', 'in', cgids)
+    .execute()
+  return new Set(rows.map((row) => Number(row.number_customergauge)))
+}
+
+export function rowToCaseState(row: Case): CaseState {
+  return {
+    status: { phase: row.status as Phase, code: row.status_code, label: row.status_label },
+    assignedTo: row.assigned_to,
+    openedAt: row.opened_at,
+    followedUpAt: row.followed_up_at,
+    closedAt: row.closed_at,
+    updatedAt: row.updated_at,
+    historyCount: row.history_count,
+  }
+}
+
+/** Writes a case's new state and the history entry that records the change. */
+export async function saveCaseChange(
+  db: Kysely<Database>,
+  tenantId: string,
+  cgid: number,
+  state: CaseState,
+  entry: HistoryEntry,
+  changeSeq: number,
+): Promise<void> {
+  const row: Case = {
+    tenant_id: tenantId,
+    number_customergauge: cgid,
+    status: state.status.phase,
+    status_code: state.status.code,
+    status_label: state.status.label,
+    assigned_to: state.assignedTo,
+    opened_at: state.openedAt,
+    followed_up_at: state.followedUpAt,
+    closed_at: state.closedAt,
+    updated_at: state.updatedAt,
+    history_count: state.historyCount,
+    change_seq: changeSeq,
+  }
+  const { tenant_id, number_customergauge, ...changes } = row
+  await db
+    .insertInto('cases')
+    .values(row)
+    .onConflict((oc) => oc.columns(['tenant_id', 'number_customergauge']).doUpdateSet(changes))
+    .execute()
+  await db.insertInto('history_entries').values(entryToRow(tenantId, cgid, entry)).execute()
+}
+
+function entryToRow(tenantId: string, cgid: number, entry: HistoryEntry): HistoryEntryRow {
+  return {
+    tenant_id: tenantId,
+    number_customergauge: cgid,
+    seq: entry.seq,
+    at: entry.at,
+    actor: entry.actor,
+    status_from: entry.statusFrom?.phase ?? null,
+    status_to: entry.statusTo.phase,
+    status_label_from: entry.statusFrom?.label ?? null,
+    status_label_to: entry.statusTo.label,
+    assigned_from: entry.assignedFrom,
+    assigned_to: entry.assignedTo,
+    comment: entry.comment,
+  }
+}
+
+export async function listHistory(
+  db: Kysely<Database>,
+  tenantId: string,
+  cgid: number,
+): Promise<HistoryEntryRow[]> {
+  return db
+    .selectFrom('history_entries')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('number_customergauge', '=', cgid)
+    .orderBy('seq')
+    .execute()
+}
+

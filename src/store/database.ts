@@ -1,0 +1,152 @@
+// The database schema as Kysely types, and openDatabase(url): the one way to get a connection.
+
+import { Kysely } from 'kysely'
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
+import { createSqliteDialect, type Dialect } from './dialect.js'
+
+/** Booleans are stored as 0/1 integers, which both SQLite and PostgreSQL read the same way. */
+export type Flag = 0 | 1
+
+export interface TenantTable {
+  id: string
+  slug: string
+  name: string
+  region: string
+  extended_statuses: Flag
+  auto_open: Flag
+  /** Requests per second per API key; null: the server's default. */
+  rate_limit: number | null
+  /** The per-tenant change sequence: bumped by every write to one of the tenant's cases. */
+  change_seq: Generated<number>
+  created_at: string
+}
+
+export interface ApiKeyTable {
+  id: string
+  tenant_id: string
+  /** The first characters of the key, to recognise it in lists; never enough to use it. */
+  prefix: string
+  /** SHA-256 of the whole key, hex. The key itself is never stored. */
+  hash: string
+  label: string | null
+  created_at: string
+  revoked_at: string | null
+}
+
+export interface UserTable {
+  id: string
+  tenant_id: string
+  email: string
+  email_lower: string
+  name: string | null
+  active: Flag
+  created_at: string
+}
+
+export interface RecordTable {
+  tenant_id: string
+  number_customergauge: number
+  nps: number | null
+  comment: string | null
+  account: string | null
+  email: string | null
+  first_name: string | null
+  last_name: string | null
+  date_creation: string | null
+  /** Any other fields of the survey response, as a JSON object. */
+  extra: string
+  created_at: string
+  updated_at: string
+}
+
+export interface CaseTable {
+  tenant_id: string
+  number_customergauge: number
+  status: string
+  status_code: number | null
+  status_label: string
+  assigned_to: string | null
+  opened_at: string
+  followed_up_at: string | null
+  closed_at: string | null
+  updated_at: string
+  history_count: number
+  /** The tenant's change sequence at this case's last change: the sync feed's order. */
+  change_seq: number
+}
+
+export interface HistoryEntryTable {
+  tenant_id: string
+  number_customergauge: number
+  seq: number
+  at: string
+  actor: string
+  status_from: string | null
+  status_to: string
+  status_label_from: string | null
+  status_label_to: string
+  assigned_from: string | null
+  assigned_to: string | null
+  comment: string | null
+}
+
+export interface StatusTable {
+  tenant_id: string
+  code: number
+  label: string
+  phase: string
+}
+
+export interface IdempotencyKeyTable {
+  tenant_id: string
+  key: string
+  /** SHA-256 of the request's identity (tenant and the four field values). */
+  request_hash: string
+  /** The answer's data, as JSON, replayed on a retry. */
+  response: string
+  created_at: string
+}
+
+export interface Database {
+  tenants: TenantTable
+  api_keys: ApiKeyTable
+  users: UserTable
+  records: RecordTable
+  cases: CaseTable
+  history_entries: HistoryEntryTable
+  statuses: StatusTable
+  idempotency_keys: IdempotencyKeyTable
+}
+
+export type Tenant = Selectable<TenantTable>
+export type NewTenant = Insertable<TenantTable>
+export type TenantUpdate = Updateable<TenantTable>
+export type ApiKey = Selectable<ApiKeyTable>
+export type User = Selectable<UserTable>
+export type SurveyRecord = Selectable<RecordTable>
+export type NewSurveyRecord = Insertable<RecordTable>
+export type Case = Selectable<CaseTable>
+export type NewCase = Insertable<CaseTable>
+export type HistoryEntryRow = Selectable<HistoryEntryTable>
+export type StatusRow = Selectable<StatusTable>
+
+/** An open database: the Kysely instance and what differs between the two engines. */
+export interface Store {
+  db: Kysely<Database>
+  dialect: Dialect
+  close(): Promise<void>
+}
+
+/** Opens the database a URL names: a file path for embedded SQLite. */
+export function openDatabase(url: string): Store {
+  const dialect = createSqliteDialect(url)
+  const db = new Kysely<Database>({ dialect: dialect.kysely })
+  return {
+    db,
+    dialect,
+    close: async () => {
+      await db.destroy()
+      await dialect.close()
+    },
+  }
+}

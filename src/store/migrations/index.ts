@@ -1,0 +1,17 @@
+// The migration set, in order; one set for SQLite and PostgreSQL.
+
+import type { Migration, MigrationProvider } from 'kysely'
+import * as tenants from './2026-11-28-01-tenants.js'
+import * as recordsCases from './2026-11-28-02-records-cases.js'
+import * as idempotencyKeys from './2026-11-28-03-idempotency-keys.js'
+
+const MIGRATIONS: Record<string, Migration> = {
+  '2026-11-28-01-tenants': tenants,
+  '2026-11-28-02-records-cases': recordsCases,
+  '2026-11-28-03-idempotency-keys': idempotencyKeys,
+}
+
+/** Serves the migrations from this folder's static imports (no file-system scanning). */
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+}

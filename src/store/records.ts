@@ -1,0 +1,61 @@
+// Queries on survey records.
+
+import type { Kysely } from 'kysely'
+import { FirehouseError } from '../domain/errors.js'
+import type { Database, NewSurveyRecord, SurveyRecord } from './database.js'
+
+/** The record, or 400200: another tenant's record is indistinguishable from a missing one. */
+export async function findRecord(db: Kysely<Database>, tenantId: string, cgid: number): Promise<SurveyRecord> {
+  return db
+    .selectFrom('records')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('number_customergauge', '=', cgid)
+    .executeTakeFirstOrThrow(() => new FirehouseError('WORKFLOW_NOT_FOUND', 'Workflow not found'))
+}
+
+/** Which of these CG-IDs already have a record in the tenant. */
+export async function existingRecordIds(
+  db: Kysely<Database>,
+  tenantId: string,
+  cgids: readonly number[],
+): Promise<Set<number>> {
+  const found = new Set<number>()
+  for (const chunk of chunks(cgids, 500)) {
+    const rows = await db
+      .selectFrom('records')
+      .select('number_customergauge')
+      .where('tenant_id', '=', tenantId)
+      .where('number_customergauge', 'in', chunk)
+      .execute()
+    for (const row of rows) found.add(Number(row.number_customergauge))
+  }
+  return found
+}
+
+/** Inserts or replaces records (importing a record again updates it; created_at is kept). */
+export async function upsertRecords(db: Kysely<Database>, records: readonly NewSurveyRecord[]): Promise<void> {
+  for (const chunk of chunks(records, 50)) {
+    await db
+      .insertInto('records')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.columns(['tenant_id', 'number_customergauge']).doUpdateSet((eb) => ({
+          nps: eb.ref('excluded.nps'),
+          comment: eb.ref('excluded.comment'),
+          account: eb.ref('excluded.account'),
+          email: eb.ref('excluded.email'),
+          first_name: eb.ref('excluded.first_name'),
+          last_name: eb.ref('excluded.last_name'),
+          date_creation: eb.ref('excluded.date_creation'),
+          extra: eb.ref('excluded.extra'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute()
+  }
+}
+
+function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size)
+}
