@@ -3,9 +3,8 @@
 import { parseArgs } from 'node:util'
 import { loadConfig, type Config } from '../config.js'
 import { isFirehouseError } from '../domain/errors.js'
-import { createServiceContext, type ServiceContext } from '../service/context.js'
-import { openDatabase } from '../store/database.js'
-import { migrateToLatest } from '../store/migrate.js'
+import type { ServiceContext } from '../service/context.js'
+import { openServiceContext } from '../service/database.js'
 import { ADMIN_COMMANDS } from './commands/admin.js'
 import { DATA_COMMANDS } from './commands/data.js'
 import { SERVER_COMMANDS } from './commands/server.js'
@@ -48,7 +47,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment, stderr
       return EXIT_USAGE
     }
     const config = loadConfig(io.env, pickConfigFlags(values))
-    const open = async (): Promise<ServiceContext> => (store ??= await openStore(config))
+    const open = async (): Promise<ServiceContext> => (store ??= await openServiceContext(config.db))
     // No option is declared `multiple`, so every value is a string or a boolean.
     const output = await command.run({ values: values as OptionValues, args: positionals, config, io, open })
     if (output) io.stdout(values.json ? JSON.stringify(output.json, null, 2) : output.text)
@@ -71,12 +70,6 @@ function findCommand(argv: readonly string[]): [string, Command] | undefined {
 function pickConfigFlags(values: Record<string, unknown>): Partial<Record<keyof Config, string>> {
   const flag = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined)
   return { db: flag('db'), host: flag('host'), port: flag('port'), region: flag('region') }
-}
-
-async function openStore(config: Config): Promise<ServiceContext> {
-  const store = openDatabase(config.db)
-  await migrateToLatest(store.db)
-  return createServiceContext(store)
 }
 
 function describeError(error: unknown): string {

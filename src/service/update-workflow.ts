@@ -1,13 +1,12 @@
 // The v4.1 workflow call: validate everything, then change the case and log it in one transaction.
 
 import { createHash } from 'node:crypto'
-import type { Kysely, Transaction } from 'kysely'
 import { applyChange, type CaseChange } from '../domain/case.js'
 import { FirehouseError } from '../domain/errors.js'
 import { resolveStatus, type CaseStatus, type ExtendedStatus } from '../domain/status.js'
 import type { WorkflowInput } from '../domain/workflow-input.js'
 import { findCase, rowToCaseState, saveCaseChange } from '../store/cases.js'
-import type { Database } from '../store/database.js'
+import type { Db, Tx } from '../store/database.js'
 import { findIdempotencyKey, saveIdempotencyKey } from '../store/idempotency-keys.js'
 import { findRecord } from '../store/records.js'
 import { listStatuses } from '../store/statuses.js'
@@ -58,7 +57,7 @@ export async function updateWorkflow(
 /** The keyed call: the claim of the key commits with the change itself, or neither does. */
 async function applyKeyedWorkflow(
   ctx: ServiceContext,
-  trx: Transaction<Database>,
+  trx: Tx,
   caller: Caller,
   input: WorkflowInput,
   idempotencyKey: string,
@@ -84,7 +83,7 @@ async function applyKeyedWorkflow(
 
 async function applyWorkflow(
   ctx: ServiceContext,
-  trx: Transaction<Database>,
+  trx: Tx,
   caller: Caller,
   input: WorkflowInput,
   seq?: number,
@@ -105,7 +104,7 @@ async function applyWorkflow(
 }
 
 /** The tenant's extended status set, or null when the tenant did not enable one. */
-export async function loadStatusSet(db: Kysely<Database>, tenantId: string): Promise<ExtendedStatus[] | null> {
+export async function loadStatusSet(db: Db, tenantId: string): Promise<ExtendedStatus[] | null> {
   const tenant = await findTenantById(db, tenantId)
   return tenant.extended_statuses === 1 ? listStatuses(db, tenantId) : null
 }

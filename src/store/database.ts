@@ -1,6 +1,6 @@
 // The database schema as Kysely types, and openDatabase(url): the one way to get a connection.
 
-import { Kysely } from 'kysely'
+import { Kysely, sql, type Transaction } from 'kysely'
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
 import { createSqliteDialect, type Dialect } from './dialect.js'
 
@@ -149,4 +149,14 @@ export function openDatabase(url: string): Store {
       await dialect.close()
     },
   }
+}
+
+/** A connection or an open transaction: store functions accept either. */
+export type Db = Kysely<Database>
+/** An open transaction. */
+export type Tx = Transaction<Database>
+
+/** Answers when the database can run a query at all (readiness). */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db)
 }

@@ -92,7 +92,7 @@ export interface PostOptions {
 }
 
 /** POSTs a raw body; `contentType: null` sends none. */
-export async function post(url: string, body: string | Uint8Array | FormData | undefined, options: PostOptions = {}): Promise<Response> {
+export async function post(url: string, body: BodyInit | undefined, options: PostOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { ...options.headers }
   if (options.key !== undefined) headers.authorization = `api_key ${options.key}`
   if (options.contentType) headers['content-type'] = options.contentType

@@ -2,7 +2,7 @@
 
 import { buildServer } from '../../http/server.js'
 import { seedDemo, type DemoOutcome } from '../../service/demo.js'
-import { migrateToLatest } from '../../store/migrate.js'
+import { migrateDatabase } from '../../service/database.js'
 import type { Command } from '../command.js'
 
 /** How long a stop waits for in-flight requests before giving up on them. */
@@ -39,7 +39,7 @@ export const SERVER_COMMANDS: Record<string, Command> = {
     args: [],
     async run({ open }) {
       const ctx = await open()
-      const report = await migrateToLatest(ctx.store.db)
+      const report = await migrateDatabase(ctx)
       const text = report.applied.length === 0 ? 'The database is up to date' : `Applied ${report.applied.join(', ')}`
       return { text, json: report }
     },

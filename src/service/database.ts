@@ -1,0 +1,27 @@
+// Use cases on the database itself: open it for a command or the server, migrate, check readiness.
+
+import { openDatabase, pingDatabase } from '../store/database.js'
+import { migrateToLatest, type MigrateReport } from '../store/migrate.js'
+import { createServiceContext, type ServiceContext } from './context.js'
+import { withDatabase } from './transaction.js'
+
+/** Opens the database a FIREHOUSE_DB value names and brings its schema up to date. */
+export async function openServiceContext(url: string): Promise<ServiceContext> {
+  const store = openDatabase(url)
+  try {
+    await migrateToLatest(store.db)
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  return createServiceContext(store)
+}
+
+export async function migrateDatabase(ctx: ServiceContext): Promise<MigrateReport> {
+  return migrateToLatest(ctx.store.db)
+}
+
+/** Resolves when the database answers a query; 503000 when it is busy or unreachable. */
+export async function checkDatabaseReady(ctx: ServiceContext): Promise<void> {
+  await withDatabase(ctx, pingDatabase)
+}
