@@ -7,14 +7,14 @@ import { resolveStatus, type CaseStatus, type ExtendedStatus } from '../domain/s
 import type { WorkflowInput } from '../domain/workflow-input.js'
 import { findCase, rowToCaseState, saveCaseChange } from '../store/cases.js'
 import type { Db, Tx } from '../store/database.js'
-import { findIdempotencyKey, saveIdempotencyKey } from '../store/idempotency-keys.js'
+import { findIdempotencyKey, pruneIdempotencyKeys, saveIdempotencyKey } from '../store/idempotency-keys.js'
 import { findRecord } from '../store/records.js'
 import { listStatuses } from '../store/statuses.js'
 import { findTenantById, nextChangeSeq } from '../store/tenants.js'
 import { findActiveUser } from '../store/users.js'
 import type { Caller } from './api-keys.js'
 import { isoNow, type ServiceContext } from './context.js'
-import { inTransaction } from './transaction.js'
+import { inTransaction, withDatabase } from './transaction.js'
 
 /** How long an idempotency key's first answer is replayed. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
@@ -127,4 +127,10 @@ class ReplayFound extends Error {
   constructor(readonly response: { number_customergauge: number }) {
     super('replay')
   }
+}
+
+/** Deletes idempotency keys older than their 24 h replay window; returns how many. */
+export async function pruneExpiredIdempotencyKeys(ctx: ServiceContext): Promise<number> {
+  const cutoff = new Date(ctx.now().getTime() - IDEMPOTENCY_TTL_MS).toISOString()
+  return withDatabase(ctx, (db) => pruneIdempotencyKeys(db, cutoff))
 }

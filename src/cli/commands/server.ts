@@ -2,11 +2,14 @@
 
 import { buildServer } from '../../http/server.js'
 import { seedDemo, type DemoOutcome } from '../../service/demo.js'
+import { pruneExpiredIdempotencyKeys } from '../../service/update-workflow.js'
 import { migrateDatabase } from '../../service/database.js'
 import type { Command } from '../command.js'
 
 /** How long a stop waits for in-flight requests before giving up on them. */
 const SHUTDOWN_GRACE_MS = 10_000
+/** How often idempotency keys past their 24 h window are deleted. */
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000
 
 export const SERVER_COMMANDS: Record<string, Command> = {
   serve: {
@@ -26,7 +29,12 @@ export const SERVER_COMMANDS: Record<string, Command> = {
       const address = await app.listen({ host: config.host, port: config.port })
       io.stdout(`Firehouse listening on ${address} (region ${config.region})`)
       if (demo) io.stdout(describeDemo(demo, address))
+      const pruning = setInterval(() => {
+        pruneExpiredIdempotencyKeys(ctx).catch((error: unknown) => app.log.warn({ err: error }, 'pruning idempotency keys failed'))
+      }, PRUNE_INTERVAL_MS)
+      pruning.unref()
       await waitForStopSignal()
+      clearInterval(pruning)
       const forced = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS)
       forced.unref()
       await app.close()
