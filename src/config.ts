@@ -4,8 +4,10 @@ import { FirehouseError } from './domain/errors.js'
 import { isRegion, REGIONS, type Region } from './domain/region.js'
 
 export interface Config {
-  /** A file path for embedded SQLite. */
+  /** A file path for embedded SQLite, or a postgres:// URL. */
   readonly db: string
+  /** PostgreSQL connections per process. */
+  readonly dbPoolSize: number
   readonly host: string
   readonly port: number
   readonly region: Region
@@ -22,6 +24,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 /** Every setting: its environment variable, default and parser (which returns an error text or the value). */
 const SETTINGS: { [K in keyof Config]: { env: string; default: string; parse: (raw: string) => Config[K] | Error } } = {
   db: { env: 'FIREHOUSE_DB', default: './data/firehouse.db', parse: (raw) => raw || new Error('must not be empty') },
+  dbPoolSize: { env: 'FIREHOUSE_DB_POOL', default: '10', parse: (raw) => parseInteger(raw, 1, 1_000) },
   host: { env: 'HOST', default: '127.0.0.1', parse: (raw) => raw || new Error('must not be empty') },
   port: { env: 'PORT', default: '8080', parse: (raw) => parseInteger(raw, 0, 65_535) },
   region: {

@@ -24,8 +24,8 @@ export interface CommandRun {
   args: string[]
   config: Config
   io: CliEnvironment
-  /** Opens the configured database (migrated to the latest) for the command's use. */
-  open: () => Promise<ServiceContext>
+  /** Opens the configured database (migrated to the latest unless `migrate: false`) for the command's use. */
+  open: (options?: { migrate?: boolean }) => Promise<ServiceContext>
 }
 
 export interface Command {

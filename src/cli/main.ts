@@ -26,7 +26,7 @@ export const EXIT_USAGE = 2
 export async function runCli(argv: readonly string[], io: CliEnvironment, stderr: (line: string) => void): Promise<number> {
   const found = findCommand(argv)
   if (!found) {
-    stderr(argv.length === 0 || argv[0] === '--help' || argv[0] === 'help' ? usage() : `Unknown command: ${argv.slice(0, 2).join(' ')}\n${usage()}`)
+    stderr(argv.length === 0 || argv[0] === '--help' || argv[0] === 'help' ? usage() : `error: Unknown command: ${argv.slice(0, 2).join(' ')} (firehouse --help lists the commands)`)
     return argv.length === 0 || argv[0] === '--help' || argv[0] === 'help' ? EXIT_OK : EXIT_USAGE
   }
   const [name, command] = found
@@ -47,13 +47,15 @@ export async function runCli(argv: readonly string[], io: CliEnvironment, stderr
       return EXIT_USAGE
     }
     const config = loadConfig(io.env, pickConfigFlags(values))
-    const open = async (): Promise<ServiceContext> => (store ??= await openServiceContext(config.db))
+    const open = async (options?: { migrate?: boolean }): Promise<ServiceContext> =>
+      (store ??= await openServiceContext(config.db, { ...options, poolSize: config.dbPoolSize }))
     // No option is declared `multiple`, so every value is a string or a boolean.
     const output = await command.run({ values: values as OptionValues, args: positionals, config, io, open })
     if (output) io.stdout(values.json ? JSON.stringify(output.json, null, 2) : output.text)
     return EXIT_OK
   } catch (error) {
-    stderr(`error: ${describeError(error)}`)
+    // One line, whatever the message: parseArgs, for one, explains some mistakes over three.
+    stderr(`error: ${describeError(error).replace(/\s*\n\s*/g, ' ')}`)
     return isUsageError(error) ? EXIT_USAGE : EXIT_FAILURE
   } finally {
     await store?.store.close()

@@ -1,15 +1,21 @@
 // Use cases on the database itself: open it for a command or the server, migrate, check readiness.
 
-import { openDatabase, pingDatabase } from '../store/database.js'
+import { openDatabase, pingDatabase, type OpenOptions } from '../store/database.js'
 import { migrateToLatest, type MigrateReport } from '../store/migrate.js'
 import { createServiceContext, type ServiceContext } from './context.js'
 import { withDatabase } from './transaction.js'
 
-/** Opens the database a FIREHOUSE_DB value names and brings its schema up to date. */
-export async function openServiceContext(url: string): Promise<ServiceContext> {
-  const store = openDatabase(url)
+/**
+ * Opens the database a FIREHOUSE_DB value names and brings its schema up to date; `migrate: false`
+ * leaves that to the caller (the `migrate` command, which reports what it applied).
+ */
+export async function openServiceContext(
+  url: string,
+  options: OpenOptions & { migrate?: boolean } = {},
+): Promise<ServiceContext> {
+  const store = await openDatabase(url, options)
   try {
-    await migrateToLatest(store.db)
+    if (options.migrate !== false) await migrateToLatest(store.db)
   } catch (error) {
     await store.close()
     throw error

@@ -1,8 +1,9 @@
 // The database schema as Kysely types, and openDatabase(url): the one way to get a connection.
 
 import { Kysely, sql, type Transaction } from 'kysely'
+import { FirehouseError } from '../domain/errors.js'
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
-import { createSqliteDialect, type Dialect } from './dialect.js'
+import { createPostgresDialect, createSqliteDialect, isPostgresUrl, type Dialect } from './dialect.js'
 
 /** Booleans are stored as 0/1 integers, which both SQLite and PostgreSQL read the same way. */
 export type Flag = 0 | 1
@@ -137,18 +138,30 @@ export interface Store {
   close(): Promise<void>
 }
 
-/** Opens the database a URL names: a file path for embedded SQLite. */
-export function openDatabase(url: string): Store {
-  const dialect = createSqliteDialect(url)
+export interface OpenOptions {
+  /** PostgreSQL pool size. */
+  poolSize?: number
+  /** Told about errors of idle pooled connections (which are then replaced). */
+  onPoolError?: (error: Error) => void
+}
+
+/**
+ * Opens the database a URL names: a postgres:// URL, or a file path for embedded SQLite. Refuses
+ * a database that would not make every commit durable.
+ */
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Store> {
+  const dialect = isPostgresUrl(url)
+    ? createPostgresDialect(url, options.poolSize ?? 10, options.onPoolError ?? (() => undefined))
+    : createSqliteDialect(url)
   const db = new Kysely<Database>({ dialect: dialect.kysely })
-  return {
-    db,
-    dialect,
-    close: async () => {
-      await db.destroy()
-      await dialect.close()
-    },
+  try {
+    await dialect.checkDurability()
+  } catch (error) {
+    await db.destroy()
+    if (dialect.isUnavailable(error)) throw new FirehouseError('UNAVAILABLE', 'Cannot reach the database', { cause: error })
+    throw error
   }
+  return { db, dialect, close: () => db.destroy() }
 }
 
 /** A connection or an open transaction: store functions accept either. */

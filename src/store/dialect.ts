@@ -1,66 +1,110 @@
-// Everything that differs between database engines, as named capabilities and helpers.
+// Everything that differs between SQLite and PostgreSQL, as named capabilities and helpers.
 
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
-import { SqliteDialect } from 'kysely'
+import { PostgresDialect, SqliteDialect } from 'kysely'
 import type { Dialect as KyselyDialect } from 'kysely'
+import pg from 'pg'
 import { FirehouseError } from '../domain/errors.js'
 
 export interface Dialect {
-  name: 'sqlite'
+  name: 'sqlite' | 'postgres'
   /** The Kysely dialect that talks to the engine. */
   kysely: KyselyDialect
+  /** Checks that a commit reaches the disk before it returns; refuses otherwise (docs/durability.md). */
+  checkDurability(): Promise<void>
   /** True when an error means the database is busy or unreachable (answered 503000). */
   isUnavailable(error: unknown): boolean
   /** True when an error is a unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean
-  close(): Promise<void>
+  /** Connections in use and idle, for metrics; SQLite has one. */
+  poolUsage(): { total: number; idle: number; waiting: number }
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url)
 }
 
 /** How long a writer waits for another process's write lock before giving up (503000). */
 const SQLITE_BUSY_TIMEOUT_MS = 5_000
-/** PRAGMA synchronous = FULL: every commit is fsynced before the answer (SPEC §1, docs/durability.md). */
+/** PRAGMA synchronous = FULL: every commit is fsynced before it returns. */
 const SQLITE_SYNCHRONOUS_FULL = 2
 
-/** Opens an embedded SQLite file in WAL mode with synchronous=FULL, or refuses to. */
+/** Opens an embedded SQLite file in WAL mode with synchronous=FULL. */
 export function createSqliteDialect(file: string): Dialect {
   mkdirSync(dirname(file), { recursive: true })
   const database = new BetterSqlite3(file, { timeout: SQLITE_BUSY_TIMEOUT_MS })
-  try {
-    checkDurability(database, file)
-  } catch (error) {
-    database.close()
-    throw error
-  }
+  const journalMode = database.pragma('journal_mode = WAL', { simple: true })
+  database.pragma(`synchronous = ${SQLITE_SYNCHRONOUS_FULL}`)
   database.pragma('foreign_keys = ON')
   return {
     name: 'sqlite',
     kysely: new SqliteDialect({ database }),
-    isUnavailable: (error) => sqliteCode(error).startsWith('SQLITE_BUSY') || sqliteCode(error) === 'SQLITE_LOCKED',
-    isUniqueViolation: (error) => sqliteCode(error).startsWith('SQLITE_CONSTRAINT_PRIMARYKEY') || sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE',
-    close: async () => undefined, // Kysely's destroy() closes the better-sqlite3 handle.
+    async checkDurability() {
+      const synchronous = database.pragma('synchronous', { simple: true })
+      if (journalMode !== 'wal' || synchronous !== SQLITE_SYNCHRONOUS_FULL) {
+        throw refuse(`journal_mode=${String(journalMode)}, synchronous=${String(synchronous)}; WAL with synchronous=FULL (2) is required`)
+      }
+    },
+    isUnavailable: (error) => /^SQLITE_(BUSY|LOCKED)/.test(errorCode(error)),
+    isUniqueViolation: (error) => /^SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)$/.test(errorCode(error)),
+    poolUsage: () => ({ total: 1, idle: 1, waiting: 0 }),
   }
 }
 
-/** A 200 must mean the change reached the disk: WAL with synchronous=FULL, or no start. */
-function checkDurability(database: BetterSqlite3.Database, file: string): void {
-  const journalMode = database.pragma('journal_mode = WAL', { simple: true })
-  database.pragma(`synchronous = ${SQLITE_SYNCHRONOUS_FULL}`)
-  const synchronous = database.pragma('synchronous', { simple: true })
-  if (journalMode !== 'wal' || synchronous !== SQLITE_SYNCHRONOUS_FULL) {
-    throw new FirehouseError(
-      'UNAVAILABLE',
-      `Refusing to start: the database ${describeFile(file)} cannot run in WAL mode with synchronous=FULL (got journal_mode=${String(journalMode)}, synchronous=${String(synchronous)})`,
-    )
+/** A connection attempt gives up after this long, so a request never hangs on a dead database. */
+const PG_CONNECT_TIMEOUT_MS = 3_000
+/** A statement is cancelled after this long (a lock held by a stuck client, a lost connection). */
+const PG_STATEMENT_TIMEOUT_MS = 10_000
+const PG_INT8_OID = 20
+
+// SQLSTATE classes that mean "the database is not reachable right now": connection exceptions,
+// insufficient resources, operator intervention (shutdown, restart), lock timeouts and cancels.
+const PG_UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-4]|55P03|57014)/
+const NETWORK_ERROR = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN)$/
+const PG_DRIVER_UNAVAILABLE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended/
+
+/** Opens a pool of `poolSize` connections to PostgreSQL. */
+export function createPostgresDialect(url: string, poolSize: number, onPoolError: (error: Error) => void): Dialect {
+  // CG-IDs and change sequences are BIGINT, and never above 2^53 − 1: read them as numbers.
+  pg.types.setTypeParser(PG_INT8_OID, (value) => Number(value))
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    statement_timeout: PG_STATEMENT_TIMEOUT_MS,
+  })
+  // An idle client losing its connection (a database restart) must not kill the process.
+  pool.on('error', onPoolError)
+  return {
+    name: 'postgres',
+    kysely: new PostgresDialect({ pool }),
+    async checkDurability() {
+      const settings = await pool.query<{ name: string; setting: string }>(
+        "select name, setting from pg_settings where name in ('fsync', 'synchronous_commit')",
+      )
+      const off = settings.rows.filter((row) => row.setting !== 'on' && !(row.name === 'synchronous_commit' && row.setting === 'remote_apply'))
+      if (off.length > 0) throw refuse(off.map((row) => `${row.name}=${row.setting}`).join(', ') + '; fsync and synchronous_commit must be on')
+    },
+    isUnavailable: (error) =>
+      PG_UNAVAILABLE_SQLSTATE.test(errorCode(error)) ||
+      NETWORK_ERROR.test(errorCode(error)) ||
+      PG_DRIVER_UNAVAILABLE.test(errorMessage(error)),
+    isUniqueViolation: (error) => errorCode(error) === '23505',
+    poolUsage: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   }
 }
 
-function describeFile(file: string): string {
-  return file === ':memory:' || file === '' ? 'in memory' : 'file'
+function refuse(reason: string): FirehouseError {
+  return new FirehouseError('UNAVAILABLE', `Refusing to start: the database would not make every commit durable (${reason})`)
 }
 
-function sqliteCode(error: unknown): string {
+function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code
   return typeof code === 'string' ? code : ''
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : ''
 }

@@ -1,8 +1,10 @@
 // The databases every store, service and HTTP suite runs against; each test gets a fresh one.
 
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import pg from 'pg'
 
 export interface TestDatabase {
   /** The FIREHOUSE_DB value that opens it. */
@@ -24,7 +26,32 @@ const SQLITE: TestDatabaseKind = {
   },
 }
 
-const ALL: TestDatabaseKind[] = [SQLITE]
+/** Set by .ci/run (and by anyone with a PostgreSQL at hand); unset, the PostgreSQL half is skipped. */
+export const TEST_PG_URL = process.env.FIREHOUSE_TEST_PG_URL
+
+/** A fresh database on the server TEST_PG_URL names, dropped (connections and all) after the test. */
+const POSTGRES: TestDatabaseKind = {
+  name: 'postgres',
+  create: async () => {
+    const name = `firehouse_test_${randomBytes(6).toString('hex')}`
+    await adminQuery(`create database ${name}`)
+    const url = new URL(TEST_PG_URL!)
+    url.pathname = `/${name}`
+    return { url: url.toString(), drop: () => adminQuery(`drop database if exists ${name} with (force)`) }
+  },
+}
+
+async function adminQuery(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_PG_URL })
+  await client.connect()
+  try {
+    await client.query(statement)
+  } finally {
+    await client.end()
+  }
+}
+
+const ALL: TestDatabaseKind[] = TEST_PG_URL ? [SQLITE, POSTGRES] : [SQLITE]
 
 /** Narrowed by FIREHOUSE_TEST_DBS=sqlite (comma-separated names). */
 export const TEST_DATABASES: TestDatabaseKind[] = (() => {

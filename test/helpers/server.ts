@@ -1,5 +1,7 @@
 // Starts the real server on 127.0.0.1:0 over a fresh database, and builds tenants through the services.
 
+import assert from 'node:assert/strict'
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { loadConfig, type Config } from '../../src/config.js'
@@ -31,7 +33,7 @@ export interface TestServerOptions {
 export async function startTestServer(kind: TestDatabaseKind, options: TestServerOptions = {}): Promise<TestServer> {
   const database = await kind.create()
   const config = loadConfig({ FIREHOUSE_DB: database.url, FIREHOUSE_LOG_LEVEL: 'silent', FIREHOUSE_RATE_LIMIT: '0', ...options.env })
-  const store = openDatabase(config.db)
+  const store = await openDatabase(config.db)
   await migrateToLatest(store.db)
   const ctx = createServiceContext(store, options.now)
   const app = buildServer({ config, ctx })
@@ -103,4 +105,123 @@ export async function post(url: string, body: BodyInit | undefined, options: Pos
 /** Form-encodes fields the way curl -d and most integrations do. */
 export function form(fields: Record<string, string | number>): string {
   return new URLSearchParams(Object.entries(fields).map(([name, value]) => [name, String(value)])).toString()
+}
+
+/** The answer formats of the v4.1 surface, chosen by the path's extension. */
+export const WIRE_FORMATS = ['json', 'xml'] as const
+export type WireFormat = (typeof WIRE_FORMATS)[number]
+
+export const WIRE_CONTENT_TYPES: Record<WireFormat, string> = {
+  json: 'application/json; charset=utf-8',
+  xml: 'application/xml; charset=utf-8',
+}
+
+/** The workflow path that answers in `format`. */
+export function workflowUrl(server: Pick<TestServer, 'url'>, format: WireFormat = 'json'): string {
+  return `${server.url}/v4.1/workflow.${format}`
+}
+
+// What an answer must never carry: a stack frame, SQL or the engine's name, a file path.
+const LEAKS: readonly RegExp[] = [
+  /\bat .*\.[cm]?[jt]s:\d/,
+  /\.ts:\d/,
+  /sqlite/i,
+  /\b(select|insert into|update \w+ set|delete from|no such table)\b/i,
+  /(^|[\s"'(])\/(work|tmp|home|usr|var|root|src|node_modules)\//,
+  /[A-Za-z]:\\/,
+  /firehouse\.db/,
+]
+
+/** Fails when an answer's text leaks internals (SPEC §1: no stack trace, SQL or file path). */
+export function assertNoLeak(text: string): void {
+  for (const leak of LEAKS) assert.doesNotMatch(text, leak, `the answer leaks internals: ${text.slice(0, 300)}`)
+}
+
+/** Checks an answer's status, exact Content-Type and leak-free body; returns the body. */
+export async function readAnswer(response: Response, status: number, format: WireFormat): Promise<string> {
+  const text = await response.text()
+  assertNoLeak(text)
+  assert.equal(response.status, status, `expected HTTP ${status}, got ${response.status}: ${text.slice(0, 300)}`)
+  assert.equal(response.headers.get('content-type'), WIRE_CONTENT_TYPES[format])
+  return text
+}
+
+const XML_ERROR = /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<Error><Message>([^<]*)<\/Message><Code>(\d+)<\/Code><\/Error>$/
+
+/** Asserts a v4.1 error answer (status, Content-Type, envelope, code) and returns its Message. */
+export async function expectError(response: Response, status: number, code: number, format: WireFormat): Promise<string> {
+  const text = await readAnswer(response, status, format)
+  if (format === 'xml') {
+    const match = XML_ERROR.exec(text)
+    assert.ok(match, `not the XML error envelope: ${text.slice(0, 300)}`)
+    assert.equal(Number(match[2]), code, `expected code ${code}: ${text.slice(0, 300)}`)
+    return match[1] ?? ''
+  }
+  const body = JSON.parse(text) as { Error?: { Message?: unknown; Code?: unknown } }
+  assert.deepEqual(Object.keys(body), ['Error'], `not the JSON error envelope: ${text.slice(0, 300)}`)
+  assert.deepEqual(Object.keys(body.Error ?? {}), ['Message', 'Code'])
+  assert.equal(body.Error?.Code, code, `expected code ${code}: ${text.slice(0, 300)}`)
+  assert.equal(typeof body.Error?.Message, 'string')
+  assert.notEqual(body.Error?.Message, '')
+  return body.Error?.Message as string
+}
+
+/** Asserts the v4.1 success answer for `cgid`, byte for byte. */
+export async function expectOk(response: Response, cgid: number, format: WireFormat = 'json'): Promise<void> {
+  const text = await readAnswer(response, 200, format)
+  const expected =
+    format === 'xml'
+      ? `<?xml version="1.0" encoding="UTF-8"?>\n<Data><number_customergauge>${cgid}</number_customergauge></Data>`
+      : `{"Data":{"number_customergauge":${cgid}}}`
+  assert.equal(text, expected)
+}
+
+/** A multipart/form-data body built by hand, so repeated fields and exact bytes reach the server. */
+export function multipart(
+  fields: ReadonlyArray<readonly [string, string | Uint8Array]>,
+  boundary = 'firehouse-test-boundary-7MA4YWxk',
+): { body: Uint8Array<ArrayBuffer>; contentType: string } {
+  const parts = fields.map(([name, value]) =>
+    Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`),
+      typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value),
+      Buffer.from('\r\n'),
+    ]),
+  )
+  const body = new Uint8Array(Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]))
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` }
+}
+
+export interface RawAnswer {
+  status: number
+  headers: IncomingHttpHeaders
+  text: string
+}
+
+/** Sends a request through node:http, exactly as given: fetch would add a Content-Type to a body. */
+export function rawRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Uint8Array | string } = {},
+): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: options.method ?? 'POST', headers: options.headers }, (response) => {
+      const chunks: Buffer[] = []
+      response.on('data', (chunk: Buffer) => chunks.push(chunk))
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }),
+      )
+      response.on('error', reject)
+    })
+    request.on('error', reject)
+    request.end(options.body)
+  })
+}
+
+/** The raw answer as a fetch Response, so the same assertions apply to both clients. */
+export function asResponse(raw: RawAnswer): Response {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(raw.headers)) {
+    if (typeof value === 'string') headers.set(name, value)
+  }
+  return new Response(raw.text, { status: raw.status, headers })
 }

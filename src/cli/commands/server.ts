@@ -46,7 +46,7 @@ export const SERVER_COMMANDS: Record<string, Command> = {
     summary: 'Bring the database schema up to date',
     args: [],
     async run({ open }) {
-      const ctx = await open()
+      const ctx = await open({ migrate: false })
       const report = await migrateDatabase(ctx)
       const text = report.applied.length === 0 ? 'The database is up to date' : `Applied ${report.applied.join(', ')}`
       return { text, json: report }
