@@ -14,6 +14,8 @@ export interface Config {
   /** Requests per second per API key (burst: twice that); 0 turns rate limiting off. */
   readonly rateLimit: number
   readonly logLevel: string
+  /** Server processes behind the port; 0: one per core. */
+  readonly workers: number
 }
 
 /** Command-line flags; each overrides its environment variable. */
@@ -33,6 +35,7 @@ const SETTINGS: { [K in keyof Config]: { env: string; default: string; parse: (r
     parse: (raw) => (isRegion(raw) ? raw : new Error(`must be one of ${REGIONS.join(', ')}`)),
   },
   rateLimit: { env: 'FIREHOUSE_RATE_LIMIT', default: '1000', parse: (raw) => parseInteger(raw, 0, 1_000_000) },
+  workers: { env: 'FIREHOUSE_WORKERS', default: '0', parse: (raw) => parseInteger(raw, 0, 256) },
   logLevel: {
     env: 'FIREHOUSE_LOG_LEVEL',
     default: 'info',

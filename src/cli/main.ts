@@ -71,7 +71,7 @@ function findCommand(argv: readonly string[]): [string, Command] | undefined {
 
 function pickConfigFlags(values: Record<string, unknown>): Partial<Record<keyof Config, string>> {
   const flag = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined)
-  return { db: flag('db'), host: flag('host'), port: flag('port'), region: flag('region') }
+  return { db: flag('db'), host: flag('host'), port: flag('port'), region: flag('region'), workers: flag('workers') }
 }
 
 function describeError(error: unknown): string {

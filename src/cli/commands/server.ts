@@ -4,7 +4,11 @@ import { buildServer } from '../../http/server.js'
 import { seedDemo, type DemoOutcome } from '../../service/demo.js'
 import { pruneExpiredIdempotencyKeys } from '../../service/update-workflow.js'
 import { migrateDatabase } from '../../service/database.js'
-import type { Command } from '../command.js'
+import { availableParallelism } from 'node:os'
+import type { Config } from '../../config.js'
+import type { ServiceContext } from '../../service/context.js'
+import { isClusterWorker, reportListening, runPrimary } from '../cluster.js'
+import type { CliEnvironment, Command } from '../command.js'
 
 /** How long a stop waits for in-flight requests before giving up on them. */
 const SHUTDOWN_GRACE_MS = 10_000
@@ -13,32 +17,31 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000
 
 export const SERVER_COMMANDS: Record<string, Command> = {
   serve: {
-    usage: 'serve [--db D] [--host H] [--port P] [--region R] [--demo]',
-    summary: 'Run the server (migrates the database first)',
+    usage: 'serve [--db D] [--host H] [--port P] [--region R] [--workers N] [--demo]',
+    summary: 'Run the server (migrates the database first); --workers N runs N processes on one port (0: one per core)',
     args: [],
     options: {
       host: { type: 'string' },
       port: { type: 'string' },
       region: { type: 'string' },
+      workers: { type: 'string' },
       demo: { type: 'boolean' },
     },
     async run({ values, config, io, open }) {
+      const workers = config.workers === 0 ? availableParallelism() : config.workers
+      if (isClusterWorker() || workers === 1) {
+        const ctx = await open()
+        const demo = !isClusterWorker() && values.demo === true ? await seedDemo(ctx, config.region) : undefined
+        await serveUntilStopped(ctx, config, (address) => {
+          if (isClusterWorker()) return reportListening(address)
+          announce(io, address, config, 1, demo)
+        })
+        return
+      }
+      // The primary migrates and seeds once, then leaves the database to its workers.
       const ctx = await open()
       const demo = values.demo === true ? await seedDemo(ctx, config.region) : undefined
-      const app = buildServer({ config, ctx })
-      const address = await app.listen({ host: config.host, port: config.port })
-      io.stdout(`Firehouse listening on ${address} (region ${config.region})`)
-      if (demo) io.stdout(describeDemo(demo, address))
-      const pruning = setInterval(() => {
-        pruneExpiredIdempotencyKeys(ctx).catch((error: unknown) => app.log.warn({ err: error }, 'pruning idempotency keys failed'))
-      }, PRUNE_INTERVAL_MS)
-      pruning.unref()
-      await waitForStopSignal()
-      clearInterval(pruning)
-      const forced = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS)
-      forced.unref()
-      await app.close()
-      await ctx.store.close()
+      await runPrimary(workers, (address) => announce(io, address, config, workers, demo), io.stdout)
     },
   },
   migrate: {
@@ -52,6 +55,26 @@ export const SERVER_COMMANDS: Record<string, Command> = {
       return { text, json: report }
     },
   },
+}
+
+/** Listens until SIGINT/SIGTERM, then stops taking connections and finishes in-flight requests. */
+async function serveUntilStopped(ctx: ServiceContext, config: Config, onListening: (address: string) => void): Promise<void> {
+  const app = buildServer({ config, ctx })
+  onListening(await app.listen({ host: config.host, port: config.port }))
+  const pruning = setInterval(() => {
+    pruneExpiredIdempotencyKeys(ctx).catch((error: unknown) => app.log.warn({ err: error }, 'pruning idempotency keys failed'))
+  }, PRUNE_INTERVAL_MS)
+  pruning.unref()
+  await waitForStopSignal()
+  clearInterval(pruning)
+  setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref()
+  await app.close()
+}
+
+function announce(io: CliEnvironment, address: string, config: Config, workers: number, demo: DemoOutcome | undefined): void {
+  const processes = workers === 1 ? '' : `, ${workers} workers`
+  io.stdout(`Firehouse listening on ${address} (region ${config.region}${processes})`)
+  if (demo) io.stdout(describeDemo(demo, address))
 }
 
 function waitForStopSignal(): Promise<void> {

@@ -1,0 +1,58 @@
+// `serve --workers N`: a primary process that keeps N server workers behind one port (node:cluster).
+
+import cluster, { type Worker } from 'node:cluster'
+
+/** A worker that dies is replaced after this pause, so a crash loop cannot spin the CPU. */
+const RESTART_DELAY_MS = 1_000
+/** How long the primary waits for its workers to finish in-flight requests on a stop. */
+const STOP_GRACE_MS = 15_000
+
+export function isClusterWorker(): boolean {
+  return cluster.isWorker
+}
+
+/** Tells the primary this worker listens at `address` (the primary prints it once). */
+export function reportListening(address: string): void {
+  process.send?.({ firehouse: 'listening', address })
+}
+
+/**
+ * Runs the primary: forks `count` workers (each re-runs this command line), replaces any that
+ * exits unexpectedly, and on SIGINT/SIGTERM stops them all and resolves. `onFirstListening`
+ * gets the address the first time a worker listens.
+ */
+export async function runPrimary(count: number, onFirstListening: (address: string) => void, warn: (line: string) => void): Promise<void> {
+  let stopping = false
+  let announced = false
+  const fork = (): Worker => {
+    const worker = cluster.fork()
+    worker.on('message', (message: { firehouse?: string; address?: string }) => {
+      if (message?.firehouse === 'listening' && !announced && message.address) {
+        announced = true
+        onFirstListening(message.address)
+      }
+    })
+    return worker
+  }
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return
+    warn(`worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); starting a new one`)
+    setTimeout(() => !stopping && fork(), RESTART_DELAY_MS).unref()
+  })
+  for (let i = 0; i < count; i++) fork()
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve)
+    process.once('SIGTERM', resolve)
+  })
+  stopping = true
+  await stopWorkers()
+}
+
+async function stopWorkers(): Promise<void> {
+  const workers = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined)
+  const exited = workers.map((worker) => new Promise<void>((resolve) => worker.once('exit', () => resolve())))
+  for (const worker of workers) worker.process.kill('SIGTERM')
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())
+  await Promise.race([Promise.all(exited), timeout])
+  for (const worker of workers) if (!worker.isDead()) worker.process.kill('SIGKILL')
+}
