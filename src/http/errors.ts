@@ -70,6 +70,8 @@ export function sendError(
   if (!known) {
     request.log.error({ err: error }, 'internal error')
     known = new FirehouseError('INTERNAL', `Internal error (request id ${request.id})`)
+  } else if (known.code === ERROR_CODES.UNAVAILABLE) {
+    request.log.warn({ err: known.cause }, known.message)
   }
   const { retryAfter, allow } = known.details
   if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter))

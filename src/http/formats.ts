@@ -22,7 +22,21 @@ export function formatOfUrl(url: string): Format {
   return path.toLowerCase().endsWith('.xml') ? 'xml' : 'json'
 }
 
+// What XML 1.0 cannot carry, not even as a character reference: C0 controls but tab, LF and CR,
+// lone surrogates, U+FFFE and U+FFFF. A message echoing such input (an invalid status) gets U+FFFD.
+const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\p{Surrogate}/gu
+
 /** Serialises an envelope; in XML its single key is the root element. */
 export function renderEnvelope(envelope: Envelope, format: Format): string {
-  return format === 'xml' ? XML_DECLARATION + xmlBuilder.build(envelope) : JSON.stringify(envelope)
+  return format === 'xml' ? XML_DECLARATION + xmlBuilder.build(xmlSafe(envelope)) : JSON.stringify(envelope)
+}
+
+function xmlSafe(envelope: Envelope): Envelope {
+  const safe: Envelope = {}
+  for (const [root, fields] of Object.entries(envelope)) {
+    safe[root] = Object.fromEntries(
+      Object.entries(fields).map(([name, value]) => [name, typeof value === 'string' ? value.replace(NOT_XML_CHAR, '\uFFFD') : value]),
+    )
+  }
+  return safe
 }

@@ -5,8 +5,10 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import { FirehouseError } from '../domain/errors.js'
 import type { ServiceContext } from '../service/context.js'
+import { unavailableOr } from '../service/transaction.js'
 import { sendError } from './errors.js'
 import { formatOfUrl } from './formats.js'
+import { instrument } from './metrics.js'
 import { createRateLimiter } from './rate-limit.js'
 import { healthRoutes } from './routes/health.js'
 import { WORKFLOW_BODY_LIMIT, workflowV41 } from './routes/workflow-v41.js'
@@ -40,11 +42,11 @@ export function buildServer({ config, ctx }: ServerDeps): FastifyInstance {
     reply.header('x-content-type-options', 'nosniff')
     reply.header('cache-control', 'no-store')
   })
-  app.setErrorHandler((error, request, reply) => sendError(request, reply, error, 'api', formatOfUrl(request.url)))
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, unavailableOr(ctx, error), 'api', formatOfUrl(request.url)))
   app.setNotFoundHandler((request, reply) =>
     sendError(request, reply, new FirehouseError('MODULE_NOT_FOUND', 'Module does not exist'), 'api', formatOfUrl(request.url)),
   )
   app.register(workflowV41, { prefix: '/v4.1', ctx, region: config.region, rateLimiter: createRateLimiter(config.rateLimit) })
-  app.register(healthRoutes, { ctx })
+  app.register(healthRoutes, { ctx, metrics: instrument(app, ctx) })
   return app
 }

@@ -1,9 +1,10 @@
 // Use cases on the database itself: open it for a command or the server, migrate, check readiness.
 
 import { openDatabase, pingDatabase, type OpenOptions } from '../store/database.js'
-import { migrateToLatest, type MigrateReport } from '../store/migrate.js'
+import { FirehouseError } from '../domain/errors.js'
+import { migrateToLatest, pendingMigrations, type MigrateReport } from '../store/migrate.js'
 import { createServiceContext, type ServiceContext } from './context.js'
-import { withDatabase } from './transaction.js'
+import { UNAVAILABLE_RETRY_AFTER_S, withDatabase } from './transaction.js'
 
 /**
  * Opens the database a FIREHOUSE_DB value names and brings its schema up to date; `migrate: false`
@@ -27,7 +28,20 @@ export async function migrateDatabase(ctx: ServiceContext): Promise<MigrateRepor
   return migrateToLatest(ctx.store.db)
 }
 
-/** Resolves when the database answers a query; 503000 when it is busy or unreachable. */
+/** Resolves when the database answers and its schema is current; 503000 otherwise. */
 export async function checkDatabaseReady(ctx: ServiceContext): Promise<void> {
-  await withDatabase(ctx, pingDatabase)
+  const pending = await withDatabase(ctx, async (db) => {
+    await pingDatabase(db)
+    return pendingMigrations(db)
+  })
+  if (pending.length > 0) {
+    throw new FirehouseError('UNAVAILABLE', `Not ready: ${pending.length} migrations are pending`, {
+      details: { retryAfter: UNAVAILABLE_RETRY_AFTER_S },
+    })
+  }
+}
+
+/** Connections of the database pool, for the metrics. */
+export function databasePoolUsage(ctx: ServiceContext): { total: number; idle: number; waiting: number } {
+  return ctx.store.dialect.poolUsage()
 }

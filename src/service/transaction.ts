@@ -16,12 +16,19 @@ export async function withDatabase<T>(ctx: ServiceContext, work: (db: Db) => Pro
   try {
     return await work(ctx.store.db)
   } catch (error) {
-    if (ctx.store.dialect.isUnavailable(error)) {
-      throw new FirehouseError('UNAVAILABLE', 'Service unavailable: the database is busy, try again', {
-        cause: error,
-        details: { retryAfter: UNAVAILABLE_RETRY_AFTER_S },
-      })
-    }
-    throw error
+    throw unavailableOr(ctx, error)
   }
+}
+
+/**
+ * A "busy" or "unreachable" database error as 503000 with Retry-After; any other error as it is.
+ * The surfaces' error handlers pass every error through it, so no query path can answer 500 for an
+ * outage.
+ */
+export function unavailableOr(ctx: ServiceContext, error: unknown): unknown {
+  if (!ctx.store.dialect.isUnavailable(error)) return error
+  return new FirehouseError('UNAVAILABLE', 'Service unavailable: the database is busy or unreachable, try again', {
+    cause: error,
+    details: { retryAfter: UNAVAILABLE_RETRY_AFTER_S },
+  })
 }

@@ -22,3 +22,9 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrateRepo
 function isApplied(result: MigrationResult): boolean {
   return result.status === 'Success'
 }
+
+/** Names of migrations not yet applied to this database. */
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  const migrations = await new Migrator({ db, provider: migrationProvider }).getMigrations()
+  return migrations.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name)
+}

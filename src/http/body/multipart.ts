@@ -45,7 +45,9 @@ function createParser(contentType: string, size: number): busboy.Busboy {
     return busboy({
       headers: { 'content-type': contentType },
       defCharset: 'latin1',
-      limits: { fields: MAX_FIELDS, files: MAX_FIELDS, parts: MAX_FIELDS, fieldSize: size, fileSize: size },
+      // busboy reports `partsLimit` when the count reaches the limit (the 100th part), the others
+      // only when one more arrives: MAX_FIELDS + 1 makes all three mean "more than 100".
+      limits: { fields: MAX_FIELDS, files: MAX_FIELDS, parts: MAX_FIELDS + 1, fieldSize: size, fileSize: size },
     })
   } catch (error) {
     throw malformed(error)

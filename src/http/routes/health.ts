@@ -1,13 +1,15 @@
-// Liveness and readiness probes; no API key needed.
+// Operations: liveness, readiness and Prometheus metrics; no API key needed.
 
 import type { FastifyPluginAsync } from 'fastify'
+import type { Registry } from 'prom-client'
 import type { ServiceContext } from '../../service/context.js'
 import { checkDatabaseReady } from '../../service/database.js'
 
-export const healthRoutes: FastifyPluginAsync<{ ctx: ServiceContext }> = async (app, { ctx }) => {
+export const healthRoutes: FastifyPluginAsync<{ ctx: ServiceContext; metrics: Registry }> = async (app, { ctx, metrics }) => {
   app.get('/healthz', async () => ({ status: 'ok' }))
   app.get('/readyz', async () => {
     await checkDatabaseReady(ctx)
     return { status: 'ready' }
   })
+  app.get('/metrics', async (_request, reply) => reply.header('content-type', metrics.contentType).send(await metrics.metrics()))
 }

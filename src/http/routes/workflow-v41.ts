@@ -4,6 +4,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { FirehouseError } from '../../domain/errors.js'
 import { parseWorkflowInput } from '../../domain/workflow-input.js'
 import type { ServiceContext } from '../../service/context.js'
+import { unavailableOr } from '../../service/transaction.js'
 import { updateWorkflow } from '../../service/update-workflow.js'
 import { authenticateRequest } from '../auth.js'
 import { BODY_MEDIA_TYPES, readWorkflowFields } from '../body/read-fields.js'
@@ -28,7 +29,7 @@ export const workflowV41: FastifyPluginAsync<WorkflowV41Options> = async (app, {
   app.addContentTypeParser([...BODY_MEDIA_TYPES], { parseAs: 'buffer', bodyLimit: WORKFLOW_BODY_LIMIT }, (_request, body, done) =>
     done(null, body),
   )
-  app.setErrorHandler((error, request, reply) => sendError(request, reply, error, 'v41', formatOfUrl(request.url)))
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, unavailableOr(ctx, error), 'v41', formatOfUrl(request.url)))
   app.setNotFoundHandler((request, reply) =>
     sendError(request, reply, new FirehouseError('MODULE_NOT_FOUND', 'Module does not exist'), 'v41', formatOfUrl(request.url)),
   )
