@@ -11,6 +11,11 @@ export function isClusterWorker(): boolean {
   return cluster.isWorker
 }
 
+/** Closes this worker's channel to the primary, which would otherwise keep the process alive after a stop. */
+export function leaveCluster(): void {
+  if (cluster.isWorker) process.disconnect?.()
+}
+
 /** Tells the primary this worker listens at `address` (the primary prints it once). */
 export function reportListening(address: string): void {
   process.send?.({ firehouse: 'listening', address })

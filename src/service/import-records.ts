@@ -10,7 +10,7 @@ import { existingRecordIds, upsertRecords } from '../store/records.js'
 import { nextChangeSeq } from '../store/tenants.js'
 import { isoNow, type ServiceContext } from './context.js'
 import { badRow, parseRecordFile, type RecordFileFormat } from './record-files.js'
-import { getTenant } from './tenants.js'
+import { getTenant, type TenantRef } from './tenants.js'
 import { inTransaction } from './transaction.js'
 import { loadStatusSet } from './update-workflow.js'
 
@@ -26,7 +26,7 @@ export interface ImportReport {
 /** Imports a whole file's text; a bad row rejects the file, naming the row's line. */
 export async function importRecordFile(
   ctx: ServiceContext,
-  tenantSlug: string,
+  ref: TenantRef,
   text: string,
   format: RecordFileFormat,
 ): Promise<ImportReport> {
@@ -37,20 +37,23 @@ export async function importRecordFile(
       throw isFirehouseError(error) ? badRow(line, error.message, error) : error
     }
   })
-  return importRecords(ctx, tenantSlug, records)
+  return importRecords(ctx, ref, records)
 }
 
 export async function importRecords(
   ctx: ServiceContext,
-  tenantSlug: string,
+  ref: TenantRef,
   records: readonly SurveyRecordInput[],
 ): Promise<ImportReport> {
-  const tenant = await getTenant(ctx, tenantSlug)
+  const tenant = await getTenant(ctx, ref)
   // A CG-ID given twice in one import: the later row wins, as a second import would.
   const byCgid = new Map(records.map((record) => [record.numberCustomergauge, record]))
   const cgids = [...byCgid.keys()]
   const now = isoNow(ctx)
   return inTransaction(ctx, async (trx) => {
+    // Write first, as every writer does: it takes the write lock (waiting for it), whereas a SQLite
+    // transaction that reads first fails with SQLITE_BUSY(_SNAPSHOT) when another process writes.
+    await nextChangeSeq(trx, tenant.id, 0)
     const existing = await existingRecordIds(trx, tenant.id, cgids)
     await upsertRecords(trx, [...byCgid.values()].map((record) => toRow(tenant.id, record, now)))
     const detractors = tenant.auto_open === 1 ? cgids.filter((cgid) => isDetractor(byCgid.get(cgid)!)) : []

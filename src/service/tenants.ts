@@ -4,8 +4,9 @@ import { randomUUID } from 'node:crypto'
 import { FirehouseError } from '../domain/errors.js'
 import { isRegion, REGIONS, type Region } from '../domain/region.js'
 import type { Tenant } from '../store/database.js'
-import { findTenantBySlug, insertTenant, listTenants as listTenantRows } from '../store/tenants.js'
+import { findTenantById, findTenantBySlug, insertTenant, listTenants as listTenantRows } from '../store/tenants.js'
 import { isoNow, type ServiceContext } from './context.js'
+import { withDatabase } from './transaction.js'
 
 export interface NewTenantInput {
   slug: string
@@ -48,8 +49,11 @@ export async function listTenants(ctx: ServiceContext): Promise<Tenant[]> {
   return listTenantRows(ctx.store.db)
 }
 
-export async function getTenant(ctx: ServiceContext, slug: string): Promise<Tenant> {
-  return findTenantBySlug(ctx.store.db, slug)
+/** A tenant as the surfaces name it: the CLI by its slug, an API caller by its id. */
+export type TenantRef = string | { id: string }
+
+export async function getTenant(ctx: ServiceContext, ref: TenantRef): Promise<Tenant> {
+  return withDatabase(ctx, (db) => (typeof ref === 'string' ? findTenantBySlug(db, ref) : findTenantById(db, ref.id)))
 }
 
 function checkRegion(region: string): Region {

@@ -7,7 +7,7 @@ import { migrateDatabase } from '../../service/database.js'
 import { availableParallelism } from 'node:os'
 import type { Config } from '../../config.js'
 import type { ServiceContext } from '../../service/context.js'
-import { isClusterWorker, reportListening, runPrimary } from '../cluster.js'
+import { isClusterWorker, leaveCluster, reportListening, runPrimary } from '../cluster.js'
 import type { CliEnvironment, Command } from '../command.js'
 
 /** How long a stop waits for in-flight requests before giving up on them. */
@@ -36,6 +36,7 @@ export const SERVER_COMMANDS: Record<string, Command> = {
           if (isClusterWorker()) return reportListening(address)
           announce(io, address, config, 1, demo)
         })
+        leaveCluster()
         return
       }
       // The primary migrates and seeds once, then leaves the database to its workers.

@@ -1,0 +1,170 @@
+// Runs the real `firehouse` CLI (node bin/firehouse.js) as a child process on a temporary SQLite file.
+
+import assert from 'node:assert/strict'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { TestContext } from 'node:test'
+
+/** The project root: the CLI runs from here, as `npx firehouse` does. */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const BIN = join(ROOT, 'bin', 'firehouse.js')
+
+/** A key as `key create` and the demo print it. */
+export const KEY_PATTERN = /^fh_[A-Za-z0-9_-]{43,}$/
+
+export interface CliResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** The environment without the Firehouse settings of whoever runs the tests: only flags count. */
+export function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env }
+  for (const name of ['FIREHOUSE_DB', 'FIREHOUSE_REGION', 'FIREHOUSE_RATE_LIMIT', 'HOST', 'PORT'])
+    delete env[name]
+  return env
+}
+
+/** Runs one command line to its end; `stdin` is piped in (for `-`), else stdin is closed. */
+export function runFirehouse(args: readonly string[], stdin = ''): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: cleanEnv() })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+    child.stdin.end(stdin)
+  })
+}
+
+export interface Workspace {
+  dir: string
+  db: string
+  /** Runs `firehouse <args> --db <this workspace's database>`. */
+  run: (args: readonly string[], stdin?: string) => Promise<CliResult>
+  /** Runs a command that must succeed and returns its stdout. */
+  ok: (args: readonly string[], stdin?: string) => Promise<string>
+  /** Runs a command with --json that must succeed and returns the parsed output. */
+  json: <T = unknown>(args: readonly string[], stdin?: string) => Promise<T>
+  /** Writes a file into the workspace and returns its path. */
+  file: (name: string, text: string) => Promise<string>
+}
+
+/** A fresh temporary folder with a database path, removed when the test ends. */
+export async function createWorkspace(t: TestContext): Promise<Workspace> {
+  const dir = await mkdtemp(join(tmpdir(), 'firehouse-cli-'))
+  t.after(() => rm(dir, { recursive: true, force: true }))
+  const db = join(dir, 'firehouse.db')
+  const run = (args: readonly string[], stdin?: string): Promise<CliResult> =>
+    runFirehouse([...args, '--db', db], stdin)
+  const ok = async (args: readonly string[], stdin?: string): Promise<string> => {
+    const result = await run(args, stdin)
+    assert.equal(result.code, 0, `firehouse ${args.join(' ')} failed: ${result.stderr}`)
+    assert.equal(result.stderr, '', `firehouse ${args.join(' ')} wrote to stderr`)
+    return result.stdout
+  }
+  return {
+    dir,
+    db,
+    run,
+    ok,
+    json: async <T>(args: readonly string[], stdin?: string) =>
+      JSON.parse(await ok([...args, '--json'], stdin)) as T,
+    file: async (name, text) => {
+      const path = join(dir, name)
+      await writeFile(path, text)
+      return path
+    },
+  }
+}
+
+/**
+ * A user error: non-zero exit, nothing on stdout, exactly one line on stderr matching `reason`,
+ * and no stack trace, SQL or file path of the machine in it.
+ */
+export function assertOneLineFailure(
+  result: CliResult,
+  reason: RegExp,
+  workspace?: Workspace,
+): void {
+  const shown = JSON.stringify(result)
+  assert.notEqual(result.code, 0, `expected a failure: ${shown}`)
+  assert.equal(result.stdout, '', `nothing on stdout: ${shown}`)
+  assert.match(result.stderr, /^[^\n]+\n$/, `exactly one line on stderr: ${shown}`)
+  assert.match(result.stderr, reason)
+  assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack trace')
+  assert.doesNotMatch(result.stderr, /\b(SELECT|INSERT|UPDATE|DELETE|WHERE)\b|sqlite/i, 'no SQL')
+  assert.doesNotMatch(
+    result.stderr,
+    /\/(tmp|work|home|root|usr|var|proc)\/|node_modules|\.ts\b/,
+    'no file path',
+  )
+  if (workspace) assert.ok(!result.stderr.includes(workspace.dir), 'no path of the workspace')
+  assert.ok(!result.stderr.includes(ROOT), 'no path of the project')
+}
+
+/** The lines of a text output, without the final newline. */
+export function lines(stdout: string): string[] {
+  return stdout.replace(/\n$/, '').split('\n')
+}
+
+export interface RunningServer {
+  child: ChildProcess
+  /** Everything printed on stdout so far. */
+  stdout: () => string
+  /** Sends SIGTERM once and resolves with how the process ended. */
+  stop: () => Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+/** Starts `firehouse serve <args>` and resolves once stdout matches `ready`. */
+export function startServe(
+  t: TestContext,
+  args: readonly string[],
+  ready: RegExp,
+): Promise<RunningServer> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], {
+    cwd: ROOT,
+    env: cleanEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  )
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  const server: RunningServer = {
+    child,
+    stdout: () => stdout,
+    stop: () => {
+      child.kill('SIGTERM')
+      return exited
+    },
+  }
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`serve did not get ready: ${stdout}${stderr}`)),
+      30_000,
+    )
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk
+      if (ready.test(stdout)) {
+        clearTimeout(timer)
+        resolve(server)
+      }
+    })
+    void exited.then(({ code }) => {
+      clearTimeout(timer)
+      reject(new Error(`serve exited with ${code} before it was ready: ${stdout}${stderr}`))
+    })
+  })
+}
