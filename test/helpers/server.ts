@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict'
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import BetterSqlite3 from 'better-sqlite3'
 import type { FastifyInstance } from 'fastify'
+import pg from 'pg'
 import { loadConfig, type Config } from '../../src/config.js'
 import { buildServer } from '../../src/http/server.js'
 import { createApiKey } from '../../src/service/api-keys.js'
@@ -224,4 +226,71 @@ export function asResponse(raw: RawAnswer): Response {
     if (typeof value === 'string') headers.set(name, value)
   }
   return new Response(raw.text, { status: raw.status, headers })
+}
+
+/** A connection of the test's own to its database, beside the server's: to hold a lock or break a table. */
+export interface SideConnection {
+  exec: (statement: string) => Promise<void>
+  close: () => Promise<void>
+}
+
+export async function openSideConnection(database: TestDatabase): Promise<SideConnection> {
+  if (/^postgres(ql)?:\/\//i.test(database.url)) {
+    const client = new pg.Client({ connectionString: database.url })
+    // Errors surface through the queries; a connection dropped afterwards is not the test's failure.
+    client.on('error', () => undefined)
+    await client.connect()
+    return { exec: async (statement) => void (await client.query(statement)), close: () => client.end() }
+  }
+  const sqlite = new BetterSqlite3(database.url, { timeout: 5_000 })
+  return { exec: async (statement) => void sqlite.exec(statement), close: async () => void sqlite.close() }
+}
+
+/** The HTTP status of each v4.1 error code, as the SPEC §1 table gives it (written out, not imported). */
+export const SPEC_HTTP_STATUS: Readonly<Record<number, number>> = {
+  200000: 401,
+  300000: 400,
+  300001: 400,
+  300002: 404,
+  300003: 405,
+  300004: 400,
+  300005: 400,
+  300006: 413,
+  300007: 415,
+  300008: 429,
+  300009: 422,
+  300010: 409,
+  400011: 400,
+  400200: 400,
+  400201: 400,
+  400202: 400,
+  400203: 400,
+  500000: 500,
+  503000: 503,
+}
+
+/** expectError with the HTTP status the SPEC gives the code. */
+export async function expectCode(response: Response, code: number, format: WireFormat = 'json'): Promise<string> {
+  const status = SPEC_HTTP_STATUS[code]
+  assert.ok(status, `no HTTP status for code ${code}`)
+  return expectError(response, status, code, format)
+}
+
+export interface CallOptions {
+  format?: WireFormat
+  contentType?: string
+  /** The query string, without '?'. */
+  query?: string
+  headers?: Record<string, string>
+}
+
+export type Call = (body: BodyInit | undefined, options?: CallOptions) => Promise<Response>
+
+/** Sends v4.1 calls with one key; a string body is form-encoded unless a Content-Type is given. */
+export function caller(server: Pick<TestServer, 'url'>, key: string): Call {
+  return (body, options = {}) => {
+    const query = options.query === undefined ? '' : `?${options.query}`
+    const { contentType, headers } = options
+    return post(`${workflowUrl(server, options.format)}${query}`, body, { key, contentType, headers })
+  }
 }
