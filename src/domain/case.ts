@@ -90,3 +90,8 @@ function nextTimings(
       return { followedUpAt: followedUpAt ?? now, closedAt: closedAt ?? now }
   }
 }
+
+/** Seconds from one ISO 8601 instant to another (the SLA timings of a case). */
+export function secondsBetween(from: string, to: string): number {
+  return (Date.parse(to) - Date.parse(from)) / 1000
+}

@@ -1,10 +1,11 @@
 // Use case: a record's case with its history, in the one JSON shape every read surface shows (SPEC §4).
 
+import { secondsBetween } from '../domain/case.js'
 import { findCase, listHistory } from '../store/cases.js'
 import type { Case, HistoryEntryRow } from '../store/database.js'
 import { findRecord } from '../store/records.js'
 import type { ServiceContext } from './context.js'
-import { getTenant } from './tenants.js'
+import { getTenant, type TenantRef } from './tenants.js'
 import { withDatabase } from './transaction.js'
 
 export interface HistoryEntryJson {
@@ -36,8 +37,8 @@ export interface CaseJson {
 }
 
 /** The case of a record of the tenant (400200 when the tenant has no such record). */
-export async function showCase(ctx: ServiceContext, tenantSlug: string, cgid: number): Promise<CaseJson> {
-  const tenant = await getTenant(ctx, tenantSlug)
+export async function showCase(ctx: ServiceContext, ref: TenantRef, cgid: number): Promise<CaseJson> {
+  const tenant = await getTenant(ctx, ref)
   return withDatabase(ctx, async (db) => {
     await findRecord(db, tenant.id, cgid)
     const row = await findCase(db, tenant.id, cgid)
@@ -56,8 +57,8 @@ export function toCaseJson(cgid: number, row: Case | null, history: readonly His
     followed_up_at: row?.followed_up_at ?? null,
     closed_at: row?.closed_at ?? null,
     updated_at: row?.updated_at ?? null,
-    time_to_follow_up_s: row ? secondsBetween(row.opened_at, row.followed_up_at) : null,
-    time_to_close_s: row ? secondsBetween(row.opened_at, row.closed_at) : null,
+    time_to_follow_up_s: row?.followed_up_at ? secondsBetween(row.opened_at, row.followed_up_at) : null,
+    time_to_close_s: row?.closed_at ? secondsBetween(row.opened_at, row.closed_at) : null,
     history: history.map(toHistoryEntryJson),
   }
 }
@@ -65,8 +66,4 @@ export function toCaseJson(cgid: number, row: Case | null, history: readonly His
 function toHistoryEntryJson(entry: HistoryEntryRow): HistoryEntryJson {
   const { tenant_id: _tenant, number_customergauge: _cgid, ...json } = entry
   return { ...json, seq: Number(json.seq) }
-}
-
-function secondsBetween(from: string, to: string | null): number | null {
-  return to === null ? null : (Date.parse(to) - Date.parse(from)) / 1000
 }

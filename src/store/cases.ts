@@ -107,3 +107,70 @@ export async function listHistory(
     .execute()
 }
 
+export interface CaseFeedQuery {
+  /** Only changes after this value of the tenant's change sequence. */
+  afterSeq: number
+  phase?: string
+  assignedTo?: string
+  updatedSince?: string
+  limit: number
+}
+
+/** A tenant's cases in change order, after a point of the sequence (index cases_tenant_change). */
+export async function listCaseChanges(db: Kysely<Database>, tenantId: string, query: CaseFeedQuery): Promise<Case[]> {
+  return caseChangesQuery(db, tenantId, query).execute()
+}
+
+/** The feed's query, unexecuted: the query-plan test explains exactly what the feed runs. */
+export function caseChangesQuery(db: Kysely<Database>, tenantId: string, query: CaseFeedQuery) {
+  let select = db
+    .selectFrom('cases')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('change_seq', '>', query.afterSeq)
+  if (query.phase !== undefined) select = select.where('status', '=', query.phase)
+  // Assignees are matched case-insensitively, as everywhere: `assignedTo` comes lower-cased.
+  if (query.assignedTo !== undefined) select = select.where((eb) => eb(eb.fn('lower', ['assigned_to']), '=', query.assignedTo!))
+  if (query.updatedSince !== undefined) select = select.where('updated_at', '>=', query.updatedSince)
+  return select.orderBy('change_seq').limit(query.limit)
+}
+
+/** The history of several cases of a tenant at once, each case's oldest first. */
+export async function listHistories(
+  db: Kysely<Database>,
+  tenantId: string,
+  cgids: readonly number[],
+): Promise<Map<number, HistoryEntryRow[]>> {
+  const byCase = new Map<number, HistoryEntryRow[]>(cgids.map((cgid) => [cgid, []]))
+  if (cgids.length === 0) return byCase
+  const rows = await db
+    .selectFrom('history_entries')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('number_customergauge', 'in', cgids)
+    .orderBy('number_customergauge')
+    .orderBy('seq')
+    .execute()
+  for (const row of rows) byCase.get(Number(row.number_customergauge))?.push(row)
+  return byCase
+}
+
+/** The timings of a tenant's cases opened in [from, to), for the metrics summary. */
+export async function listCaseTimings(
+  db: Kysely<Database>,
+  tenantId: string,
+  range: { from?: string; to?: string },
+): Promise<Pick<Case, 'status' | 'opened_at' | 'followed_up_at' | 'closed_at'>[]> {
+  return caseTimingsQuery(db, tenantId, range).execute()
+}
+
+/** The summary's query, unexecuted, for the query-plan test. */
+export function caseTimingsQuery(db: Kysely<Database>, tenantId: string, range: { from?: string; to?: string }) {
+  let select = db
+    .selectFrom('cases')
+    .select(['status', 'opened_at', 'followed_up_at', 'closed_at'])
+    .where('tenant_id', '=', tenantId)
+  if (range.from !== undefined) select = select.where('opened_at', '>=', range.from)
+  if (range.to !== undefined) select = select.where('opened_at', '<', range.to)
+  return select
+}

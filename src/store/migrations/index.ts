@@ -4,11 +4,13 @@ import type { Migration, MigrationProvider } from 'kysely'
 import * as tenants from './2026-11-28-01-tenants.js'
 import * as recordsCases from './2026-11-28-02-records-cases.js'
 import * as idempotencyKeys from './2026-11-28-03-idempotency-keys.js'
+import * as caseReads from './2026-11-28-04-case-reads.js'
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-28-01-tenants': tenants,
   '2026-11-28-02-records-cases': recordsCases,
   '2026-11-28-03-idempotency-keys': idempotencyKeys,
+  '2026-11-28-04-case-reads': caseReads,
 }
 
 /** Serves the migrations from this folder's static imports (no file-system scanning). */
