@@ -9,7 +9,9 @@ import { UNAVAILABLE_RETRY_AFTER_S, unavailableOr } from '../service/transaction
 import { sendError } from './errors.js'
 import { formatOfUrl } from './formats.js'
 import { instrument } from './metrics.js'
+import { registerOpenApi } from './openapi.js'
 import { createRateLimiter } from './rate-limit.js'
+import { apiV1 } from './routes/api-v1.js'
 import { healthRoutes } from './routes/health.js'
 import { WORKFLOW_BODY_LIMIT, workflowV41 } from './routes/workflow-v41.js'
 
@@ -69,7 +71,11 @@ export function buildServer({ config, ctx }: ServerDeps): FastifyInstance {
   app.setNotFoundHandler((request, reply) =>
     sendError(request, reply, new FirehouseError('MODULE_NOT_FOUND', 'Module does not exist'), 'api', formatOfUrl(request.url)),
   )
-  app.register(workflowV41, { prefix: '/v4.1', ctx, region: config.region, rateLimiter: createRateLimiter(config.rateLimit) })
+  registerOpenApi(app)
+  // One bucket per API key across both surfaces: a key's budget is the same whichever it calls.
+  const rateLimiter = createRateLimiter(config.rateLimit)
+  app.register(workflowV41, { prefix: '/v4.1', ctx, region: config.region, rateLimiter })
+  app.register(apiV1, { prefix: '/api/v1', ctx, region: config.region, rateLimiter })
   app.register(healthRoutes, { ctx, metrics: instrument(app, ctx) })
   return app
 }

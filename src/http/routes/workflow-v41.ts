@@ -11,6 +11,7 @@ import { BODY_MEDIA_TYPES, readWorkflowFields } from '../body/read-fields.js'
 import { sendError } from '../errors.js'
 import { CONTENT_TYPES, formatOfUrl, renderEnvelope } from '../formats.js'
 import type { RateLimiter } from '../rate-limit.js'
+import { refuseOtherMethods } from './method-not-allowed.js'
 import { WorkflowV41Schema } from '../schemas/workflow-v41.js'
 
 export interface WorkflowV41Options {
@@ -21,7 +22,6 @@ export interface WorkflowV41Options {
 
 export const WORKFLOW_BODY_LIMIT = 64 * 1024
 const WORKFLOW_PATHS = ['/workflow', '/workflow.json', '/workflow.xml']
-const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/
 
 export const workflowV41: FastifyPluginAsync<WorkflowV41Options> = async (app, { ctx, region, rateLimiter }) => {
@@ -46,12 +46,8 @@ export const workflowV41: FastifyPluginAsync<WorkflowV41Options> = async (app, {
       const body = renderEnvelope({ Data: { number_customergauge: result.numberCustomergauge } }, format)
       return reply.header('content-type', CONTENT_TYPES[format]).send(body)
     })
-    app.route({ method: OTHER_METHODS, url, handler: methodNotAllowed })
+    refuseOtherMethods(app, url, ['POST'])
   }
-}
-
-async function methodNotAllowed(): Promise<never> {
-  throw new FirehouseError('METHOD_NOT_ALLOWED', 'Method does not exist', { details: { allow: ['POST'] } })
 }
 
 function callerOf(request: FastifyRequest): NonNullable<FastifyRequest['caller']> {

@@ -2,6 +2,7 @@
 
 import { Type } from '@sinclair/typebox'
 import { MAX_COMMENT_CODE_POINTS } from '../../domain/workflow-input.js'
+import { DOCUMENTED_BODY } from '../openapi.js'
 
 export const WorkflowV41Body = Type.Object(
   {
@@ -24,5 +25,15 @@ export const ErrorEnvelope = Type.Object({
 /** Documentation only: the body is parsed by our strict parsers, which give the SPEC codes. */
 export const WorkflowV41Schema = {
   summary: 'Update the case of a survey record (CustomerGauge Workflow API v4.1)',
+  description: 'The answer is JSON for .json and extension-less paths, XML for .xml. Send Idempotency-Key to make a retry safe.',
+  tags: ['workflow v4.1'],
+  [DOCUMENTED_BODY]: {
+    description: 'The v4.1 fields, at most 64 KiB, in any of these encodings',
+    content: {
+      'application/x-www-form-urlencoded': { schema: WorkflowV41Body },
+      'multipart/form-data': { schema: WorkflowV41Body },
+      'application/json': { schema: WorkflowV41Body },
+    },
+  },
   response: { 200: WorkflowV41Success, '4xx': ErrorEnvelope, '5xx': ErrorEnvelope },
 }

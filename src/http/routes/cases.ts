@@ -1,0 +1,49 @@
+// GET /api/v1/cases/{cgid} (one case, SPEC §4) and GET /api/v1/cases (the sync feed).
+
+import type { FastifyPluginAsync } from 'fastify'
+import type { Static } from '@sinclair/typebox'
+import { parseCgid } from '../../domain/workflow-input.js'
+import { listCases } from '../../service/case-feed.js'
+import { showCase } from '../../service/case-view.js'
+import type { ServiceContext } from '../../service/context.js'
+import { API_ERRORS, CaseListQuery, CaseListSchema, CaseSchema, CgidParams } from '../schemas/api-v1.js'
+import { rejectUnknownQuery, tenantOf } from './api-v1-request.js'
+import { refuseOtherMethods } from './method-not-allowed.js'
+
+export const caseRoutes: FastifyPluginAsync<{ ctx: ServiceContext }> = async (app, { ctx }) => {
+  app.get(
+    '/cases/:cgid',
+    {
+      preValidation: rejectUnknownQuery([]),
+      schema: { summary: 'One case with its history', tags: ['cases'], params: CgidParams, response: { 200: CaseSchema, ...API_ERRORS } },
+    },
+    async (request) => {
+      const { cgid } = request.params as Static<typeof CgidParams>
+      return showCase(ctx, { id: tenantOf(request) }, parseCgid(cgid))
+    },
+  )
+  app.get(
+    '/cases',
+    {
+      preValidation: rejectUnknownQuery(Object.keys(CaseListQuery.properties)),
+      schema: {
+        summary: 'The sync feed: cases in change order, paged by an opaque cursor',
+        tags: ['cases'],
+        querystring: CaseListQuery,
+        response: { 200: CaseListSchema, ...API_ERRORS },
+      },
+    },
+    async (request) => {
+      const query = request.query as Static<typeof CaseListQuery>
+      return listCases(ctx, tenantOf(request), {
+        status: query.status,
+        assignedTo: query.assigned_to,
+        updatedSince: query.updated_since,
+        perPage: query.per_page,
+        cursor: query.cursor,
+      })
+    },
+  )
+  refuseOtherMethods(app, '/cases/:cgid', ['GET'])
+  refuseOtherMethods(app, '/cases', ['GET'])
+}

@@ -1,0 +1,29 @@
+// GET /api/v1/metrics/summary: counts by phase, median and p90 times to follow up and to close.
+
+import type { FastifyPluginAsync } from 'fastify'
+import type { Static } from '@sinclair/typebox'
+import type { ServiceContext } from '../../service/context.js'
+import { metricsSummary } from '../../service/metrics-summary.js'
+import { API_ERRORS, MetricsSummaryQuery, MetricsSummarySchema } from '../schemas/api-v1.js'
+import { rejectUnknownQuery, tenantOf } from './api-v1-request.js'
+import { refuseOtherMethods } from './method-not-allowed.js'
+
+export const metricsSummaryRoutes: FastifyPluginAsync<{ ctx: ServiceContext }> = async (app, { ctx }) => {
+  app.get(
+    '/metrics/summary',
+    {
+      preValidation: rejectUnknownQuery(Object.keys(MetricsSummaryQuery.properties)),
+      schema: {
+        summary: 'Counts by phase and SLA timings of the cases opened in [from, to)',
+        tags: ['metrics'],
+        querystring: MetricsSummaryQuery,
+        response: { 200: MetricsSummarySchema, ...API_ERRORS },
+      },
+    },
+    async (request) => {
+      const { from, to } = request.query as Static<typeof MetricsSummaryQuery>
+      return metricsSummary(ctx, tenantOf(request), { from, to })
+    },
+  )
+  refuseOtherMethods(app, '/metrics/summary', ['GET'])
+}
