@@ -55,6 +55,12 @@ export function createSqliteDialect(file: string): Dialect {
 
 /** A connection attempt gives up after this long, so a request never hangs on a dead database. */
 const PG_CONNECT_TIMEOUT_MS = 3_000
+/**
+ * How long a request may queue for a pooled connection. Longer than a connection attempt: a burst
+ * of writes to one tenant serialises on its lock and queues behind it, and must not turn into
+ * 503s while the database is healthy; a dead database still fails fast, at connect.
+ */
+const PG_POOL_WAIT_MS = 10_000
 /** A statement is cancelled after this long (a lock held by a stuck client, a lost connection). */
 const PG_STATEMENT_TIMEOUT_MS = 10_000
 const PG_INT8_OID = 20
@@ -69,11 +75,19 @@ const PG_DRIVER_UNAVAILABLE = /Connection terminated|timeout exceeded when tryin
 export function createPostgresDialect(url: string, poolSize: number, onPoolError: (error: Error) => void): Dialect {
   // CG-IDs and change sequences are BIGINT, and never above 2^53 − 1: read them as numbers.
   pg.types.setTypeParser(PG_INT8_OID, (value) => Number(value))
+  // pg-pool applies one `connectionTimeoutMillis` to both queueing and connecting: the pool gets
+  // the queueing bound, and each client its own, shorter, connect bound.
+  class BoundedConnectClient extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS })
+    }
+  }
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
-    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    connectionTimeoutMillis: PG_POOL_WAIT_MS,
     statement_timeout: PG_STATEMENT_TIMEOUT_MS,
+    Client: BoundedConnectClient,
   })
   // An idle client losing its connection (a database restart) must not kill the process.
   pool.on('error', onPoolError)

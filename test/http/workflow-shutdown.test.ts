@@ -69,11 +69,14 @@ for (const kind of TEST_DATABASES) {
     const acme = await createTestTenant(server.ctx, { slug: 'acme', records: [12] })
     // One socket per format: each sends a call whose body is still arriving when the stop begins.
     const sockets = await Promise.all(WIRE_FORMATS.map(() => openSocket(server.url)))
+    // Stop only once the server has read both calls' headers: a fixed pause loses that race on a busy machine.
+    let seen = 0
+    server.app.server.on('request', () => (seen += 1))
     for (const [i, format] of WIRE_FORMATS.entries()) {
       const first = rawPost(`/v4.1/workflow.${format}`, acme.key)
       sockets[i]!.socket.write(first.slice(0, -5))
     }
-    await sleep(100)
+    while (seen < WIRE_FORMATS.length) await sleep(10)
     const stopping = server.app.close()
     await sleep(100)
     // The rest of the first call, and a second call behind it on the same connection.
