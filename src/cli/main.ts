@@ -6,11 +6,12 @@ import { isFirehouseError } from '../domain/errors.js'
 import type { ServiceContext } from '../service/context.js'
 import { openServiceContext } from '../service/database.js'
 import { ADMIN_COMMANDS } from './commands/admin.js'
+import { CASE_COMMANDS } from './commands/cases.js'
 import { DATA_COMMANDS } from './commands/data.js'
 import { SERVER_COMMANDS } from './commands/server.js'
 import type { CliEnvironment, Command, OptionSpecs, OptionValues } from './command.js'
 
-const COMMANDS: Record<string, Command> = { ...SERVER_COMMANDS, ...ADMIN_COMMANDS, ...DATA_COMMANDS }
+const COMMANDS: Record<string, Command> = { ...SERVER_COMMANDS, ...ADMIN_COMMANDS, ...DATA_COMMANDS, ...CASE_COMMANDS }
 
 const COMMON_OPTIONS: OptionSpecs = {
   db: { type: 'string' },
