@@ -60,7 +60,7 @@ const PG_CONNECT_TIMEOUT_MS = 3_000
  * of writes to one tenant serialises on its lock and queues behind it, and must not turn into
  * 503s while the database is healthy; a dead database still fails fast, at connect.
  */
-const PG_POOL_WAIT_MS = 10_000
+const PG_POOL_WAIT_MS = 20_000
 /** A statement is cancelled after this long (a lock held by a stuck client, a lost connection). */
 const PG_STATEMENT_TIMEOUT_MS = 10_000
 const PG_INT8_OID = 20

@@ -25,6 +25,7 @@ for (const kind of TEST_DATABASES) {
     const servers = await Promise.all(Array.from({ length: PROCESSES }, () => spawnServer(database.url)))
     t.after(() => Promise.all(servers.map((server) => server.stop())))
 
+    const started = Date.now()
     const answers = await Promise.all(
       Array.from({ length: UPDATES }, (_, i) =>
         post(`${servers[i % PROCESSES]!.url}/v4.1/workflow.json`, form({
@@ -36,6 +37,7 @@ for (const kind of TEST_DATABASES) {
       ),
     )
     const acked = answers.filter((status) => status === 200).length
+    t.diagnostic(`${acked}/${UPDATES} acknowledged in ${Date.now() - started} ms through ${PROCESSES} processes`)
     assert.equal(acked, UPDATES, `statuses: ${JSON.stringify(answers.filter((status) => status !== 200))}`)
 
     const view = await showCase(ctx, 'acme', 42)
