@@ -14,7 +14,8 @@ import { findTenantById, nextChangeSeq } from '../store/tenants.js'
 import { findActiveUser } from '../store/users.js'
 import type { Caller } from './api-keys.js'
 import { isoNow, type ServiceContext } from './context.js'
-import { inTransaction, withDatabase } from './transaction.js'
+import { inSharedTransaction } from './group-commit.js'
+import { withDatabase } from './transaction.js'
 
 /** How long an idempotency key's first answer is replayed. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
@@ -36,7 +37,7 @@ export async function updateWorkflow(
   idempotencyKey?: string,
 ): Promise<WorkflowResult> {
   if (idempotencyKey === undefined) {
-    await inTransaction(ctx, (trx) => applyWorkflow(ctx, trx, caller, input))
+    await inSharedTransaction(ctx, (trx) => applyWorkflow(ctx, trx, caller, input))
     return { numberCustomergauge: input.numberCustomergauge, replayed: false }
   }
   const flightKey = `${caller.tenantId}\u0000${idempotencyKey}`
@@ -45,7 +46,7 @@ export async function updateWorkflow(
   }
   inFlight.add(flightKey)
   try {
-    return await inTransaction(ctx, (trx) => applyKeyedWorkflow(ctx, trx, caller, input, idempotencyKey))
+    return await inSharedTransaction(ctx, (trx) => applyKeyedWorkflow(ctx, trx, caller, input, idempotencyKey))
   } catch (error) {
     if (error instanceof ReplayFound) return { numberCustomergauge: error.response.number_customergauge, replayed: true }
     throw error
@@ -72,7 +73,7 @@ async function applyKeyedWorkflow(
     if (stored.requestHash !== requestHash) {
       throw new FirehouseError('IDEMPOTENCY_KEY_MISMATCH', 'Idempotency-Key was already used with a different request')
     }
-    // A replay writes nothing: undo the sequence bump by rolling the transaction back.
+    // A replay writes nothing: undo the sequence bump by rolling its transaction (or savepoint) back.
     throw new ReplayFound(JSON.parse(stored.response) as { number_customergauge: number })
   }
   await applyWorkflow(ctx, trx, caller, input, changeSeq)

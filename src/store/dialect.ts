@@ -20,6 +20,13 @@ export interface Dialect {
   isUniqueViolation(error: unknown): boolean
   /** Connections in use and idle, for metrics; SQLite has one. */
   poolUsage(): { total: number; idle: number; waiting: number }
+  /**
+   * Whether concurrent writes should share one transaction (group commit). SQLite: yes — one
+   * connection and one fsync per commit make the commit the bottleneck. PostgreSQL: no — a pool
+   * commits in parallel, and a batch spanning tenants could lock their rows in different orders
+   * on two nodes and deadlock.
+   */
+  groupCommit: boolean
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -50,6 +57,7 @@ export function createSqliteDialect(file: string): Dialect {
     isUnavailable: (error) => /^SQLITE_(BUSY|LOCKED)/.test(errorCode(error)),
     isUniqueViolation: (error) => /^SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)$/.test(errorCode(error)),
     poolUsage: () => ({ total: 1, idle: 1, waiting: 0 }),
+    groupCommit: true,
   }
 }
 
@@ -107,6 +115,7 @@ export function createPostgresDialect(url: string, poolSize: number, onPoolError
       PG_DRIVER_UNAVAILABLE.test(errorMessage(error)),
     isUniqueViolation: (error) => errorCode(error) === '23505',
     poolUsage: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    groupCommit: false,
   }
 }
 

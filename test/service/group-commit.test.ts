@@ -1,0 +1,69 @@
+// Group commit: writes queued in one turn share a transaction; a failing one undoes only itself.
+
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { authenticate } from '../../src/service/api-keys.js'
+import { showCase } from '../../src/service/case-view.js'
+import { openServiceContext } from '../../src/service/database.js'
+import { inSharedTransaction } from '../../src/service/group-commit.js'
+import { updateWorkflow } from '../../src/service/update-workflow.js'
+import { TEST_DATABASES } from '../helpers/databases.js'
+import { createTestTenant } from '../helpers/server.js'
+import type { WorkflowInput } from '../../src/domain/workflow-input.js'
+
+for (const kind of TEST_DATABASES) {
+  test(`[${kind.name}] concurrent updates with invalid ones among them: every valid one commits, every invalid one changes nothing`, async (t) => {
+    const database = await kind.create()
+    const ctx = await openServiceContext(database.url)
+    t.after(async () => {
+      await ctx.store.close()
+      await database.drop()
+    })
+    const acme = await createTestTenant(ctx, { slug: 'acme', records: [1, 2], users: ['des@example.com'] })
+    const caller = await authenticate(ctx, acme.key, 'eu')
+
+    // Issued in one turn: on SQLite they share one transaction. Every third one is invalid in a
+    // different way (unknown record, unknown assignee, unknown status).
+    const invalid: WorkflowInput[] = [
+      { numberCustomergauge: 99, status: 'CLOSED' },
+      { numberCustomergauge: 1, assignedTo: 'nobody@example.com', comment: 'must not be written' },
+      { numberCustomergauge: 2, status: 'SOMETIMES', comment: 'must not be written' },
+    ]
+    const inputs = Array.from({ length: 60 }, (_, i): WorkflowInput =>
+      i % 3 === 2 ? invalid[Math.floor(i / 3) % invalid.length]! : { numberCustomergauge: 1 + (i % 2), status: ['PROGRESS', 'CLOSED', 'OPEN'][i % 3]!, comment: `ok ${i}` },
+    )
+    const outcomes = await Promise.allSettled(inputs.map((input) => updateWorkflow(ctx, caller, input)))
+
+    const failedCodes = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [(outcome.reason as { code: number }).code] : []))
+    assert.equal(failedCodes.length, 20)
+    assert.deepEqual([...new Set(failedCodes)].sort(), [400011, 400200, 400201])
+    for (const cgid of [1, 2]) {
+      const view = await showCase(ctx, 'acme', cgid)
+      const expected = inputs.filter((input, i) => input.numberCustomergauge === cgid && outcomes[i]!.status === 'fulfilled')
+      // In order on SQLite (one batch); PostgreSQL commits concurrent transactions in any order.
+      assert.deepEqual(view.history.map((entry) => entry.comment).sort(), expected.map((input) => input.comment).sort())
+      assert.deepEqual(view.history.map((entry) => entry.seq), expected.map((_, i) => i + 1))
+      for (let i = 1; i < view.history.length; i++) assert.equal(view.history[i]!.status_from, view.history[i - 1]!.status_to)
+    }
+  })
+
+  test(`[${kind.name}] a shared transaction answers each unit with its own result or error`, async (t) => {
+    const database = await kind.create()
+    const ctx = await openServiceContext(database.url)
+    t.after(async () => {
+      await ctx.store.close()
+      await database.drop()
+    })
+    const outcomes = await Promise.allSettled([
+      inSharedTransaction(ctx, async () => 'first'),
+      inSharedTransaction(ctx, async () => {
+        throw new Error('second fails')
+      }),
+      inSharedTransaction(ctx, async () => 'third'),
+    ])
+    assert.deepEqual(
+      outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : (outcome.reason as Error).message)),
+      ['first', 'second fails', 'third'],
+    )
+  })
+}
