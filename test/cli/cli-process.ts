@@ -24,15 +24,15 @@ export interface CliResult {
 /** The environment without the Firehouse settings of whoever runs the tests: only flags count. */
 export function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env }
-  for (const name of ['FIREHOUSE_DB', 'FIREHOUSE_REGION', 'FIREHOUSE_RATE_LIMIT', 'HOST', 'PORT'])
+  for (const name of ['FIREHOUSE_DB', 'FIREHOUSE_REGION', 'FIREHOUSE_RATE_LIMIT', 'HOST', 'PORT', 'CG_API_URL', 'CG_API_KEY'])
     delete env[name]
   return env
 }
 
-/** Runs one command line to its end; `stdin` is piped in (for `-`), else stdin is closed. */
-export function runFirehouse(args: readonly string[], stdin = ''): Promise<CliResult> {
+/** Runs one command line to its end; `stdin` is piped in (for `-`), else stdin is closed; `env` adds variables. */
+export function runFirehouse(args: readonly string[], stdin = '', env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: cleanEnv() })
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...cleanEnv(), ...env } })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))

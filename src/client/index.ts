@@ -1,0 +1,17 @@
+// The public surface of `firehouse/client`: the typed SDK integrators import.
+
+export { WorkflowClient } from './workflow-client.js'
+export { WorkflowApiError, CLIENT_ERROR_CODE, type WorkflowErrorKind, type WorkflowApiErrorInit } from './workflow-api-error.js'
+export { CaseStream } from './case-feed.js'
+export { REGIONS, type Region, type WireFormat, type FetchFunction, type RetryInfo, type WorkflowClientOptions } from './options.js'
+export {
+  PHASES,
+  type Phase,
+  type CaseJson,
+  type HistoryEntry,
+  type CasePage,
+  type CaseQuery,
+  type ReadOptions,
+  type UpdateWorkflowInput,
+  type UpdateWorkflowResult,
+} from './types.js'

@@ -1,0 +1,153 @@
+// WorkflowClient: the v4.1 workflow call and the native case reads, over fetch, with retries.
+
+import { caseListPath, CaseStream, followCursor, toCasePage } from './case-feed.js'
+import { resolveOptions, type ResolvedOptions, type WireFormat, type WorkflowClientOptions } from './options.js'
+import { answerError, readJsonAnswer, readWorkflowAnswer, type WireAnswer } from './parse-answer.js'
+import { withRetries } from './retry.js'
+import { send, type WireRequest } from './transport.js'
+import type { CaseJson, CasePage, CaseQuery, ReadOptions, UpdateWorkflowInput, UpdateWorkflowResult } from './types.js'
+
+const ACCEPT: Record<WireFormat, string> = { json: 'application/json', xml: 'application/xml' }
+
+/**
+ * A client of a Firehouse server (or of CustomerGauge itself, for `updateWorkflow`).
+ * Every method retries what may succeed on a second try (see WorkflowApiError.retryable) and
+ * rejects with a WorkflowApiError, or with the signal's reason when aborted.
+ *
+ * @example
+ * import { WorkflowClient } from 'firehouse/client'
+ * const cg = new WorkflowClient({ apiKey: process.env.CG_API_KEY!, baseUrl: 'http://127.0.0.1:8080' })
+ * await cg.updateWorkflow({ numberCustomergauge: 12, status: 'CLOSE', comment: 'Solved the issue' })
+ */
+export class WorkflowClient {
+  /** The resolved server address, without a trailing slash, e.g. `https://api.eu.customergauge.com`. */
+  readonly baseUrl: string
+  /** The v4.1 answer format. */
+  readonly format: WireFormat
+  readonly #options: ResolvedOptions
+
+  /** Throws a TypeError naming a bad option. */
+  constructor(options: WorkflowClientOptions) {
+    this.#options = resolveOptions(options)
+    this.baseUrl = this.#options.baseUrl
+    this.format = this.#options.format
+  }
+
+  /**
+   * POST /v4.1/workflow.json|.xml: creates or updates the record's case. One Idempotency-Key
+   * (the given one, else a random UUID) is sent on every attempt, so a retry never applies twice.
+   *
+   * @example
+   * const { numberCustomergauge } = await cg.updateWorkflow({
+   *   numberCustomergauge: 12, status: 'CLOSE', comment: 'Solved the issue', assignedTo: 'des.patch@directness.net',
+   * })
+   */
+  async updateWorkflow(input: UpdateWorkflowInput): Promise<UpdateWorkflowResult> {
+    const request: WireRequest = {
+      method: 'POST',
+      url: `${this.baseUrl}/v4.1/workflow.${this.format}`,
+      headers: {
+        ...this.#headers(ACCEPT[this.format]),
+        'content-type': 'application/x-www-form-urlencoded',
+        'idempotency-key': input.idempotencyKey ?? globalThis.crypto.randomUUID(),
+      },
+      body: workflowForm(input),
+    }
+    return this.#call(request, input.signal, (answer) => readWorkflowAnswer(answer, this.format))
+  }
+
+  /**
+   * GET /api/v1/cases/{cgid}: the record's case with its history. A CG-ID the tenant does not
+   * have rejects with code 400200 (HTTP 404); a record without a case yet has `status: null`.
+   *
+   * @example
+   * const item = await cg.getCase(12)
+   * console.log(item.status, item.history.length)
+   */
+  async getCase(cgid: number, options: ReadOptions = {}): Promise<CaseJson> {
+    const request = this.#get(`/api/v1/cases/${encodeURIComponent(String(cgid))}`)
+    return this.#call(request, options.signal, (answer) => readJsonAnswer(answer) as CaseJson)
+  }
+
+  /**
+   * One page of the case feed (GET /api/v1/cases), from `query.cursor` or the start.
+   *
+   * @example
+   * const page = await cg.casePage({ perPage: 100 })
+   * console.log(page.data.length, page.nextCursor, page.endOfStream)
+   */
+  async casePage(query: CaseQuery = {}): Promise<CasePage> {
+    const request = this.#get(caseListPath(query, query.cursor))
+    return this.#call(request, query.signal, (answer) => toCasePage(readJsonAnswer(answer)) ?? failWith(answerError(answer, undefined)))
+  }
+
+  /**
+   * The feed page by page, following `next_cursor` until `end_of_stream`.
+   *
+   * @example
+   * for await (const page of cg.casePages({ status: 'CLOSED' })) {
+   *   await store(page.data)
+   *   await saveCursor(page.nextCursor)
+   * }
+   */
+  casePages(query: CaseQuery = {}): AsyncGenerator<CasePage> {
+    return followCursor((cursor) => this.casePage({ ...query, cursor }), query.cursor)
+  }
+
+  /**
+   * The feed case by case, until caught up; `cursor` of the result is where to resume later.
+   *
+   * @example
+   * const feed = cg.cases({ status: 'OPEN' })
+   * for await (const item of feed) console.log(item.number_customergauge)
+   * await saveCursor(feed.cursor)
+   */
+  cases(query: CaseQuery = {}): CaseStream {
+    return new CaseStream((cursor) => this.casePage({ ...query, cursor }), query.cursor)
+  }
+
+  /**
+   * `cases()` from a cursor stored earlier (with the same filters it was issued for).
+   *
+   * @example
+   * const feed = cg.resumeFrom(await loadCursor())
+   * for await (const item of feed) await upsert(item)
+   * await saveCursor(feed.cursor)
+   */
+  resumeFrom(cursor: string, query: Omit<CaseQuery, 'cursor'> = {}): CaseStream {
+    if (typeof cursor !== 'string' || cursor === '') throw new TypeError('resumeFrom: cursor must be a non-empty string')
+    return this.cases({ ...query, cursor })
+  }
+
+  #call<T>(request: WireRequest, signal: AbortSignal | undefined, read: (answer: WireAnswer) => T): Promise<T> {
+    const options = this.#options
+    return withRetries(async (attemptSignal, attempt) => read(await send(options.fetch, request, attemptSignal, attempt)), options, signal)
+  }
+
+  #get(path: string): WireRequest {
+    return { method: 'GET', url: `${this.baseUrl}${path}`, headers: this.#headers('application/json') }
+  }
+
+  #headers(accept: string): Record<string, string> {
+    return { authorization: `api_key ${this.#options.apiKey}`, accept }
+  }
+}
+
+/** The v4.1 form body, fields in the documented order, absent ones left out. */
+function workflowForm(input: UpdateWorkflowInput): string {
+  if (typeof input !== 'object' || input === null) throw new TypeError('updateWorkflow: input must be an object')
+  const { numberCustomergauge: cgid } = input
+  if (typeof cgid !== 'number' && typeof cgid !== 'string') throw new TypeError('updateWorkflow: numberCustomergauge must be a number or a string')
+  const form = new URLSearchParams({ number_customergauge: String(cgid) })
+  const optional: [string, unknown][] = [['status', input.status], ['comment', input.comment], ['assigned_to', input.assignedTo]]
+  for (const [name, value] of optional) {
+    if (value === undefined || value === null) continue
+    if (typeof value !== 'string') throw new TypeError(`updateWorkflow: ${name} must be a string`)
+    form.set(name, value)
+  }
+  return form.toString()
+}
+
+function failWith(error: Error): never {
+  throw error
+}

@@ -1,0 +1,83 @@
+// `firehouse workflow update`: a v4.1 call through the typed client to a real server (flags or CG_API_URL / CG_API_KEY).
+
+import assert from 'node:assert/strict'
+import { createServer, type AddressInfo } from 'node:net'
+import { test } from 'node:test'
+import { showCase } from '../../src/service/case-view.js'
+import { TEST_DATABASES } from '../helpers/databases.js'
+import { createTestTenant, startTestServer } from '../helpers/server.js'
+import { assertOneLineFailure, runFirehouse } from './cli-process.js'
+
+const DES = 'des.patch@directness.net'
+
+/** A port nothing listens on: taken from the system, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+test('workflow update: success prints the CG-ID, errors print one line `<Code> <Message>` and exit 1', async (t) => {
+  const server = await startTestServer(TEST_DATABASES[0]!)
+  t.after(server.close)
+  const { key } = await createTestTenant(server.ctx, { slug: 'acme', records: [12, 13], users: [DES] })
+  const target = ['--url', server.url, '--key', key]
+
+  await t.test('flags: the case is updated and its CG-ID printed', async () => {
+    const result = await runFirehouse(['workflow', 'update', '12', '--status', 'CLOSE', '--comment', 'Solved the issue', '--assigned-to', DES, ...target])
+    assert.deepEqual(result, { code: 0, stdout: 'Updated case 12\n', stderr: '' })
+    const view = await showCase(server.ctx, 'acme', 12)
+    assert.deepEqual([view.status, view.assigned_to, view.history.at(-1)?.comment], ['CLOSED', DES, 'Solved the issue'])
+  })
+
+  await t.test('environment: CG_API_URL and CG_API_KEY; --format xml; --json prints the answer as JSON', async () => {
+    const env = { CG_API_URL: `${server.url}/`, CG_API_KEY: key }
+    const result = await runFirehouse(['workflow', 'update', '13', '--status', 'progress', '--format', 'xml', '--json'], '', env)
+    assert.equal(result.code, 0, result.stderr)
+    assert.deepEqual(JSON.parse(result.stdout), { number_customergauge: 13 })
+    assert.equal((await showCase(server.ctx, 'acme', 13)).status, 'PROGRESS')
+  })
+
+  await t.test('API errors: `<Code> <Message>` on one line, exit 1, nothing written', async () => {
+    const failures: [string[], RegExp][] = [
+      [['99', ...target], /^400200 Workflow not found\n$/],
+      [['99', '--format', 'xml', ...target], /^400200 Workflow not found\n$/],
+      [['12', '--url', server.url, '--key', 'fh_wrong', '--status', 'DONE'], /^200000 Invalid API key\n$/],
+      [['12abc', ...target], /^300001 .*number_customergauge/],
+    ]
+    // Each CLI run starts a process: run them side by side.
+    const results = await Promise.all(failures.map(([args]) => runFirehouse(['workflow', 'update', ...args])))
+    results.forEach((result, index) => {
+      assertOneLineFailure(result, failures[index]![1])
+      assert.equal(result.code, 1)
+    })
+    assert.equal((await showCase(server.ctx, 'acme', 12)).history.length, 1)
+  })
+
+  await t.test('bad input and an unreachable server: `error: <reason>` on one line', async () => {
+    const closed = await closedPort()
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [['12', '--url', server.url], {}, /^error: .*API key is required/],
+      [['12', '--url', 'ftp://x', ...target.slice(2), '--format', 'yaml'], {}, /^error: .*CG_API_URL must be an http\(s\) URL.*--format must be json or xml/],
+      [['12', '--key', key], { CG_API_URL: `http://127.0.0.1:${closed}` }, new RegExp(`^error: Cannot reach http://127\\.0\\.0\\.1:${closed}: ECONNREFUSED\n$`)],
+    ]
+    const [usage, ...results] = await Promise.all([
+      runFirehouse(['workflow', 'update', ...target]),
+      ...cases.map(([args, env]) => runFirehouse(['workflow', 'update', ...args], '', env)),
+    ])
+    results.forEach((result, index) => assertOneLineFailure(result, cases[index]![2]))
+    // Not through assertOneLineFailure: the command's own name trips its check for SQL words.
+    assert.deepEqual([usage!.code, usage!.stdout], [2, ''])
+    assert.match(usage!.stderr, /^Usage: firehouse workflow update <cgid> [^\n]+\n$/)
+  })
+})
+
+test('the CLI help lists workflow update with its settings', async () => {
+  const { code, stderr } = await runFirehouse(['--help'])
+  assert.equal(code, 0)
+  assert.match(stderr, /firehouse workflow update <cgid> \[--status S\] \[--comment C\] \[--assigned-to E\] \[--url U\] \[--key K\] \[--format json\|xml\]/)
+  assert.match(stderr, /CG_API_URL/)
+  assert.match(stderr, /CG_API_KEY/)
+})
