@@ -59,7 +59,9 @@ export function toCaseJson(cgid: number, row: Case | null, history: readonly His
     updated_at: row?.updated_at ?? null,
     time_to_follow_up_s: row?.followed_up_at ? secondsBetween(row.opened_at, row.followed_up_at) : null,
     time_to_close_s: row?.closed_at ? secondsBetween(row.opened_at, row.closed_at) : null,
-    history: history.map(toHistoryEntryJson),
+    // The row is read before its history, which a concurrent write may have extended since:
+    // entries past the row's count belong to a later state, shown when the case is read again.
+    history: history.filter((entry) => row !== null && Number(entry.seq) <= row.history_count).map(toHistoryEntryJson),
   }
 }
 

@@ -1,0 +1,129 @@
+// The read side's queries use their indexes: the sync feed cases_tenant_change, the metrics summary
+// cases_tenant_opened, on both databases (the plans are copied in docs/query-plans.md).
+
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { CompiledQuery, sql, type Compilable, type Kysely } from 'kysely'
+import { openServiceContext } from '../../src/service/database.js'
+import type { ServiceContext } from '../../src/service/context.js'
+import { importRecords } from '../../src/service/import-records.js'
+import { createTenant } from '../../src/service/tenants.js'
+import { caseChangesQuery, caseTimingsQuery } from '../../src/store/cases.js'
+import type { Database } from '../../src/store/database.js'
+import { TEST_DATABASES } from '../helpers/databases.js'
+
+type QueryOf = (db: Kysely<Database>) => Compilable
+
+/**
+ * The plan of a query, one line per node. PostgreSQL runs it with sequential scans off on the same
+ * connection: on a table this small a sequential scan is the right choice, and the test asks which
+ * index the planner *can* use once the table is large.
+ */
+async function planOf(ctx: ServiceContext, queryOf: QueryOf): Promise<string[]> {
+  const { db, dialect } = ctx.store
+  if (dialect.name === 'sqlite') {
+    const { sql: text, parameters } = queryOf(db).compile()
+    const { rows } = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${text}`, [...parameters]))
+    return rows.map((row) => row.detail)
+  }
+  return db.connection().execute(async (connection) => {
+    await sql`set enable_seqscan = off`.execute(connection)
+    try {
+      const { sql: text, parameters } = queryOf(connection).compile()
+      const { rows } = await connection.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${text}`, [...parameters]))
+      return rows.map((row) => row['QUERY PLAN'])
+    } finally {
+      await sql`reset enable_seqscan`.execute(connection)
+    }
+  })
+}
+
+/**
+ * Asserts the plan reads cases through `index`, bounded on `column` (its second column) where one
+ * is given, and never scans the whole table. SQLite must also read in index order (no temporary
+ * sort); PostgreSQL may sort what the index range returned (a bitmap scan of a few rows), never more.
+ */
+function assertUsesIndex(engine: string, plan: readonly string[], index: RegExp, column: string | null, what: string): void {
+  const text = plan.join('\n')
+  if (process.env.FIREHOUSE_PRINT_PLANS) console.log(`-- ${engine}: ${what}\n${text}\n`)
+  const message = `${what}:\n${text}`
+  if (engine === 'sqlite') {
+    const bound = column ? ` AND ${column}[<>]` : ''
+    assert.match(text, new RegExp(`SEARCH cases USING (COVERING )?INDEX ${index.source} \\(tenant_id=\\?${bound}`), message)
+    assert.doesNotMatch(text, /SCAN cases(?! USING)/, message)
+    assert.doesNotMatch(text, /TEMP B-TREE/, message)
+  } else {
+    const bound = column ? ` AND \\(${column} [<>]` : ''
+    assert.match(text, new RegExp(`(Index Scan|Index Only Scan|Bitmap Index Scan) (using|on) ${index.source} on cases|Bitmap Index Scan on ${index.source} `), message)
+    assert.match(text, new RegExp(`Index Cond: \\(\\(?tenant_id = '[^']+'::text\\)${bound}`), message)
+    assert.doesNotMatch(text, /Seq Scan/, message)
+  }
+}
+
+/** The tenant's change sequence ends at CASES; a sync job resumes near its end. */
+const CASES = 500
+const RESUME = CASES - 10
+
+const FEED_QUERIES: Array<[string, Parameters<typeof caseChangesQuery>[2]]> = [
+  ['feed, first page', { afterSeq: 0, limit: 101 }],
+  ['feed, resumed', { afterSeq: RESUME, limit: 101 }],
+  ['feed, resumed, status', { afterSeq: RESUME, phase: 'OPEN', limit: 101 }],
+  ['feed, resumed, assignee', { afterSeq: RESUME, assignedTo: 'des@acme.test', limit: 101 }],
+  ['feed, resumed, updated_since', { afterSeq: RESUME, updatedSince: '2026-11-27T00:00:00.000Z', limit: 101 }],
+  ['feed, resumed, all filters', { afterSeq: RESUME, phase: 'CLOSED', assignedTo: 'des@acme.test', updatedSince: '2026-11-27T00:00:00.000Z', limit: 8 }],
+]
+
+const TIMINGS_QUERIES: Array<[string, Parameters<typeof caseTimingsQuery>[2]]> = [
+  ['summary, from', { from: '2026-11-01T00:00:00.000Z' }],
+  ['summary, from and to', { from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' }],
+  ['summary, to', { to: '2026-12-01T00:00:00.000Z' }],
+]
+
+for (const kind of TEST_DATABASES) {
+  test(`[${kind.name}] the read side's queries use their indexes`, async (t) => {
+    const { ctx, tenantId } = await openWithCases(kind, t)
+    await t.test("the sync feed's query reads cases_tenant_change in order: the first page, and a resumed one with or without filters", async () => {
+      for (const [what, query] of FEED_QUERIES) {
+        assertUsesIndex(kind.name, await planOf(ctx, (db) => caseChangesQuery(db, tenantId, query)), /cases_tenant_change/, 'change_seq', what)
+      }
+    })
+    await t.test("the metrics summary's query reads cases_tenant_opened for a range, and an index on the tenant without one", async () => {
+      for (const [what, range] of TIMINGS_QUERIES) {
+        assertUsesIndex(kind.name, await planOf(ctx, (db) => caseTimingsQuery(db, tenantId, range)), /cases_tenant_opened/, 'opened_at', what)
+      }
+      // Without bounds every index that starts with tenant_id serves; the table is still never scanned.
+      assertUsesIndex(kind.name, await planOf(ctx, (db) => caseTimingsQuery(db, tenantId, {})), /\w+/, null, 'summary, no bounds')
+    })
+  })
+}
+
+/** A fresh, migrated database with two tenants of CASES auto-opened cases each; closed and dropped after the test. */
+async function openWithCases(kind: (typeof TEST_DATABASES)[number], t: { after: (fn: () => Promise<void>) => void }) {
+  const database = await kind.create()
+  const ctx = await openServiceContext(database.url)
+  t.after(async () => {
+    await ctx.store.close()
+    await database.drop()
+  })
+  let tenantId = ''
+  for (const slug of ['acme', 'other']) {
+    const tenant = await createTenant(ctx, { slug, region: 'eu' })
+    tenantId = tenant.id
+    const records = Array.from({ length: CASES }, (_, i) => ({
+      numberCustomergauge: i + 1,
+      nps: 2,
+      comment: null,
+      account: null,
+      email: null,
+      firstName: null,
+      lastName: null,
+      dateCreation: null,
+      extra: {},
+    }))
+    await importRecords(ctx, slug, records)
+  }
+  // Statistics as a running database has them (autovacuum's analyze): without any, PostgreSQL
+  // estimates one row and any index starting with tenant_id looks as good as another.
+  if (ctx.store.dialect.name === 'postgres') await sql`analyze cases`.execute(ctx.store.db)
+  return { ctx, tenantId }
+}
