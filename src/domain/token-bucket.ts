@@ -22,10 +22,15 @@ export function takeToken(bucket: TokenBucket, rate: number, capacity: number, n
   bucket.updatedAt = nowMs
   const allowed = bucket.tokens >= 1
   if (allowed) bucket.tokens -= 1
+  return verdictOf(allowed, bucket.tokens, rate, capacity)
+}
+
+/** The verdict for a bucket left holding `tokens` after a take (shared with the Redis bucket). */
+export function verdictOf(allowed: boolean, tokens: number, rate: number, capacity: number): BucketVerdict {
   return {
     allowed,
-    remaining: Math.floor(bucket.tokens),
-    resetS: Math.ceil((capacity - bucket.tokens) / rate),
-    retryAfterS: allowed ? 0 : Math.max(1, Math.ceil((1 - bucket.tokens) / rate)),
+    remaining: Math.floor(tokens),
+    resetS: Math.ceil((capacity - tokens) / rate),
+    retryAfterS: allowed ? 0 : Math.max(1, Math.ceil((1 - tokens) / rate)),
   }
 }

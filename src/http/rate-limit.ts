@@ -2,24 +2,43 @@
 
 import type { FastifyReply } from 'fastify'
 import { FirehouseError } from '../domain/errors.js'
-import { takeToken, type TokenBucket } from '../domain/token-bucket.js'
+import { takeToken, type BucketVerdict, type TokenBucket } from '../domain/token-bucket.js'
 import type { Caller } from '../service/api-keys.js'
 
-export type RateLimiter = (caller: Caller, reply: FastifyReply) => void
+export type RateLimiter = (caller: Caller, reply: FastifyReply) => Promise<void>
+
+/** Where the buckets live: this process's memory, or a Redis that every process shares. */
+export interface BucketStore {
+  /** Takes one token from `keyId`'s bucket (created full), refilled at `rate` tokens/s up to `capacity`. */
+  take(keyId: string, rate: number, capacity: number): Promise<BucketVerdict>
+  close(): Promise<void>
+}
+
+/** The buckets of this process alone: the default, and the fallback while Redis is unreachable. */
+export function createMemoryBuckets(nowMs: () => number = Date.now): BucketStore {
+  const buckets = new Map<string, TokenBucket>()
+  return {
+    async take(keyId, rate, capacity) {
+      let bucket = buckets.get(keyId)
+      if (!bucket) {
+        bucket = { tokens: capacity, updatedAt: nowMs() }
+        buckets.set(keyId, bucket)
+      }
+      return takeToken(bucket, rate, capacity, nowMs())
+    },
+    async close() {
+      buckets.clear()
+    },
+  }
+}
 
 /** `defaultRate` requests/s per key unless the tenant sets its own; 0 turns limiting off. */
-export function createRateLimiter(defaultRate: number, nowMs: () => number = Date.now): RateLimiter {
-  const buckets = new Map<string, TokenBucket>()
-  return (caller, reply) => {
+export function createRateLimiter(defaultRate: number, buckets: BucketStore = createMemoryBuckets()): RateLimiter {
+  return async (caller, reply) => {
     const rate = caller.rateLimit ?? defaultRate
     if (rate === 0) return
     const capacity = rate * 2
-    let bucket = buckets.get(caller.keyId)
-    if (!bucket) {
-      bucket = { tokens: capacity, updatedAt: nowMs() }
-      buckets.set(caller.keyId, bucket)
-    }
-    const verdict = takeToken(bucket, rate, capacity, nowMs())
+    const verdict = await buckets.take(caller.keyId, rate, capacity)
     reply.header('ratelimit-limit', String(capacity))
     reply.header('ratelimit-remaining', String(verdict.remaining))
     reply.header('ratelimit-reset', String(verdict.resetS))

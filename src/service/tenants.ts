@@ -14,7 +14,11 @@ export interface NewTenantInput {
   region: string
   extendedStatuses?: boolean
   autoOpen?: boolean
+  /** Requests per second per API key of this tenant (burst twice that); absent: the server's default. */
+  rateLimit?: number | null
 }
+
+const MAX_RATE_LIMIT = 1_000_000
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/
 
@@ -23,6 +27,10 @@ export async function createTenant(ctx: ServiceContext, input: NewTenantInput): 
     throw new FirehouseError('INVALID_ARGUMENT', 'A tenant slug is 1–63 lower-case letters, digits or dashes')
   }
   const region = checkRegion(input.region)
+  const rateLimit = input.rateLimit ?? null
+  if (rateLimit !== null && !(Number.isInteger(rateLimit) && rateLimit >= 0 && rateLimit <= MAX_RATE_LIMIT)) {
+    throw new FirehouseError('INVALID_ARGUMENT', `A tenant's rate limit is an integer from 0 to ${MAX_RATE_LIMIT} requests per second`)
+  }
   const tenant: Tenant = {
     id: randomUUID(),
     slug: input.slug,
@@ -30,7 +38,7 @@ export async function createTenant(ctx: ServiceContext, input: NewTenantInput): 
     region,
     extended_statuses: input.extendedStatuses ? 1 : 0,
     auto_open: input.autoOpen === false ? 0 : 1,
-    rate_limit: null,
+    rate_limit: rateLimit,
     change_seq: 0,
     created_at: isoNow(ctx),
   }

@@ -8,7 +8,7 @@ import { table } from '../output.js'
 
 export const ADMIN_COMMANDS: Record<string, Command> = {
   'tenant create': {
-    usage: 'tenant create <slug> [--name N] [--region R] [--extended-statuses] [--no-auto-open]',
+    usage: 'tenant create <slug> [--name N] [--region R] [--extended-statuses] [--no-auto-open] [--rate-limit N]',
     summary: 'Create a tenant (a "system")',
     args: ['slug'],
     options: {
@@ -16,14 +16,18 @@ export const ADMIN_COMMANDS: Record<string, Command> = {
       region: { type: 'string' },
       'extended-statuses': { type: 'boolean' },
       'no-auto-open': { type: 'boolean' },
+      'rate-limit': { type: 'string' },
     },
     async run({ args, values, config, open }) {
+      const rateLimit = values['rate-limit'] as string | undefined
       const tenant = await createTenant(await open(), {
         slug: args[0]!,
         name: values.name as string | undefined,
         region: (values.region as string | undefined) ?? config.region,
         extendedStatuses: values['extended-statuses'] === true,
         autoOpen: values['no-auto-open'] !== true,
+        // Not a number parse: "1e3" or "12abc" must be refused, not read as 1000 or 12.
+        rateLimit: rateLimit === undefined ? undefined : /^\d+$/.test(rateLimit.trim()) ? Number(rateLimit) : NaN,
       })
       const json = { slug: tenant.slug, name: tenant.name, region: tenant.region, extended_statuses: tenant.extended_statuses === 1, auto_open: tenant.auto_open === 1 }
       return { text: `Created tenant ${tenant.slug} (region ${tenant.region})`, json }

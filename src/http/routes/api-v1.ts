@@ -34,7 +34,7 @@ export const apiV1: FastifyPluginAsync<ApiV1Options> = async (app, { ctx, region
     sendError(request, reply, new FirehouseError('MODULE_NOT_FOUND', 'Module does not exist'), 'api', 'json'),
   )
   app.addHook('onRequest', async (request, reply) => {
-    rateLimiter(await authenticateRequest(ctx, request, region), reply)
+    await rateLimiter(await authenticateRequest(ctx, request, region), reply)
   })
   await app.register(caseRoutes, { ctx })
   await app.register(recordRoutes, { ctx })

@@ -35,7 +35,7 @@ export const workflowV41: FastifyPluginAsync<WorkflowV41Options> = async (app, {
   )
 
   const authorize = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    rateLimiter(await authenticateRequest(ctx, request, region), reply)
+    await rateLimiter(await authenticateRequest(ctx, request, region), reply)
   }
   for (const url of WORKFLOW_PATHS) {
     app.post(url, { onRequest: authorize, schema: WorkflowV41Schema }, async (request, reply) => {
