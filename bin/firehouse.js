@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Launches the CLI through tsx so the TypeScript sources run without a build step.
-import { register } from 'tsx/esm/api'
+// Runs the compiled CLI (dist/server, built by `npm install` and `npm run build`); without a
+// build, the TypeScript sources through tsx.
+import { existsSync } from 'node:fs'
 
-register()
-await import('../src/cli/bin.ts')
+const compiled = new URL('../dist/server/cli/bin.js', import.meta.url)
+if (existsSync(compiled)) {
+  await import(compiled.href)
+} else {
+  const { register } = await import('tsx/esm/api')
+  register()
+  await import('../src/cli/bin.ts')
+}
