@@ -14,6 +14,14 @@ export interface Config {
   /** Requests per second per API key (burst: twice that); 0 turns rate limiting off. */
   readonly rateLimit: number
   readonly logLevel: string
+  /** A redis:// URL: rate-limit buckets shared by every process that names it; null keeps them in-process. */
+  readonly redisUrl: string | null
+  /** Prepended to every Redis key, so several deployments can share one Redis. */
+  readonly redisPrefix: string
+  /** Seconds a client may take to send a whole request. */
+  readonly requestTimeout: number
+  /** Seconds a client may take to send the request's headers (a slow-loris bound); at most requestTimeout. */
+  readonly headersTimeout: number
   /** Server processes behind the port; 0: one per core. */
   readonly workers: number
 }
@@ -35,6 +43,14 @@ const SETTINGS: { [K in keyof Config]: { env: string; default: string; parse: (r
     parse: (raw) => (isRegion(raw) ? raw : new Error(`must be one of ${REGIONS.join(', ')}`)),
   },
   rateLimit: { env: 'FIREHOUSE_RATE_LIMIT', default: '1000', parse: (raw) => parseInteger(raw, 0, 1_000_000) },
+  redisUrl: { env: 'FIREHOUSE_REDIS_URL', default: '', parse: parseRedisUrl },
+  redisPrefix: {
+    env: 'FIREHOUSE_REDIS_PREFIX',
+    default: 'firehouse:',
+    parse: (raw) => (/^[\x21-\x7e]{1,100}$/.test(raw) ? raw : new Error('must be 1 to 100 visible ASCII characters')),
+  },
+  requestTimeout: { env: 'FIREHOUSE_REQUEST_TIMEOUT', default: '30', parse: (raw) => parseInteger(raw, 1, 3_600) },
+  headersTimeout: { env: 'FIREHOUSE_HEADERS_TIMEOUT', default: '10', parse: (raw) => parseInteger(raw, 1, 3_600) },
   workers: { env: 'FIREHOUSE_WORKERS', default: '0', parse: (raw) => parseInteger(raw, 0, 256) },
   logLevel: {
     env: 'FIREHOUSE_LOG_LEVEL',
@@ -52,6 +68,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, fl
     if (value instanceof Error) problems.push(`${setting.env} ${value.message} (got "${raw}")`)
     else config[name] = value
   }
+  if (typeof config.headersTimeout === 'number' && typeof config.requestTimeout === 'number' && config.headersTimeout > config.requestTimeout) {
+    problems.push(`FIREHOUSE_HEADERS_TIMEOUT must not exceed FIREHOUSE_REQUEST_TIMEOUT (got ${config.headersTimeout} > ${config.requestTimeout})`)
+  }
   if (problems.length > 0) {
     throw new FirehouseError('INVALID_ARGUMENT', `Invalid configuration: ${problems.join('; ')}`)
   }
@@ -63,4 +82,40 @@ function parseInteger(raw: string, min: number, max: number): number | Error {
   return Number.isInteger(value) && value >= min && value <= max
     ? value
     : new Error(`must be an integer from ${min} to ${max}`)
+}
+
+function parseRedisUrl(raw: string): string | null | Error {
+  if (raw === '') return null
+  const url = URL.canParse(raw) ? new URL(raw) : null
+  return url && (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== ''
+    ? raw
+    : new Error('must be a redis:// or rediss:// URL with a host')
+}
+
+/** Where `firehouse workflow update` sends its call, and with which key (SPEC §3). */
+export interface ClientSettings {
+  /** Base URL of the server; `/v4.1/workflow.<format>` is appended. */
+  readonly apiUrl: string
+  readonly apiKey: string
+  readonly format: 'json' | 'xml'
+}
+
+/** Flags of `workflow update`; each overrides its environment variable. */
+export type ClientSettingsFlags = Partial<Record<keyof ClientSettings, string | undefined>>
+
+/** The local server's default address (HOST and PORT above), so a fresh `npm start` needs no --url. */
+const DEFAULT_API_URL = 'http://127.0.0.1:8080'
+
+/** Reads CG_API_URL and CG_API_KEY (flags win), validates all three settings at once, and freezes them. */
+export function loadClientSettings(env: Readonly<Record<string, string | undefined>>, flags: ClientSettingsFlags = {}): ClientSettings {
+  const apiUrl = (flags.apiUrl ?? env.CG_API_URL ?? DEFAULT_API_URL).trim()
+  const apiKey = (flags.apiKey ?? env.CG_API_KEY ?? '').trim()
+  const format = (flags.format ?? 'json').trim().toLowerCase()
+  const problems: string[] = []
+  if (!/^https?:\/\/[^\s]+$/i.test(apiUrl) || !URL.canParse(apiUrl)) problems.push(`CG_API_URL must be an http(s) URL (got "${apiUrl}")`)
+  if (apiKey === '') problems.push('an API key is required: set CG_API_KEY or pass --key')
+  else if (!/^[\x21-\x7E]+$/.test(apiKey)) problems.push('CG_API_KEY must be visible ASCII characters')
+  if (format !== 'json' && format !== 'xml') problems.push(`--format must be json or xml (got "${format}")`)
+  if (problems.length > 0) throw new FirehouseError('INVALID_ARGUMENT', `Invalid client settings: ${problems.join('; ')}`)
+  return Object.freeze({ apiUrl, apiKey, format: format as ClientSettings['format'] })
 }

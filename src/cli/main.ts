@@ -1,6 +1,7 @@
 // The firehouse CLI: parses the command line, runs one command, prints its output or a one-line reason.
 
 import { parseArgs } from 'node:util'
+import { WorkflowApiError } from '../client/index.js'
 import { loadConfig, type Config } from '../config.js'
 import { isFirehouseError } from '../domain/errors.js'
 import type { ServiceContext } from '../service/context.js'
@@ -9,9 +10,10 @@ import { ADMIN_COMMANDS } from './commands/admin.js'
 import { CASE_COMMANDS } from './commands/cases.js'
 import { DATA_COMMANDS } from './commands/data.js'
 import { SERVER_COMMANDS } from './commands/server.js'
+import { WORKFLOW_COMMANDS } from './commands/workflow.js'
 import type { CliEnvironment, Command, OptionSpecs, OptionValues } from './command.js'
 
-const COMMANDS: Record<string, Command> = { ...SERVER_COMMANDS, ...ADMIN_COMMANDS, ...DATA_COMMANDS, ...CASE_COMMANDS }
+const COMMANDS: Record<string, Command> = { ...SERVER_COMMANDS, ...ADMIN_COMMANDS, ...DATA_COMMANDS, ...CASE_COMMANDS, ...WORKFLOW_COMMANDS }
 
 const COMMON_OPTIONS: OptionSpecs = {
   db: { type: 'string' },
@@ -56,7 +58,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment, stderr
     return EXIT_OK
   } catch (error) {
     // One line, whatever the message: parseArgs, for one, explains some mistakes over three.
-    stderr(`error: ${describeError(error).replace(/\s*\n\s*/g, ' ')}`)
+    stderr(describeFailure(error).replace(/\s*\n\s*/g, ' '))
     return isUsageError(error) ? EXIT_USAGE : EXIT_FAILURE
   } finally {
     await store?.store.close()
@@ -75,8 +77,14 @@ function pickConfigFlags(values: Record<string, unknown>): Partial<Record<keyof 
   return { db: flag('db'), host: flag('host'), port: flag('port'), region: flag('region'), workers: flag('workers') }
 }
 
+/** A server's answer to a client call prints as `<Code> <Message>` (SPEC §3); anything else as `error: <reason>`. */
+function describeFailure(error: unknown): string {
+  if (error instanceof WorkflowApiError && error.kind === 'api') return `${error.code} ${error.message}`
+  return `error: ${describeError(error)}`
+}
+
 function describeError(error: unknown): string {
-  if (isFirehouseError(error)) return error.message
+  if (isFirehouseError(error) || error instanceof WorkflowApiError) return error.message
   if (isUsageError(error)) return (error as Error).message
   const code = (error as { code?: unknown } | null)?.code
   return `unexpected failure${typeof code === 'string' ? ` (${code})` : ''}`
@@ -89,5 +97,11 @@ function isUsageError(error: unknown): boolean {
 
 function usage(): string {
   const lines = Object.values(COMMANDS).map((command) => `  firehouse ${command.usage}\n      ${command.summary}`)
-  return ['Usage:', ...lines, '', 'Every command takes --db D (SQLite file; env FIREHOUSE_DB) and --json where it prints data.'].join('\n')
+  return [
+    'Usage:',
+    ...lines,
+    '',
+    'Every command takes --db D (SQLite file; env FIREHOUSE_DB) and --json where it prints data;',
+    'workflow update talks to a server instead: --url U (env CG_API_URL) and --key K (env CG_API_KEY).',
+  ].join('\n')
 }

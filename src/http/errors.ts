@@ -48,6 +48,9 @@ const FASTIFY_ERRORS: Record<string, () => FirehouseError> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
     new FirehouseError('MALFORMED_BODY', 'Malformed request: the body does not match its Content-Length'),
   FST_ERR_CTP_INVALID_TYPE: () => new FirehouseError('UNSUPPORTED_MEDIA_TYPE', 'Invalid Content-Type header'),
+  // Fastify's default JSON parser still serves the routes outside /v4.1 and /api/v1 (and their 404s).
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => new FirehouseError('MALFORMED_BODY', 'Malformed request: empty JSON body'),
+  FST_ERR_CTP_INVALID_JSON_BODY: () => new FirehouseError('MALFORMED_BODY', 'Malformed request: the body is not valid JSON'),
 }
 
 /** The FirehouseError an error means, or null for an unexpected (internal) error. */

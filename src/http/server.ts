@@ -2,15 +2,18 @@
 
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import type { Registry } from 'prom-client'
 import type { Config } from '../config.js'
 import { FirehouseError } from '../domain/errors.js'
 import type { ServiceContext } from '../service/context.js'
 import { UNAVAILABLE_RETRY_AFTER_S, unavailableOr } from '../service/transaction.js'
+import { answerClientError } from './client-error.js'
 import { sendError } from './errors.js'
 import { formatOfUrl } from './formats.js'
 import { instrument } from './metrics.js'
 import { registerOpenApi } from './openapi.js'
-import { createRateLimiter } from './rate-limit.js'
+import { createMemoryBuckets, createRateLimiter, type BucketStore } from './rate-limit.js'
+import { createRedisBuckets } from './redis-buckets.js'
 import { apiV1 } from './routes/api-v1.js'
 import { healthRoutes } from './routes/health.js'
 import { WORKFLOW_BODY_LIMIT, workflowV41 } from './routes/workflow-v41.js'
@@ -20,9 +23,10 @@ export interface ServerDeps {
   ctx: ServiceContext
 }
 
-/** Bounds on slow or idle clients, so a slow-loris cannot hold sockets for long. */
-const REQUEST_TIMEOUT_MS = 30_000
+/** Bounds on slow or idle clients, so a slow-loris cannot hold sockets for long (the rest is config). */
 const KEEP_ALIVE_TIMEOUT_MS = 5_000
+/** How often Node looks for requests past their header/request timeout (its default, 30 s, would let one live 30 s longer). */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000
 
 /** The headers of every answer. */
 function setCommonHeaders(request: FastifyRequest, reply: FastifyReply): void {
@@ -35,17 +39,23 @@ export function buildServer({ config, ctx }: ServerDeps): FastifyInstance {
   const app = Fastify({
     logger: {
       level: config.logLevel,
-      // Secrets never reach the log, whatever a serializer is later taught to include.
-      redact: ['req.headers.authorization', 'req.headers["idempotency-key"]'],
+      // Secrets never reach the log, whatever a serializer is later taught to include. A query
+      // string may carry a key sent there by mistake (or a customer's comment): the path alone is logged.
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers["idempotency-key"]', 'req.url'],
+        censor: (value, path) => (path.at(-1) === 'url' && typeof value === 'string' ? value.replace(/\?.*$/s, '?[Redacted]') : '[Redacted]'),
+      },
     },
     genReqId: () => randomUUID(),
     bodyLimit: WORKFLOW_BODY_LIMIT,
     exposeHeadRoutes: false,
-    requestTimeout: REQUEST_TIMEOUT_MS,
+    requestTimeout: config.requestTimeout * 1000,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     // While closing, Fastify would answer a request on a kept-alive connection with its own 503
     // body; the onRequest hook below answers 503000 in the path's format instead.
     return503OnClosing: false,
+    // A request the HTTP parser rejects gets the SPEC envelope (300005), not Fastify's own body.
+    clientErrorHandler: answerClientError,
     // A path with malformed percent-encoding names no module: the envelope in the path's format,
     // not Fastify's own {"error":"Bad Request",…} body. No hook runs for it, hence the headers here.
     frameworkErrors: (error, request, reply) => {
@@ -54,6 +64,7 @@ export function buildServer({ config, ctx }: ServerDeps): FastifyInstance {
       sendError(request, reply, known, 'api', formatOfUrl(request.url))
     },
   })
+  boundSlowClients(app, config)
   app.decorateRequest('caller', null)
   let closing = false
   app.addHook('preClose', async () => {
@@ -72,10 +83,33 @@ export function buildServer({ config, ctx }: ServerDeps): FastifyInstance {
     sendError(request, reply, new FirehouseError('MODULE_NOT_FOUND', 'Module does not exist'), 'api', formatOfUrl(request.url)),
   )
   registerOpenApi(app)
+  const metrics = instrument(app, ctx)
   // One bucket per API key across both surfaces: a key's budget is the same whichever it calls.
-  const rateLimiter = createRateLimiter(config.rateLimit)
+  const rateLimiter = createRateLimiter(config.rateLimit, bucketStore(app, config, metrics))
   app.register(workflowV41, { prefix: '/v4.1', ctx, region: config.region, rateLimiter })
   app.register(apiV1, { prefix: '/api/v1', ctx, region: config.region, rateLimiter })
-  app.register(healthRoutes, { ctx, metrics: instrument(app, ctx) })
+  app.register(healthRoutes, { ctx, metrics })
   return app
+}
+
+/** Fastify takes requestTimeout as an option; the headers bound and Node's check interval are set on its server. */
+function boundSlowClients(app: FastifyInstance, config: Config): void {
+  app.server.headersTimeout = config.headersTimeout * 1000
+  // Read by Node when the server starts listening.
+  Object.assign(app.server, { connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS })
+}
+
+/** In-process buckets, or Redis ones (connected when the app is ready, closed with it) when configured. */
+function bucketStore(app: FastifyInstance, config: Config, registry: Registry): BucketStore {
+  if (config.redisUrl === null) return createMemoryBuckets()
+  const buckets = createRedisBuckets({
+    url: config.redisUrl,
+    prefix: config.redisPrefix,
+    fallback: createMemoryBuckets(),
+    log: app.log,
+    registry,
+  })
+  app.addHook('onReady', () => buckets.connect())
+  app.addHook('onClose', () => buckets.close())
+  return buckets
 }

@@ -13,7 +13,7 @@ const RULES: Record<string, { layers: string[]; packages: RegExp }> = {
   domain: { layers: ['domain'], packages: /^$/ },
   store: { layers: ['store', 'domain'], packages: /^(node:.*|kysely|better-sqlite3|pg)$/ },
   service: { layers: ['service', 'store', 'domain'], packages: /^(node:.*|csv-parse\/sync)$/ },
-  http: { layers: ['http', 'service', 'domain', 'config.ts'], packages: /^(node:.*|fastify|fast-xml-parser|busboy|@humanwhocodes\/momoa|@sinclair\/typebox|prom-client|@fastify\/swagger|@fastify\/swagger-ui)$/ },
+  http: { layers: ['http', 'service', 'domain', 'config.ts'], packages: /^(node:.*|fastify|fast-xml-parser|busboy|@humanwhocodes\/momoa|@sinclair\/typebox|prom-client|@fastify\/swagger|@fastify\/swagger-ui|@redis\/client)$/ },
   cli: { layers: ['cli', 'http', 'service', 'domain', 'config.ts', 'client'], packages: /^(node:.*|csv-stringify\/sync)$/ },
   client: { layers: ['client'], packages: /^$/ },
   'config.ts': { layers: ['domain'], packages: /^$/ },

@@ -30,10 +30,12 @@ export interface TestServerOptions {
   env?: Record<string, string>
   /** The clock the services use; defaults to the real one. */
   now?: () => Date
+  /** Serve this database (another server's) instead of a fresh one; it is left for its owner to drop. */
+  database?: TestDatabase
 }
 
 export async function startTestServer(kind: TestDatabaseKind, options: TestServerOptions = {}): Promise<TestServer> {
-  const database = await kind.create()
+  const database = options.database ?? (await kind.create())
   const config = loadConfig({ FIREHOUSE_DB: database.url, FIREHOUSE_LOG_LEVEL: 'silent', FIREHOUSE_RATE_LIMIT: '0', ...options.env })
   const store = await openDatabase(config.db)
   await migrateToLatest(store.db)
@@ -50,7 +52,7 @@ export async function startTestServer(kind: TestDatabaseKind, options: TestServe
     close: async () => {
       await app.close()
       await store.close()
-      await database.drop()
+      if (!options.database) await database.drop()
     },
   }
 }
