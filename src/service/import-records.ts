@@ -4,7 +4,7 @@ import { applyChange } from '../domain/case.js'
 import { isFirehouseError } from '../domain/errors.js'
 import { statusForPhase } from '../domain/status.js'
 import { isDetractor, parseSurveyRecord, type SurveyRecordInput } from '../domain/survey-record.js'
-import { existingCaseIds, saveCaseChange } from '../store/cases.js'
+import { existingCaseIds, insertNewCases } from '../store/cases.js'
 import type { NewSurveyRecord } from '../store/database.js'
 import { existingRecordIds, upsertRecords } from '../store/records.js'
 import { nextChangeSeq } from '../store/tenants.js'
@@ -62,11 +62,12 @@ export async function importRecords(
     if (toOpen.length > 0) {
       const opened = statusForPhase('OPEN', (await loadStatusSet(trx, tenant.id)) ?? [])
       const lastSeq = await nextChangeSeq(trx, tenant.id, toOpen.length)
-      let seq = lastSeq - toOpen.length
-      for (const cgid of toOpen) {
+      const firstSeq = lastSeq - toOpen.length + 1
+      const cases = toOpen.map((cgid, i) => {
         const { next, entry } = applyChange(null, { actor: 'import' }, now, opened)
-        await saveCaseChange(trx, tenant.id, cgid, next, entry, ++seq)
-      }
+        return { cgid, state: next, entry, changeSeq: firstSeq + i }
+      })
+      await insertNewCases(trx, tenant.id, cases)
     }
     return { imported: cgids.length - existing.size, updated: existing.size, opened: toOpen.length }
   })

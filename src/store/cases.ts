@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely'
 import type { CaseState, HistoryEntry } from '../domain/case.js'
 import type { Phase } from '../domain/status.js'
+import { chunks } from './chunks.js'
 import type { Case, Database, HistoryEntryRow } from './database.js'
 
 /** The case of a record, or null while the record has none. */
@@ -22,14 +23,17 @@ export async function existingCaseIds(
   tenantId: string,
   cgids: readonly number[],
 ): Promise<Set<number>> {
-  if (cgids.length === 0) return new Set()
-  const rows = await db
-    .selectFrom('cases')
-    .select('number_customergauge')
-    .where('tenant_id', '=', tenantId)
-    .where('number_customergauge', 'in', cgids)
-    .execute()
-  return new Set(rows.map((row) => Number(row.number_customergauge)))
+  const found = new Set<number>()
+  for (const chunk of chunks(cgids, 500)) {
+    const rows = await db
+      .selectFrom('cases')
+      .select('number_customergauge')
+      .where('tenant_id', '=', tenantId)
+      .where('number_customergauge', 'in', chunk)
+      .execute()
+    for (const row of rows) found.add(Number(row.number_customergauge))
+  }
+  return found
 }
 
 export function rowToCaseState(row: Case): CaseState {
@@ -53,7 +57,34 @@ export async function saveCaseChange(
   entry: HistoryEntry,
   changeSeq: number,
 ): Promise<void> {
-  const row: Case = {
+  const row = caseRow(tenantId, cgid, state, changeSeq)
+  const { tenant_id, number_customergauge, ...changes } = row
+  await db
+    .insertInto('cases')
+    .values(row)
+    .onConflict((oc) => oc.columns(['tenant_id', 'number_customergauge']).doUpdateSet(changes))
+    .execute()
+  await db.insertInto('history_entries').values(entryToRow(tenantId, cgid, entry)).execute()
+}
+
+export interface NewCase {
+  cgid: number
+  state: CaseState
+  entry: HistoryEntry
+  changeSeq: number
+}
+
+/** Inserts cases that do not exist yet, with their first entries, many rows per statement (imports). */
+export async function insertNewCases(db: Kysely<Database>, tenantId: string, cases: readonly NewCase[]): Promise<void> {
+  // 500 rows × 12 columns stays under SQLite's 32,766 parameters per statement.
+  for (const chunk of chunks(cases, 500)) {
+    await db.insertInto('cases').values(chunk.map((item) => caseRow(tenantId, item.cgid, item.state, item.changeSeq))).execute()
+    await db.insertInto('history_entries').values(chunk.map((item) => entryToRow(tenantId, item.cgid, item.entry))).execute()
+  }
+}
+
+function caseRow(tenantId: string, cgid: number, state: CaseState, changeSeq: number): Case {
+  return {
     tenant_id: tenantId,
     number_customergauge: cgid,
     status: state.status.phase,
@@ -67,13 +98,6 @@ export async function saveCaseChange(
     history_count: state.historyCount,
     change_seq: changeSeq,
   }
-  const { tenant_id, number_customergauge, ...changes } = row
-  await db
-    .insertInto('cases')
-    .values(row)
-    .onConflict((oc) => oc.columns(['tenant_id', 'number_customergauge']).doUpdateSet(changes))
-    .execute()
-  await db.insertInto('history_entries').values(entryToRow(tenantId, cgid, entry)).execute()
 }
 
 function entryToRow(tenantId: string, cgid: number, entry: HistoryEntry): HistoryEntryRow {

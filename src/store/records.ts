@@ -1,5 +1,6 @@
 // Queries on survey records.
 
+import { chunks } from './chunks.js'
 import type { Kysely } from 'kysely'
 import { FirehouseError } from '../domain/errors.js'
 import type { Database, NewSurveyRecord, SurveyRecord } from './database.js'
@@ -35,7 +36,8 @@ export async function existingRecordIds(
 
 /** Inserts or replaces records (importing a record again updates it; created_at is kept). */
 export async function upsertRecords(db: Kysely<Database>, records: readonly NewSurveyRecord[]): Promise<void> {
-  for (const chunk of chunks(records, 50)) {
+  // 500 rows × 12 columns stays under SQLite's 32,766 parameters per statement.
+  for (const chunk of chunks(records, 500)) {
     await db
       .insertInto('records')
       .values(chunk)
@@ -54,8 +56,4 @@ export async function upsertRecords(db: Kysely<Database>, records: readonly NewS
       )
       .execute()
   }
-}
-
-function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
-  for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size)
 }
