@@ -1,0 +1,41 @@
+// Imports at scale: one import larger than a statement's parameter limit still opens every case.
+
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { showCase } from '../../src/service/case-view.js'
+import { openServiceContext } from '../../src/service/database.js'
+import { importRecords } from '../../src/service/import-records.js'
+import { createTenant } from '../../src/service/tenants.js'
+import { TEST_DATABASES } from '../helpers/databases.js'
+
+// Above SQLite's 32,766 parameters per statement, which one IN (…) list per import overran.
+const DETRACTORS = 33_000
+
+// SQLite only: PostgreSQL allows 65,535 parameters, and this size there costs minutes, not seconds.
+for (const kind of TEST_DATABASES.filter((candidate) => candidate.name === 'sqlite')) {
+  test(`[${kind.name}] one import of ${DETRACTORS} detractors opens a case for each, numbered in one run of the change sequence`, async (t) => {
+    const database = await kind.create()
+    const ctx = await openServiceContext(database.url)
+    t.after(async () => {
+      await ctx.store.close()
+      await database.drop()
+    })
+    await createTenant(ctx, { slug: 'acme', region: 'eu' })
+    const records = Array.from({ length: DETRACTORS }, (_, i) => ({
+      numberCustomergauge: i + 1,
+      nps: i % 7,
+      comment: null,
+      account: null,
+      email: null,
+      firstName: null,
+      lastName: null,
+      dateCreation: null,
+      extra: {},
+    }))
+    assert.deepEqual(await importRecords(ctx, 'acme', records), { imported: DETRACTORS, updated: 0, opened: DETRACTORS })
+    assert.deepEqual(await importRecords(ctx, 'acme', records), { imported: 0, updated: DETRACTORS, opened: 0 })
+    const last = await showCase(ctx, 'acme', DETRACTORS)
+    assert.equal(last.status, 'OPEN')
+    assert.deepEqual(last.history.map((entry) => [entry.seq, entry.actor]), [[1, 'import']])
+  })
+}
