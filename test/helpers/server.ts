@@ -7,6 +7,7 @@ import BetterSqlite3 from 'better-sqlite3'
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { loadConfig, type Config } from '../../src/config.js'
+import type { SurveyRecordInput } from '../../src/domain/survey-record.js'
 import { buildServer } from '../../src/http/server.js'
 import { createApiKey } from '../../src/service/api-keys.js'
 import { createServiceContext, type ServiceContext } from '../../src/service/context.js'
@@ -71,21 +72,16 @@ export interface TenantFixture extends Partial<Omit<NewTenantInput, 'slug'>> {
   detractors?: number[]
 }
 
+/** A survey record with only its CG-ID and NPS score, as imports take it. */
+export function surveyRecord(cgid: number, nps: number): SurveyRecordInput {
+  return { numberCustomergauge: cgid, nps, comment: null, account: null, email: null, firstName: null, lastName: null, dateCreation: null, extra: {} }
+}
+
 /** Creates a tenant with a key, users and records through the services (never by hand-written SQL). */
 export async function createTestTenant(ctx: ServiceContext, fixture: TenantFixture): Promise<TestTenant> {
   await createTenant(ctx, { region: 'eu', ...fixture })
   for (const email of fixture.users ?? []) await addUser(ctx, fixture.slug, email)
-  const records = (fixture.records ?? []).map((cgid) => ({
-    numberCustomergauge: cgid,
-    nps: fixture.detractors?.includes(cgid) ? 3 : 9,
-    comment: null,
-    account: null,
-    email: null,
-    firstName: null,
-    lastName: null,
-    dateCreation: null,
-    extra: {},
-  }))
+  const records = (fixture.records ?? []).map((cgid) => surveyRecord(cgid, fixture.detractors?.includes(cgid) ? 3 : 9))
   if (records.length > 0) await importRecords(ctx, fixture.slug, records)
   const { key, info } = await createApiKey(ctx, fixture.slug, 'test')
   return { slug: fixture.slug, key, keyId: info.id }

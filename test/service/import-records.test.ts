@@ -7,6 +7,7 @@ import { openServiceContext } from '../../src/service/database.js'
 import { importRecords } from '../../src/service/import-records.js'
 import { createTenant } from '../../src/service/tenants.js'
 import { TEST_DATABASES } from '../helpers/databases.js'
+import { surveyRecord } from '../helpers/server.js'
 
 // Above SQLite's 32,766 parameters per statement, which one IN (…) list per import overran.
 const DETRACTORS = 33_000
@@ -21,17 +22,7 @@ for (const kind of TEST_DATABASES.filter((candidate) => candidate.name === 'sqli
       await database.drop()
     })
     await createTenant(ctx, { slug: 'acme', region: 'eu' })
-    const records = Array.from({ length: DETRACTORS }, (_, i) => ({
-      numberCustomergauge: i + 1,
-      nps: i % 7,
-      comment: null,
-      account: null,
-      email: null,
-      firstName: null,
-      lastName: null,
-      dateCreation: null,
-      extra: {},
-    }))
+    const records = Array.from({ length: DETRACTORS }, (_, i) => surveyRecord(i + 1, i % 7))
     assert.deepEqual(await importRecords(ctx, 'acme', records), { imported: DETRACTORS, updated: 0, opened: DETRACTORS })
     assert.deepEqual(await importRecords(ctx, 'acme', records), { imported: 0, updated: DETRACTORS, opened: 0 })
     const last = await showCase(ctx, 'acme', DETRACTORS)

@@ -8,6 +8,7 @@ import { openServiceContext } from '../../src/service/database.js'
 import { importRecords } from '../../src/service/import-records.js'
 import { createTenant } from '../../src/service/tenants.js'
 import { TEST_DATABASES } from '../helpers/databases.js'
+import { surveyRecord } from '../helpers/server.js'
 
 const postgres = TEST_DATABASES.find((kind) => kind.name === 'postgres')
 const ROUNDS = 3
@@ -26,17 +27,7 @@ test(
     })
     await createTenant(ctx, { slug: 'acme', region: 'eu' })
     for (let round = 0; round < ROUNDS; round++) {
-      const records = Array.from({ length: PER_ROUND }, (_, i) => ({
-        numberCustomergauge: round * PER_ROUND + i + 1,
-        nps: 3,
-        comment: null,
-        account: null,
-        email: null,
-        firstName: null,
-        lastName: null,
-        dateCreation: null,
-        extra: {},
-      }))
+      const records = Array.from({ length: PER_ROUND }, (_, i) => surveyRecord(round * PER_ROUND + i + 1, 3))
       await importRecords(ctx, 'acme', records)
     }
     // Table statistics reach pg_stat_user_tables within a second or so of the work.

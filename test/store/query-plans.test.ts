@@ -11,6 +11,7 @@ import { createTenant } from '../../src/service/tenants.js'
 import { caseChangesQuery, caseTimingsQuery } from '../../src/store/cases.js'
 import type { Database } from '../../src/store/database.js'
 import { TEST_DATABASES } from '../helpers/databases.js'
+import { surveyRecord } from '../helpers/server.js'
 
 type QueryOf = (db: Kysely<Database>) => Compilable
 
@@ -109,17 +110,7 @@ async function openWithCases(kind: (typeof TEST_DATABASES)[number], t: { after: 
   for (const slug of ['acme', 'other']) {
     const tenant = await createTenant(ctx, { slug, region: 'eu' })
     tenantId = tenant.id
-    const records = Array.from({ length: CASES }, (_, i) => ({
-      numberCustomergauge: i + 1,
-      nps: 2,
-      comment: null,
-      account: null,
-      email: null,
-      firstName: null,
-      lastName: null,
-      dateCreation: null,
-      extra: {},
-    }))
+    const records = Array.from({ length: CASES }, (_, i) => surveyRecord(i + 1, 2))
     await importRecords(ctx, slug, records)
   }
   // Statistics as a running database has them (autovacuum's analyze): without any, PostgreSQL
