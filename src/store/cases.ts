@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely'
 import type { CaseState, HistoryEntry } from '../domain/case.js'
 import type { Phase } from '../domain/status.js'
 import { chunks } from './chunks.js'
+import { existingCgids } from './existing-cgids.js'
 import type { Case, Database, HistoryEntryRow } from './database.js'
 
 /** The case of a record, or null while the record has none. */
@@ -23,17 +24,7 @@ export async function existingCaseIds(
   tenantId: string,
   cgids: readonly number[],
 ): Promise<Set<number>> {
-  const found = new Set<number>()
-  for (const chunk of chunks(cgids, 500)) {
-    const rows = await db
-      .selectFrom('cases')
-      .select('number_customergauge')
-      .where('tenant_id', '=', tenantId)
-      .where('number_customergauge', 'in', chunk)
-      .execute()
-    for (const row of rows) found.add(Number(row.number_customergauge))
-  }
-  return found
+  return existingCgids(db, 'cases', tenantId, cgids)
 }
 
 export function rowToCaseState(row: Case): CaseState {

@@ -1,6 +1,7 @@
 // Queries on survey records.
 
 import { chunks } from './chunks.js'
+import { existingCgids } from './existing-cgids.js'
 import type { Kysely } from 'kysely'
 import { FirehouseError } from '../domain/errors.js'
 import type { Database, NewSurveyRecord, SurveyRecord } from './database.js'
@@ -21,17 +22,7 @@ export async function existingRecordIds(
   tenantId: string,
   cgids: readonly number[],
 ): Promise<Set<number>> {
-  const found = new Set<number>()
-  for (const chunk of chunks(cgids, 500)) {
-    const rows = await db
-      .selectFrom('records')
-      .select('number_customergauge')
-      .where('tenant_id', '=', tenantId)
-      .where('number_customergauge', 'in', chunk)
-      .execute()
-    for (const row of rows) found.add(Number(row.number_customergauge))
-  }
-  return found
+  return existingCgids(db, 'records', tenantId, cgids)
 }
 
 /** Inserts or replaces records (importing a record again updates it; created_at is kept). */
