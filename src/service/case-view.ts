@@ -5,7 +5,7 @@ import { findCase, listHistory } from '../store/cases.js'
 import type { Case, HistoryEntryRow } from '../store/database.js'
 import { findRecord } from '../store/records.js'
 import type { ServiceContext } from './context.js'
-import { getTenant, type TenantRef } from './tenants.js'
+import { tenantIdOf, type TenantRef } from './tenants.js'
 import { withDatabase } from './transaction.js'
 
 export interface HistoryEntryJson {
@@ -38,11 +38,11 @@ export interface CaseJson {
 
 /** The case of a record of the tenant (400200 when the tenant has no such record). */
 export async function showCase(ctx: ServiceContext, ref: TenantRef, cgid: number): Promise<CaseJson> {
-  const tenant = await getTenant(ctx, ref)
+  const tenantId = await tenantIdOf(ctx, ref)
   return withDatabase(ctx, async (db) => {
-    await findRecord(db, tenant.id, cgid)
-    const row = await findCase(db, tenant.id, cgid)
-    return toCaseJson(cgid, row, row ? await listHistory(db, tenant.id, cgid) : [])
+    await findRecord(db, tenantId, cgid)
+    const row = await findCase(db, tenantId, cgid)
+    return toCaseJson(cgid, row, row ? await listHistory(db, tenantId, cgid) : [])
   })
 }
 

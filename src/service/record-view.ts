@@ -3,7 +3,7 @@
 import { findRecord } from '../store/records.js'
 import type { SurveyRecord } from '../store/database.js'
 import type { ServiceContext } from './context.js'
-import { getTenant, type TenantRef } from './tenants.js'
+import { tenantIdOf, type TenantRef } from './tenants.js'
 import { withDatabase } from './transaction.js'
 
 export interface RecordJson {
@@ -22,8 +22,8 @@ export interface RecordJson {
 }
 
 export async function showRecord(ctx: ServiceContext, ref: TenantRef, cgid: number): Promise<RecordJson> {
-  const tenant = await getTenant(ctx, ref)
-  return toRecordJson(await withDatabase(ctx, (db) => findRecord(db, tenant.id, cgid)))
+  const tenantId = await tenantIdOf(ctx, ref)
+  return toRecordJson(await withDatabase(ctx, (db) => findRecord(db, tenantId, cgid)))
 }
 
 export function toRecordJson(row: SurveyRecord): RecordJson {

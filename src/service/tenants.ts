@@ -60,6 +60,11 @@ export async function listTenants(ctx: ServiceContext): Promise<Tenant[]> {
 /** A tenant as the surfaces name it: the CLI by its slug, an API caller by its id. */
 export type TenantRef = string | { id: string }
 
+/** The tenant's id: an API caller's ref carries it already, a slug costs one look-up. */
+export async function tenantIdOf(ctx: ServiceContext, ref: TenantRef): Promise<string> {
+  return typeof ref === 'string' ? (await getTenant(ctx, ref)).id : ref.id
+}
+
 export async function getTenant(ctx: ServiceContext, ref: TenantRef): Promise<Tenant> {
   return withDatabase(ctx, (db) => (typeof ref === 'string' ? findTenantBySlug(db, ref) : findTenantById(db, ref.id)))
 }

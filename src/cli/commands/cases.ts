@@ -3,7 +3,7 @@
 import { FirehouseError } from '../../domain/errors.js'
 import { listCases, MAX_PER_PAGE } from '../../service/case-feed.js'
 import type { ServiceContext } from '../../service/context.js'
-import { getTenant } from '../../service/tenants.js'
+import { tenantIdOf } from '../../service/tenants.js'
 import { CASE_COLUMNS, casesToCsv } from '../case-table.js'
 import type { CliEnvironment, Command, OptionSpecs, OptionValues } from '../command.js'
 import { table } from '../output.js'
@@ -25,8 +25,7 @@ export const CASE_COMMANDS: Record<string, Command> = {
     options: { ...FILTER_OPTIONS, 'per-page': { type: 'string' }, cursor: { type: 'string' } },
     async run({ args, values, open }) {
       const ctx = await open()
-      const tenant = await getTenant(ctx, args[0]!)
-      const page = await listCases(ctx, tenant.id, {
+      const page = await listCases(ctx, await tenantIdOf(ctx, args[0]!), {
         ...filtersOf(values),
         perPage: values['per-page'] === undefined ? undefined : Number(values['per-page']),
         cursor: values.cursor as string | undefined,
@@ -43,8 +42,7 @@ export const CASE_COMMANDS: Record<string, Command> = {
     async run({ args, values, open, io }) {
       const format = exportFormatOf(values.format)
       const ctx = await open()
-      const tenant = await getTenant(ctx, args[0]!)
-      await exportCases(ctx, tenant.id, filtersOf(values), format, io)
+      await exportCases(ctx, await tenantIdOf(ctx, args[0]!), filtersOf(values), format, io)
     },
   },
 }
