@@ -7,6 +7,7 @@ import { PostgresDialect, SqliteDialect } from 'kysely'
 import type { Dialect as KyselyDialect } from 'kysely'
 import pg from 'pg'
 import { FirehouseError } from '../domain/errors.js'
+import { withStatementCache } from './statement-cache.js'
 
 export interface Dialect {
   name: 'sqlite' | 'postgres'
@@ -47,7 +48,7 @@ export function createSqliteDialect(file: string): Dialect {
   database.pragma('foreign_keys = ON')
   return {
     name: 'sqlite',
-    kysely: new SqliteDialect({ database }),
+    kysely: new SqliteDialect({ database: withStatementCache(database) }),
     async checkDurability() {
       const synchronous = database.pragma('synchronous', { simple: true })
       if (journalMode !== 'wal' || synchronous !== SQLITE_SYNCHRONOUS_FULL) {
