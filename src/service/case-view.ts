@@ -1,9 +1,8 @@
 // Use case: a record's case with its history, in the one JSON shape every read surface shows (SPEC §4).
 
 import { secondsBetween } from '../domain/case.js'
-import { findCase, listHistory } from '../store/cases.js'
+import { findCaseOfRecord, listHistory } from '../store/cases.js'
 import type { Case, HistoryEntryRow } from '../store/database.js'
-import { findRecord } from '../store/records.js'
 import type { ServiceContext } from './context.js'
 import { tenantIdOf, type TenantRef } from './tenants.js'
 import { withDatabase } from './transaction.js'
@@ -40,8 +39,7 @@ export interface CaseJson {
 export async function showCase(ctx: ServiceContext, ref: TenantRef, cgid: number): Promise<CaseJson> {
   const tenantId = await tenantIdOf(ctx, ref)
   return withDatabase(ctx, async (db) => {
-    await findRecord(db, tenantId, cgid)
-    const row = await findCase(db, tenantId, cgid)
+    const row = await findCaseOfRecord(db, tenantId, cgid)
     return toCaseJson(cgid, row, row ? await listHistory(db, tenantId, cgid) : [])
   })
 }

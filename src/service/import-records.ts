@@ -61,7 +61,7 @@ export async function importRecords(
     const toOpen = detractors.filter((cgid) => !withCase.has(cgid))
     if (toOpen.length > 0) {
       const opened = statusForPhase('OPEN', (await loadStatusSet(trx, tenant.id)) ?? [])
-      const lastSeq = await nextChangeSeq(trx, tenant.id, toOpen.length)
+      const { changeSeq: lastSeq } = await nextChangeSeq(trx, tenant.id, toOpen.length)
       const firstSeq = lastSeq - toOpen.length + 1
       const cases = toOpen.map((cgid, i) => {
         const { next, entry } = applyChange(null, { actor: 'import' }, now, opened)

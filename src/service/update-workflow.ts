@@ -5,12 +5,11 @@ import { applyChange, type CaseChange } from '../domain/case.js'
 import { FirehouseError } from '../domain/errors.js'
 import { resolveStatus, type CaseStatus, type ExtendedStatus } from '../domain/status.js'
 import type { WorkflowInput } from '../domain/workflow-input.js'
-import { findCase, rowToCaseState, saveCaseChange } from '../store/cases.js'
+import { findCaseOfRecord, rowToCaseState, saveCaseChange } from '../store/cases.js'
 import type { Db, Tx } from '../store/database.js'
 import { findIdempotencyKey, pruneIdempotencyKeys, saveIdempotencyKey } from '../store/idempotency-keys.js'
-import { findRecord } from '../store/records.js'
 import { listStatuses } from '../store/statuses.js'
-import { findTenantById, nextChangeSeq } from '../store/tenants.js'
+import { findTenantById, nextChangeSeq, type ChangeTicket } from '../store/tenants.js'
 import { findActiveUser } from '../store/users.js'
 import type { Caller } from './api-keys.js'
 import { isoNow, type ServiceContext } from './context.js'
@@ -64,7 +63,7 @@ async function applyKeyedWorkflow(
   idempotencyKey: string,
 ): Promise<WorkflowResult> {
   // Taking the tenant's write lock first makes the look-up below see any concurrent twin's commit.
-  const changeSeq = await nextChangeSeq(trx, caller.tenantId)
+  const ticket = await nextChangeSeq(trx, caller.tenantId)
   const now = ctx.now()
   const notBefore = new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString()
   const requestHash = hashRequest(caller.tenantId, input)
@@ -76,7 +75,7 @@ async function applyKeyedWorkflow(
     // A replay writes nothing: undo the sequence bump by rolling its transaction (or savepoint) back.
     throw new ReplayFound(JSON.parse(stored.response) as { number_customergauge: number })
   }
-  await applyWorkflow(ctx, trx, caller, input, changeSeq)
+  await applyWorkflow(ctx, trx, caller, input, ticket)
   const response = JSON.stringify({ number_customergauge: input.numberCustomergauge })
   await saveIdempotencyKey(trx, caller.tenantId, idempotencyKey, { requestHash, response }, now.toISOString())
   return { numberCustomergauge: input.numberCustomergauge, replayed: false }
@@ -87,19 +86,18 @@ async function applyWorkflow(
   trx: Tx,
   caller: Caller,
   input: WorkflowInput,
-  seq?: number,
+  bumped?: ChangeTicket,
 ): Promise<void> {
-  const changeSeq = seq ?? (await nextChangeSeq(trx, caller.tenantId))
+  const { changeSeq, extendedStatuses } = bumped ?? (await nextChangeSeq(trx, caller.tenantId))
   const cgid = input.numberCustomergauge
-  await findRecord(trx, caller.tenantId, cgid)
-  const statusSet = await loadStatusSet(trx, caller.tenantId)
+  const current = await findCaseOfRecord(trx, caller.tenantId, cgid)
+  const statusSet = extendedStatuses ? await listStatuses(trx, caller.tenantId) : null
   const change: CaseChange = {
     status: input.status === undefined ? undefined : resolveOrThrow(input.status, statusSet),
     assignedTo: input.assignedTo === undefined ? undefined : (await findActiveUser(trx, caller.tenantId, input.assignedTo)).email,
     comment: input.comment,
     actor: `key:${caller.keyId}`,
   }
-  const current = await findCase(trx, caller.tenantId, cgid)
   const { next, entry } = applyChange(current && rowToCaseState(current), change, isoNow(ctx), resolveOrThrow('OPEN', statusSet))
   await saveCaseChange(trx, caller.tenantId, cgid, next, entry, changeSeq)
 }

@@ -2,6 +2,7 @@
 
 import type { Kysely } from 'kysely'
 import type { CaseState, HistoryEntry } from '../domain/case.js'
+import { FirehouseError } from '../domain/errors.js'
 import type { Phase } from '../domain/status.js'
 import { chunks } from './chunks.js'
 import { existingCgids } from './existing-cgids.js'
@@ -16,6 +17,25 @@ export async function findCase(db: Kysely<Database>, tenantId: string, cgid: num
     .where('number_customergauge', '=', cgid)
     .executeTakeFirst()
   return row ?? null
+}
+
+/**
+ * The case of a record, or null while the record has none; 400200 when the tenant has no such
+ * record (another tenant's record is indistinguishable from a missing one). One statement.
+ */
+export async function findCaseOfRecord(db: Kysely<Database>, tenantId: string, cgid: number): Promise<Case | null> {
+  const row = await db
+    .selectFrom('records')
+    .leftJoin('cases', (join) =>
+      join.onRef('cases.tenant_id', '=', 'records.tenant_id').onRef('cases.number_customergauge', '=', 'records.number_customergauge'),
+    )
+    .selectAll('cases')
+    .where('records.tenant_id', '=', tenantId)
+    .where('records.number_customergauge', '=', cgid)
+    .executeTakeFirst()
+  if (!row) throw new FirehouseError('WORKFLOW_NOT_FOUND', 'Workflow not found')
+  // Every column of a case is NOT NULL, so a null key means the join found no case.
+  return row.tenant_id === null ? null : (row as Case)
 }
 
 /** Which of these CG-IDs already have a case in the tenant. */
