@@ -2,6 +2,7 @@
 
 import type { Kysely } from 'kysely'
 import { FirehouseError } from '../domain/errors.js'
+import { compiledOnce } from './compiled-once.js'
 import type { ApiKey, Database, Tenant } from './database.js'
 
 export async function insertApiKey(db: Kysely<Database>, key: ApiKey): Promise<void> {
@@ -13,17 +14,20 @@ export async function findKeyByHash(
   db: Kysely<Database>,
   hash: string,
 ): Promise<{ key: ApiKey; tenant: Pick<Tenant, 'id' | 'slug' | 'region' | 'rate_limit'> } | undefined> {
-  const row = await db
-    .selectFrom('api_keys')
-    .innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
-    .selectAll('api_keys')
-    .select(['tenants.slug', 'tenants.region', 'tenants.rate_limit'])
-    .where('api_keys.hash', '=', hash)
-    .executeTakeFirst()
+  const [row] = await selectKeyByHash(db, { hash })
   if (!row) return undefined
   const { slug, region, rate_limit, ...key } = row
   return { key, tenant: { id: key.tenant_id, slug, region, rate_limit } }
 }
+
+const selectKeyByHash = compiledOnce({ hash: true }, (db, key: { hash: string }) =>
+  db
+    .selectFrom('api_keys')
+    .innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
+    .selectAll('api_keys')
+    .select(['tenants.slug', 'tenants.region', 'tenants.rate_limit'])
+    .where('api_keys.hash', '=', key.hash),
+)
 
 export async function listApiKeys(db: Kysely<Database>, tenantId: string): Promise<ApiKey[]> {
   return db

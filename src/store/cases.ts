@@ -5,6 +5,7 @@ import type { CaseState, HistoryEntry } from '../domain/case.js'
 import { FirehouseError } from '../domain/errors.js'
 import type { Phase } from '../domain/status.js'
 import { chunks } from './chunks.js'
+import { compiledOnce } from './compiled-once.js'
 import { existingCgids } from './existing-cgids.js'
 import type { Case, Database, HistoryEntryRow } from './database.js'
 
@@ -24,19 +25,22 @@ export async function findCase(db: Kysely<Database>, tenantId: string, cgid: num
  * record (another tenant's record is indistinguishable from a missing one). One statement.
  */
 export async function findCaseOfRecord(db: Kysely<Database>, tenantId: string, cgid: number): Promise<Case | null> {
-  const row = await db
+  const [row] = await selectCaseOfRecord(db, { tenantId, cgid })
+  if (!row) throw new FirehouseError('WORKFLOW_NOT_FOUND', 'Workflow not found')
+  // Every column of a case is NOT NULL, so a null key means the join found no case.
+  return row.tenant_id === null ? null : (row as Case)
+}
+
+const selectCaseOfRecord = compiledOnce({ tenantId: true, cgid: true }, (db, key: { tenantId: string; cgid: number }) =>
+  db
     .selectFrom('records')
     .leftJoin('cases', (join) =>
       join.onRef('cases.tenant_id', '=', 'records.tenant_id').onRef('cases.number_customergauge', '=', 'records.number_customergauge'),
     )
     .selectAll('cases')
-    .where('records.tenant_id', '=', tenantId)
-    .where('records.number_customergauge', '=', cgid)
-    .executeTakeFirst()
-  if (!row) throw new FirehouseError('WORKFLOW_NOT_FOUND', 'Workflow not found')
-  // Every column of a case is NOT NULL, so a null key means the join found no case.
-  return row.tenant_id === null ? null : (row as Case)
-}
+    .where('records.tenant_id', '=', key.tenantId)
+    .where('records.number_customergauge', '=', key.cgid),
+)
 
 /** Which of these CG-IDs already have a case in the tenant. */
 export async function existingCaseIds(
@@ -68,15 +72,55 @@ export async function saveCaseChange(
   entry: HistoryEntry,
   changeSeq: number,
 ): Promise<void> {
-  const row = caseRow(tenantId, cgid, state, changeSeq)
-  const { tenant_id, number_customergauge, ...changes } = row
-  await db
+  await upsertCase(db, caseRow(tenantId, cgid, state, changeSeq))
+  await insertHistoryEntry(db, entryToRow(tenantId, cgid, entry))
+}
+
+const CASE_COLUMNS = {
+  tenant_id: true,
+  number_customergauge: true,
+  status: true,
+  status_code: true,
+  status_label: true,
+  assigned_to: true,
+  opened_at: true,
+  followed_up_at: true,
+  closed_at: true,
+  updated_at: true,
+  history_count: true,
+  change_seq: true,
+} as const
+const CASE_KEY = ['tenant_id', 'number_customergauge'] as const
+// A case keeps the time it was opened: leaving opened_at out of the update spares its index a rewrite.
+const KEPT_COLUMNS: readonly string[] = [...CASE_KEY, 'opened_at']
+const CASE_CHANGED_COLUMNS = Object.keys(CASE_COLUMNS).filter((column) => !KEPT_COLUMNS.includes(column)) as (keyof Case)[]
+
+const upsertCase = compiledOnce(CASE_COLUMNS, (db, row: Case) =>
+  db
     .insertInto('cases')
     .values(row)
-    .onConflict((oc) => oc.columns(['tenant_id', 'number_customergauge']).doUpdateSet(changes))
-    .execute()
-  await db.insertInto('history_entries').values(entryToRow(tenantId, cgid, entry)).execute()
-}
+    .onConflict((oc) =>
+      // The proposed row's own values (excluded.*): each value is sent once.
+      oc.columns([...CASE_KEY]).doUpdateSet((eb) => Object.fromEntries(CASE_CHANGED_COLUMNS.map((column) => [column, eb.ref(`excluded.${column}`)]))),
+    ),
+)
+
+const HISTORY_ENTRY_COLUMNS = {
+  tenant_id: true,
+  number_customergauge: true,
+  seq: true,
+  at: true,
+  actor: true,
+  status_from: true,
+  status_to: true,
+  status_label_from: true,
+  status_label_to: true,
+  assigned_from: true,
+  assigned_to: true,
+  comment: true,
+} as const
+
+const insertHistoryEntry = compiledOnce(HISTORY_ENTRY_COLUMNS, (db, row: HistoryEntryRow) => db.insertInto('history_entries').values(row))
 
 export interface NewCase {
   cgid: number

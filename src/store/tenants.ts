@@ -2,6 +2,7 @@
 
 import type { Kysely } from 'kysely'
 import { FirehouseError } from '../domain/errors.js'
+import { compiledOnce } from './compiled-once.js'
 import type { Database, NewTenant, Tenant } from './database.js'
 
 export async function insertTenant(db: Kysely<Database>, tenant: NewTenant): Promise<void> {
@@ -50,11 +51,15 @@ export interface ChangeTicket {
  * write needs as well, so that the hot path does not read the tenant a second time.
  */
 export async function nextChangeSeq(db: Kysely<Database>, tenantId: string, count = 1): Promise<ChangeTicket> {
-  const row = await db
-    .updateTable('tenants')
-    .set((eb) => ({ change_seq: eb('change_seq', '+', count) }))
-    .where('id', '=', tenantId)
-    .returning(['change_seq', 'extended_statuses'])
-    .executeTakeFirstOrThrow(() => new FirehouseError('INVALID_ARGUMENT', 'Unknown tenant'))
+  const [row] = await bumpChangeSeq(db, { tenantId, count })
+  if (!row) throw new FirehouseError('INVALID_ARGUMENT', 'Unknown tenant')
   return { changeSeq: Number(row.change_seq), extendedStatuses: row.extended_statuses === 1 }
 }
+
+const bumpChangeSeq = compiledOnce({ tenantId: true, count: true }, (db, bump: { tenantId: string; count: number }) =>
+  db
+    .updateTable('tenants')
+    .set((eb) => ({ change_seq: eb('change_seq', '+', bump.count) }))
+    .where('id', '=', bump.tenantId)
+    .returning(['change_seq', 'extended_statuses']),
+)

@@ -1,0 +1,59 @@
+// Hot-path queries built and compiled once per database kind; each call only fills in its values.
+
+import type { Compilable, CompiledQuery, Kysely } from 'kysely'
+import type { Database } from './database.js'
+
+/** A parameter of the compiled text: one of the call's named values, or a constant of the query. */
+type Parameter = { name: string } | { constant: unknown }
+
+interface Template {
+  compiled: CompiledQuery
+  parameters: readonly Parameter[]
+}
+
+/**
+ * Wraps a query builder so that it runs once per dialect, with placeholders for its named values;
+ * later calls reuse the compiled text and pass their own values as its parameters. Building and
+ * compiling a Kysely query costs more than SQLite takes to run it, and the text stays identical
+ * from call to call, which also lets the driver reuse its prepared statement.
+ *
+ * `names` lists every key of the values, which the compiler checks: an insert silently leaves
+ * out a column whose value is missing. `build` must place every value as it is (compared,
+ * inserted, set): a value it transformed (lower-cased, added to) would be transformed once, as a
+ * placeholder. A template that does not use each value is refused when it is first compiled.
+ */
+export function compiledOnce<Params extends Record<string, unknown>, Row>(
+  names: { [Name in keyof Params]: true },
+  build: (db: Kysely<Database>, params: Params) => Compilable<Row>,
+): (db: Kysely<Database>, params: Params) => Promise<Row[]> {
+  const templates = new WeakMap<object, Template>()
+  return async (db, params) => {
+    // One Kysely instance and its transactions share the adapter: one template per database kind.
+    const adapter = db.getExecutor().adapter
+    let template = templates.get(adapter)
+    if (!template) templates.set(adapter, (template = compileTemplate(db, Object.keys(names), build)))
+    const parameters = template.parameters.map((parameter) => ('name' in parameter ? params[parameter.name] : parameter.constant))
+    const result = await db.executeQuery<Row>({ ...template.compiled, parameters })
+    return result.rows
+  }
+}
+
+function compileTemplate<Params extends Record<string, unknown>, Row>(
+  db: Kysely<Database>,
+  names: readonly string[],
+  build: (db: Kysely<Database>, params: Params) => Compilable<Row>,
+): Template {
+  // Strings no caller can send (they hold NUL, which every input path refuses) mark the values.
+  const placeholderOf = (name: string): string => `\u0000${name}\u0000`
+  const placeholders = Object.fromEntries(names.map((name) => [name, placeholderOf(name)])) as Params
+  const byPlaceholder = new Map(names.map((name) => [placeholderOf(name), name]))
+  const compiled = build(db, placeholders).compile()
+  const parameters = compiled.parameters.map((value): Parameter => {
+    const name = typeof value === 'string' ? byPlaceholder.get(value) : undefined
+    return name === undefined ? { constant: value } : { name }
+  })
+  const used = new Set(parameters.flatMap((parameter) => ('name' in parameter ? [parameter.name] : [])))
+  const unused = names.filter((name) => !used.has(name))
+  if (unused.length > 0) throw new Error(`compiledOnce: ${unused.join(', ')} not used as plain values`)
+  return { compiled, parameters }
+}

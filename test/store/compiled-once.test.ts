@@ -1,0 +1,54 @@
+// A query compiled once answers every later call with that call's own values, on both databases.
+
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { openServiceContext } from '../../src/service/database.js'
+import { importRecords } from '../../src/service/import-records.js'
+import { createTenant } from '../../src/service/tenants.js'
+import { compiledOnce } from '../../src/store/compiled-once.js'
+import { TEST_DATABASES } from '../helpers/databases.js'
+import { surveyRecord } from '../helpers/server.js'
+
+const recordsOfTenant = compiledOnce({ tenantId: true, minNps: true }, (db, where: { tenantId: string; minNps: number }) =>
+  db
+    .selectFrom('records')
+    .select(['number_customergauge', 'nps'])
+    .where('tenant_id', '=', where.tenantId)
+    .where('nps', '>=', where.minNps)
+    // A constant of the query stays in place among the values.
+    .where('nps', '<=', 10)
+    .orderBy('number_customergauge'),
+)
+
+for (const kind of TEST_DATABASES) {
+  test(`[${kind.name}] compiledOnce`, async (t) => {
+    const database = await kind.create()
+    const ctx = await openServiceContext(database.url)
+    t.after(async () => {
+      await ctx.store.close()
+      await database.drop()
+    })
+    const acme = await createTenant(ctx, { slug: 'acme', region: 'eu' })
+    const globex = await createTenant(ctx, { slug: 'globex', region: 'eu' })
+    await importRecords(ctx, 'acme', [1, 2, 3, 4].map((cgid) => surveyRecord(cgid, cgid * 2)))
+    await importRecords(ctx, 'globex', [5, 6].map((cgid) => surveyRecord(cgid, 9)))
+
+    await t.test('each call gets the rows of its own values, also inside a transaction', async () => {
+      const cgids = async (tenantId: string, minNps: number) =>
+        (await recordsOfTenant(ctx.store.db, { tenantId, minNps })).map((row) => Number(row.number_customergauge))
+      assert.deepEqual(await cgids(acme.id, 0), [1, 2, 3, 4])
+      assert.deepEqual(await cgids(acme.id, 6), [3, 4])
+      assert.deepEqual(await cgids(globex.id, 0), [5, 6])
+      assert.deepEqual(await cgids(globex.id, 10), [])
+      const inTransaction = await ctx.store.db.transaction().execute((trx) => recordsOfTenant(trx, { tenantId: acme.id, minNps: 8 }))
+      assert.deepEqual(inTransaction.map((row) => Number(row.number_customergauge)), [4])
+    })
+
+    await t.test('a value the builder transforms instead of placing it is refused, not run', async () => {
+      const lowered = compiledOnce({ email: true }, (db, where: { email: string }) =>
+        db.selectFrom('users').selectAll().where('email_lower', 'like', `${where.email}%`),
+      )
+      await assert.rejects(lowered(ctx.store.db, { email: 'A@B.example' }), /email not used as plain values/)
+    })
+  })
+}
