@@ -1,6 +1,7 @@
 // One comparison: firehouse and its baseline on copies of one database, loaded in alternation.
 
 import { runLoad, type LoadResult } from './load.js'
+import { runPacedLoad } from './paced-load.js'
 import type { BenchServer } from './server-process.js'
 
 export interface ComparisonPlan {
@@ -81,9 +82,12 @@ async function measure(
   log: (line: string) => void,
   overallRate?: number,
 ): Promise<LoadResult> {
-  const load = { url: server.url, apiKey: plan.apiKey, records: plan.records, connections, overallRate }
-  if (settings.warmupS > 0) await runLoad({ ...load, durationS: settings.warmupS })
-  const result = await runLoad({ ...load, durationS: settings.durationS })
+  const load = { url: server.url, apiKey: plan.apiKey, records: plan.records, connections }
+  // A fixed rate is paced evenly (paced-load.ts); the maximum is autocannon's closed loop.
+  const run = (durationS: number) =>
+    overallRate === undefined ? runLoad({ ...load, durationS }) : runPacedLoad({ ...load, durationS, overallRate })
+  if (settings.warmupS > 0) await run(settings.warmupS)
+  const result = await run(settings.durationS)
   const rate = overallRate === undefined ? '' : ` at ${overallRate}/s`
   log(`  ${plan.label}: ${server.name}, ${connections} connections${rate}: ${Math.round(result.updatesPerS)} updates/s, p99 ${result.p99Ms.toFixed(1)} ms`)
   return result

@@ -13,8 +13,6 @@ export interface LoadOptions {
   records: number
   connections: number
   durationS: number
-  /** Requests per second over all connections; unset: as fast as the server answers. */
-  overallRate?: number
 }
 
 export interface LoadResult {
@@ -61,7 +59,6 @@ function settingsOf(options: LoadOptions): autocannon.Options {
     url: options.url,
     connections: options.connections,
     duration: options.durationS,
-    overallRate: options.overallRate,
     timeout: 10,
     requests: [
       {
@@ -78,13 +75,13 @@ function settingsOf(options: LoadOptions): autocannon.Options {
 }
 
 /** One v4.1 call: a random existing CG-ID, a random standard status and a short comment. */
-function formBody(records: number): string {
+export function formBody(records: number): string {
   const cgid = 1 + Math.floor(Math.random() * records)
   const status = STATUSES[Math.floor(Math.random() * STATUSES.length)]
   return `number_customergauge=${cgid}&status=${status}&comment=${COMMENT}`
 }
 
-function percentile(sorted: readonly number[], fraction: number): number {
+export function percentile(sorted: readonly number[], fraction: number): number {
   if (sorted.length === 0) return NaN
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!
 }
