@@ -5,8 +5,8 @@ import { applyChange, type CaseChange } from '../domain/case.js'
 import { FirehouseError } from '../domain/errors.js'
 import { resolveStatus, type CaseStatus, type ExtendedStatus } from '../domain/status.js'
 import type { WorkflowInput } from '../domain/workflow-input.js'
-import { findCaseOfRecord, rowToCaseState, saveCaseChange } from '../store/cases.js'
-import type { Db, Tx } from '../store/database.js'
+import { findCaseOfRecord, readCaseOfRecord, rowToCaseState, saveCaseChange, saveCaseChangeIfUnchanged } from '../store/cases.js'
+import type { Case, Db, Tx } from '../store/database.js'
 import { findIdempotencyKey, pruneIdempotencyKeys, saveIdempotencyKey } from '../store/idempotency-keys.js'
 import { listStatuses } from '../store/statuses.js'
 import { findTenantById, nextChangeSeq, type ChangeTicket } from '../store/tenants.js'
@@ -81,25 +81,43 @@ async function applyKeyedWorkflow(
   return { numberCustomergauge: input.numberCustomergauge, replayed: false }
 }
 
-async function applyWorkflow(
-  ctx: ServiceContext,
-  trx: Tx,
-  caller: Caller,
-  input: WorkflowInput,
-  bumped?: ChangeTicket,
-): Promise<void> {
-  const { changeSeq, extendedStatuses } = bumped ?? (await nextChangeSeq(trx, caller.tenantId))
+/**
+ * Changes the case and logs it. Every writer takes the tenant's lock before it writes a case, so
+ * locks are always taken tenant first, then case, and two writers never wait for each other.
+ * `held`: the tenant's lock is already taken, with this sequence number.
+ */
+async function applyWorkflow(ctx: ServiceContext, trx: Tx, caller: Caller, input: WorkflowInput, held?: ChangeTicket): Promise<void> {
+  const { tenantId } = caller
   const cgid = input.numberCustomergauge
-  const current = await findCaseOfRecord(trx, caller.tenantId, cgid)
-  const statusSet = extendedStatuses ? await listStatuses(trx, caller.tenantId) : null
+  // SQLite writes first (see Dialect.guardedCaseWrites); PostgreSQL reads first.
+  const ticket = held ?? (ctx.store.dialect.guardedCaseWrites ? undefined : await nextChangeSeq(trx, tenantId))
+  const read = await readCaseOfRecord(trx, tenantId, cgid)
+  const statusSet = (ticket?.extendedStatuses ?? read.extendedStatuses) ? await listStatuses(trx, tenantId) : null
   const change: CaseChange = {
     status: input.status === undefined ? undefined : resolveOrThrow(input.status, statusSet),
-    assignedTo: input.assignedTo === undefined ? undefined : (await findActiveUser(trx, caller.tenantId, input.assignedTo)).email,
+    assignedTo: input.assignedTo === undefined ? undefined : (await findActiveUser(trx, tenantId, input.assignedTo)).email,
     comment: input.comment,
     actor: `key:${caller.keyId}`,
   }
-  const { next, entry } = applyChange(current && rowToCaseState(current), change, isoNow(ctx), resolveOrThrow('OPEN', statusSet))
-  await saveCaseChange(trx, caller.tenantId, cgid, next, entry, changeSeq)
+  const opened = resolveOrThrow('OPEN', statusSet)
+  // The time is taken after the case was read, so that an entry is never older than the one before.
+  const save = async (current: Case | null, changeSeq: number): Promise<void> => {
+    const { next, entry } = applyChange(current && rowToCaseState(current), change, isoNow(ctx), opened)
+    await saveCaseChange(trx, tenantId, cgid, next, entry, changeSeq)
+  }
+  if (ticket) return save(read.current, ticket.changeSeq)
+  if (read.current) {
+    const { next, entry } = applyChange(rowToCaseState(read.current), change, isoNow(ctx), opened)
+    const expectedHistoryCount = read.current.history_count
+    const guarded = await saveCaseChangeIfUnchanged(trx, tenantId, cgid, { state: next, entry, expectedHistoryCount })
+    if (guarded.written) return
+    // Another write changed the case in between. This one now holds the tenant's lock, which every
+    // writer of the case needs: the case read again stays as read until the commit.
+    return save(await findCaseOfRecord(trx, tenantId, cgid), guarded.changeSeq)
+  }
+  // A case that does not exist yet has no history count to guard its creation: lock, then read.
+  const { changeSeq } = await nextChangeSeq(trx, tenantId)
+  return save(await findCaseOfRecord(trx, tenantId, cgid), changeSeq)
 }
 
 /** The tenant's extended status set, or null when the tenant did not enable one. */

@@ -1,6 +1,6 @@
 // Queries on cases and their history entries; rowToCaseState is the one row -> domain mapping.
 
-import type { Kysely } from 'kysely'
+import type { ExpressionBuilder, Kysely, OnConflictDatabase, OnConflictTables } from 'kysely'
 import type { CaseState, HistoryEntry } from '../domain/case.js'
 import { FirehouseError } from '../domain/errors.js'
 import type { Phase } from '../domain/status.js'
@@ -25,19 +25,31 @@ export async function findCase(db: Kysely<Database>, tenantId: string, cgid: num
  * record (another tenant's record is indistinguishable from a missing one). One statement.
  */
 export async function findCaseOfRecord(db: Kysely<Database>, tenantId: string, cgid: number): Promise<Case | null> {
+  return (await readCaseOfRecord(db, tenantId, cgid)).current
+}
+
+/** findCaseOfRecord, and whether the tenant uses an extended status set, in the same statement. */
+export async function readCaseOfRecord(
+  db: Kysely<Database>,
+  tenantId: string,
+  cgid: number,
+): Promise<{ current: Case | null; extendedStatuses: boolean }> {
   const [row] = await selectCaseOfRecord(db, { tenantId, cgid })
   if (!row) throw new FirehouseError('WORKFLOW_NOT_FOUND', 'Workflow not found')
+  const { extended_statuses, ...current } = row
   // Every column of a case is NOT NULL, so a null key means the join found no case.
-  return row.tenant_id === null ? null : (row as Case)
+  return { current: current.tenant_id === null ? null : (current as Case), extendedStatuses: extended_statuses === 1 }
 }
 
 const selectCaseOfRecord = compiledOnce({ tenantId: true, cgid: true }, (db, key: { tenantId: string; cgid: number }) =>
   db
     .selectFrom('records')
+    .innerJoin('tenants', 'tenants.id', 'records.tenant_id')
     .leftJoin('cases', (join) =>
       join.onRef('cases.tenant_id', '=', 'records.tenant_id').onRef('cases.number_customergauge', '=', 'records.number_customergauge'),
     )
     .selectAll('cases')
+    .select('tenants.extended_statuses')
     .where('records.tenant_id', '=', key.tenantId)
     .where('records.number_customergauge', '=', key.cgid),
 )
@@ -61,6 +73,72 @@ export function rowToCaseState(row: Case): CaseState {
     updatedAt: row.updated_at,
     historyCount: row.history_count,
   }
+}
+
+/**
+ * PostgreSQL only, one statement (one round trip): advances the tenant's change sequence, and if
+ * the case still has `expectedHistoryCount` entries writes its new state with that number and the
+ * history entry. The tenant's row stays locked from here to the commit, so the tenant's changes
+ * commit in sequence order. `written` false: another write changed the case since it was read;
+ * the sequence number is taken all the same, and the caller, which now holds the tenant's lock,
+ * reads the case again and saves with it.
+ */
+export async function saveCaseChangeIfUnchanged(
+  db: Kysely<Database>,
+  tenantId: string,
+  cgid: number,
+  change: { state: CaseState; entry: HistoryEntry; expectedHistoryCount: number },
+): Promise<{ changeSeq: number; written: boolean }> {
+  const { tenant_id: _tenant, number_customergauge: _cgid, change_seq: _seq, opened_at: _opened, ...changes } = caseRow(tenantId, cgid, change.state, 0)
+  const entry = entryToRow(tenantId, cgid, change.entry)
+  const row = await db
+    .with('bump', (qb) =>
+      qb
+        .updateTable('tenants')
+        .set((eb) => ({ change_seq: eb('change_seq', '+', 1) }))
+        .where('id', '=', tenantId)
+        .returning('change_seq'),
+    )
+    .with('changed', (qb) =>
+      qb
+        .updateTable('cases')
+        .set({ ...changes, change_seq: (eb) => eb.selectFrom('bump').select('change_seq') })
+        .where('tenant_id', '=', tenantId)
+        .where('number_customergauge', '=', cgid)
+        .where('history_count', '=', change.expectedHistoryCount)
+        .returning(['tenant_id', 'number_customergauge', 'history_count', 'updated_at', 'status', 'status_label', 'assigned_to']),
+    )
+    .with('logged', (qb) =>
+      qb
+        .insertInto('history_entries')
+        .columns(['tenant_id', 'number_customergauge', 'seq', 'at', 'actor', 'status_from', 'status_to', 'status_label_from', 'status_label_to', 'assigned_from', 'assigned_to', 'comment'])
+        // The "to" values come from the written row; the "from" values and the rest are text.
+        .expression((eb) =>
+          eb
+            .selectFrom('changed')
+            .select((eb) => [
+              'changed.tenant_id',
+              'changed.number_customergauge',
+              'changed.history_count',
+              'changed.updated_at',
+              eb.val(entry.actor).as('actor'),
+              eb.val(entry.status_from).as('status_from'),
+              'changed.status',
+              eb.val(entry.status_label_from).as('status_label_from'),
+              'changed.status_label',
+              eb.val(entry.assigned_from).as('assigned_from'),
+              'changed.assigned_to',
+              eb.val(entry.comment).as('comment'),
+            ]),
+        )
+        .returning('seq'),
+    )
+    .selectNoFrom((eb) => [
+      eb.selectFrom('bump').select('change_seq').as('change_seq'),
+      eb.selectFrom('logged').select((eb) => eb.fn.countAll<number>().as('count')).as('written'),
+    ])
+    .executeTakeFirstOrThrow()
+  return { changeSeq: Number(row.change_seq), written: Number(row.written) === 1 }
 }
 
 /** Writes a case's new state and the history entry that records the change. */
@@ -101,9 +179,14 @@ const upsertCase = compiledOnce(CASE_COLUMNS, (db, row: Case) =>
     .values(row)
     .onConflict((oc) =>
       // The proposed row's own values (excluded.*): each value is sent once.
-      oc.columns([...CASE_KEY]).doUpdateSet((eb) => Object.fromEntries(CASE_CHANGED_COLUMNS.map((column) => [column, eb.ref(`excluded.${column}`)]))),
+      oc.columns([...CASE_KEY]).doUpdateSet(changedColumnsOfProposedRow),
     ),
 )
+
+/** ON CONFLICT … DO UPDATE SET column = excluded.column for what a change may change. */
+function changedColumnsOfProposedRow(eb: ExpressionBuilder<OnConflictDatabase<Database, 'cases'>, OnConflictTables<'cases'>>) {
+  return Object.fromEntries(CASE_CHANGED_COLUMNS.map((column) => [column, eb.ref(`excluded.${column}`)]))
+}
 
 const HISTORY_ENTRY_COLUMNS = {
   tenant_id: true,

@@ -28,6 +28,15 @@ export interface Dialect {
    * on two nodes and deadlock.
    */
   groupCommit: boolean
+  /**
+   * Whether an update of an existing case reads it first and takes the tenant's change sequence in
+   * the statement that writes it, guarded by its history count. PostgreSQL: yes — the tenant's row
+   * lock, which every write of the tenant queues for, is then held for one statement and the
+   * commit rather than the whole transaction. SQLite: no — it has one writer at a time anyway, and
+   * a transaction that reads before it writes fails when another process commits in between
+   * (SQLITE_BUSY_SNAPSHOT).
+   */
+  guardedCaseWrites: boolean
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -59,6 +68,7 @@ export function createSqliteDialect(file: string): Dialect {
     isUniqueViolation: (error) => /^SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)$/.test(errorCode(error)),
     poolUsage: () => ({ total: 1, idle: 1, waiting: 0 }),
     groupCommit: true,
+    guardedCaseWrites: false,
   }
 }
 
@@ -121,6 +131,7 @@ export function createPostgresDialect(url: string, poolSize: number, onPoolError
     isUniqueViolation: (error) => errorCode(error) === '23505',
     poolUsage: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     groupCommit: false,
+    guardedCaseWrites: true,
   }
 }
 
