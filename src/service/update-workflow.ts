@@ -36,7 +36,8 @@ export async function updateWorkflow(
   idempotencyKey?: string,
 ): Promise<WorkflowResult> {
   if (idempotencyKey === undefined) {
-    await inSharedTransaction(ctx, (trx) => applyWorkflow(ctx, trx, caller, input))
+    const updated = ctx.store.dialect.guardedCaseWrites && (await withDatabase(ctx, (db) => updateIfUnchanged(ctx, db, caller, input)))
+    if (!updated) await inSharedTransaction(ctx, (trx) => applyWorkflow(ctx, trx, caller, input))
     return { numberCustomergauge: input.numberCustomergauge, replayed: false }
   }
   const flightKey = `${caller.tenantId}\u0000${idempotencyKey}`
@@ -82,42 +83,52 @@ async function applyKeyedWorkflow(
 }
 
 /**
- * Changes the case and logs it. Every writer takes the tenant's lock before it writes a case, so
- * locks are always taken tenant first, then case, and two writers never wait for each other.
- * `held`: the tenant's lock is already taken, with this sequence number.
+ * Changes the case and logs it, in the caller's transaction, with the tenant's lock taken first
+ * (`held`: already taken, with this sequence number), so that the case read stays as read until
+ * the commit.
  */
 async function applyWorkflow(ctx: ServiceContext, trx: Tx, caller: Caller, input: WorkflowInput, held?: ChangeTicket): Promise<void> {
-  const { tenantId } = caller
-  const cgid = input.numberCustomergauge
-  // SQLite writes first (see Dialect.guardedCaseWrites); PostgreSQL reads first.
-  const ticket = held ?? (ctx.store.dialect.guardedCaseWrites ? undefined : await nextChangeSeq(trx, tenantId))
-  const read = await readCaseOfRecord(trx, tenantId, cgid)
-  const statusSet = (ticket?.extendedStatuses ?? read.extendedStatuses) ? await listStatuses(trx, tenantId) : null
+  const ticket = held ?? (await nextChangeSeq(trx, caller.tenantId))
+  const { current } = await readCaseOfRecord(trx, caller.tenantId, input.numberCustomergauge)
+  const decide = await validateChange(ctx, trx, caller, input, ticket.extendedStatuses)
+  const { next, entry } = decide(current)
+  await saveCaseChange(trx, caller.tenantId, input.numberCustomergauge, next, entry, ticket.changeSeq)
+}
+
+/**
+ * PostgreSQL (Dialect.guardedCaseWrites): the update of an existing case without a transaction of
+ * its own: one statement reads the case, one takes the tenant's lock with its sequence number and
+ * writes the case and its entry if the case is still as read; its commit releases the lock. The
+ * tenant's lock, which all of a tenant's writes queue for, is held for one statement instead of a
+ * whole transaction, and two round trips (BEGIN, COMMIT) go. False when nothing was written: the
+ * case does not exist yet, or another write changed it in between (its sequence number is then
+ * spent, a gap the feed does not mind); the caller then writes in a transaction, lock first.
+ * Every writer takes the tenant's lock before a case's, so two writers never deadlock.
+ */
+async function updateIfUnchanged(ctx: ServiceContext, db: Db, caller: Caller, input: WorkflowInput): Promise<boolean> {
+  const { current, extendedStatuses } = await readCaseOfRecord(db, caller.tenantId, input.numberCustomergauge)
+  if (!current) return false
+  const decide = await validateChange(ctx, db, caller, input, extendedStatuses)
+  const { next, entry } = decide(current)
+  const guarded = { state: next, entry, expectedHistoryCount: current.history_count }
+  return (await saveCaseChangeIfUnchanged(db, caller.tenantId, input.numberCustomergauge, guarded)).written
+}
+
+/**
+ * Checks the call's status and assignee against the tenant (400011, 400201) before anything is
+ * written, and returns how the change moves a case on. The time is taken when that is decided,
+ * after the case was read, so that along a case's chain times never go back.
+ */
+async function validateChange(ctx: ServiceContext, db: Db, caller: Caller, input: WorkflowInput, extendedStatuses: boolean) {
+  const statusSet = extendedStatuses ? await listStatuses(db, caller.tenantId) : null
   const change: CaseChange = {
     status: input.status === undefined ? undefined : resolveOrThrow(input.status, statusSet),
-    assignedTo: input.assignedTo === undefined ? undefined : (await findActiveUser(trx, tenantId, input.assignedTo)).email,
+    assignedTo: input.assignedTo === undefined ? undefined : (await findActiveUser(db, caller.tenantId, input.assignedTo)).email,
     comment: input.comment,
     actor: `key:${caller.keyId}`,
   }
   const opened = resolveOrThrow('OPEN', statusSet)
-  // The time is taken after the case was read, so that an entry is never older than the one before.
-  const save = async (current: Case | null, changeSeq: number): Promise<void> => {
-    const { next, entry } = applyChange(current && rowToCaseState(current), change, isoNow(ctx), opened)
-    await saveCaseChange(trx, tenantId, cgid, next, entry, changeSeq)
-  }
-  if (ticket) return save(read.current, ticket.changeSeq)
-  if (read.current) {
-    const { next, entry } = applyChange(rowToCaseState(read.current), change, isoNow(ctx), opened)
-    const expectedHistoryCount = read.current.history_count
-    const guarded = await saveCaseChangeIfUnchanged(trx, tenantId, cgid, { state: next, entry, expectedHistoryCount })
-    if (guarded.written) return
-    // Another write changed the case in between. This one now holds the tenant's lock, which every
-    // writer of the case needs: the case read again stays as read until the commit.
-    return save(await findCaseOfRecord(trx, tenantId, cgid), guarded.changeSeq)
-  }
-  // A case that does not exist yet has no history count to guard its creation: lock, then read.
-  const { changeSeq } = await nextChangeSeq(trx, tenantId)
-  return save(await findCaseOfRecord(trx, tenantId, cgid), changeSeq)
+  return (current: Case | null) => applyChange(current && rowToCaseState(current), change, isoNow(ctx), opened)
 }
 
 /** The tenant's extended status set, or null when the tenant did not enable one. */

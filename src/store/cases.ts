@@ -79,9 +79,8 @@ export function rowToCaseState(row: Case): CaseState {
  * PostgreSQL only, one statement (one round trip): advances the tenant's change sequence, and if
  * the case still has `expectedHistoryCount` entries writes its new state with that number and the
  * history entry. The tenant's row stays locked from here to the commit, so the tenant's changes
- * commit in sequence order. `written` false: another write changed the case since it was read;
- * the sequence number is taken all the same, and the caller, which now holds the tenant's lock,
- * reads the case again and saves with it.
+ * commit in sequence order. `written` false: another write changed the case since it was read
+ * (the sequence number is spent all the same).
  */
 export async function saveCaseChangeIfUnchanged(
   db: Kysely<Database>,
