@@ -7,12 +7,16 @@ import { isDetractor, parseSurveyRecord, type SurveyRecordInput } from '../domai
 import { existingCaseIds, insertNewCases } from '../store/cases.js'
 import type { NewSurveyRecord } from '../store/database.js'
 import { existingRecordIds, upsertRecords } from '../store/records.js'
+import { refreshStatisticsAfterBulkLoad } from '../store/statistics.js'
 import { nextChangeSeq } from '../store/tenants.js'
 import { isoNow, type ServiceContext } from './context.js'
 import { badRow, parseRecordFile, type RecordFileFormat } from './record-files.js'
 import { getTenant, type TenantRef } from './tenants.js'
-import { inTransaction } from './transaction.js'
+import { inTransaction, withDatabase } from './transaction.js'
 import { loadStatusSet } from './update-workflow.js'
+
+/** An import that adds this many records refreshes the planner's statistics (store/statistics.ts). */
+const BULK_LOAD_ROWS = 1_000
 
 export interface ImportReport {
   /** Records that did not exist before. */
@@ -50,7 +54,7 @@ export async function importRecords(
   const byCgid = new Map(records.map((record) => [record.numberCustomergauge, record]))
   const cgids = [...byCgid.keys()]
   const now = isoNow(ctx)
-  return inTransaction(ctx, async (trx) => {
+  const report = await inTransaction(ctx, async (trx) => {
     // Write first, as every writer does: it takes the write lock (waiting for it), whereas a SQLite
     // transaction that reads first fails with SQLITE_BUSY(_SNAPSHOT) when another process writes.
     await nextChangeSeq(trx, tenant.id, 0)
@@ -71,6 +75,8 @@ export async function importRecords(
     }
     return { imported: cgids.length - existing.size, updated: existing.size, opened: toOpen.length }
   })
+  if (report.imported >= BULK_LOAD_ROWS) await withDatabase(ctx, (db) => refreshStatisticsAfterBulkLoad(db, ctx.store.dialect))
+  return report
 }
 
 function toRow(tenantId: string, record: SurveyRecordInput, now: string): NewSurveyRecord {
