@@ -5,7 +5,7 @@ import { isFirehouseError } from '../domain/errors.js'
 import { statusForPhase } from '../domain/status.js'
 import { isDetractor, parseSurveyRecord, type SurveyRecordInput } from '../domain/survey-record.js'
 import { existingCaseIds, insertNewCases } from '../store/cases.js'
-import type { NewSurveyRecord } from '../store/database.js'
+import type { SurveyRecord } from '../store/database.js'
 import { existingRecordIds, upsertRecords } from '../store/records.js'
 import { refreshStatisticsAfterBulkLoad } from '../store/statistics.js'
 import { nextChangeSeq } from '../store/tenants.js'
@@ -79,7 +79,7 @@ export async function importRecords(
   return report
 }
 
-function toRow(tenantId: string, record: SurveyRecordInput, now: string): NewSurveyRecord {
+function toRow(tenantId: string, record: SurveyRecordInput, now: string): SurveyRecord {
   return {
     tenant_id: tenantId,
     number_customergauge: record.numberCustomergauge,

@@ -5,7 +5,7 @@ import type { CaseState, HistoryEntry } from '../domain/case.js'
 import { FirehouseError } from '../domain/errors.js'
 import type { Phase } from '../domain/status.js'
 import { chunks } from './chunks.js'
-import { compiledOnce } from './compiled-once.js'
+import { compiledOnce, compiledOncePerRowCount } from './compiled-once.js'
 import { existingCgids } from './existing-cgids.js'
 import type { Case, Database, HistoryEntryRow } from './database.js'
 
@@ -215,10 +215,13 @@ export interface NewCase {
 export async function insertNewCases(db: Kysely<Database>, tenantId: string, cases: readonly NewCase[]): Promise<void> {
   // 500 rows × 12 columns stays under SQLite's 32,766 parameters per statement.
   for (const chunk of chunks(cases, 500)) {
-    await db.insertInto('cases').values(chunk.map((item) => caseRow(tenantId, item.cgid, item.state, item.changeSeq))).execute()
-    await db.insertInto('history_entries').values(chunk.map((item) => entryToRow(tenantId, item.cgid, item.entry))).execute()
+    await insertCaseRows(db, chunk.map((item) => caseRow(tenantId, item.cgid, item.state, item.changeSeq)))
+    await insertHistoryRows(db, chunk.map((item) => entryToRow(tenantId, item.cgid, item.entry)))
   }
 }
+
+const insertCaseRows = compiledOncePerRowCount(CASE_COLUMNS, (db, rows: Case[]) => db.insertInto('cases').values(rows))
+const insertHistoryRows = compiledOncePerRowCount(HISTORY_ENTRY_COLUMNS, (db, rows: HistoryEntryRow[]) => db.insertInto('history_entries').values(rows))
 
 function caseRow(tenantId: string, cgid: number, state: CaseState, changeSeq: number): Case {
   return {

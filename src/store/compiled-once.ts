@@ -57,3 +57,44 @@ function compileTemplate<Params extends Record<string, unknown>, Row>(
   if (unused.length > 0) throw new Error(`compiledOnce: ${unused.join(', ')} not used as plain values`)
   return { compiled, parameters }
 }
+
+/** A parameter of a multi-row template: a named value of one of the rows, or a constant. */
+type RowParameter = { row: number; name: string } | { constant: unknown }
+
+/**
+ * compiledOnce for statements over many rows (multi-row inserts): compiled once per dialect and
+ * row count, so that the chunks of a bulk load, which all have the same size but the last, reuse
+ * one text and one prepared statement. The same rules apply to each row's values.
+ */
+export function compiledOncePerRowCount<Params extends Record<string, unknown>, Row>(
+  names: { [Name in keyof Params]: true },
+  build: (db: Kysely<Database>, rows: Params[]) => Compilable<Row>,
+): (db: Kysely<Database>, rows: readonly Params[]) => Promise<Row[]> {
+  const templates = new WeakMap<object, Map<number, { compiled: CompiledQuery; parameters: readonly RowParameter[] }>>()
+  return async (db, rows) => {
+    const adapter = db.getExecutor().adapter
+    let bySize = templates.get(adapter)
+    if (!bySize) templates.set(adapter, (bySize = new Map()))
+    let template = bySize.get(rows.length)
+    if (!template) bySize.set(rows.length, (template = compileRowsTemplate(db, Object.keys(names), rows.length, build)))
+    const parameters = template.parameters.map((parameter) => ('name' in parameter ? rows[parameter.row]![parameter.name] : parameter.constant))
+    const result = await db.executeQuery<Row>({ ...template.compiled, parameters })
+    return result.rows
+  }
+}
+
+function compileRowsTemplate<Params extends Record<string, unknown>, Row>(
+  db: Kysely<Database>,
+  names: readonly string[],
+  count: number,
+  build: (db: Kysely<Database>, rows: Params[]) => Compilable<Row>,
+) {
+  const placeholderOf = (row: number, name: string): string => `\u0000${row}\u0000${name}\u0000`
+  const rows = Array.from({ length: count }, (_, row) => Object.fromEntries(names.map((name) => [name, placeholderOf(row, name)])) as Params)
+  const byPlaceholder = new Map(rows.flatMap((_, row) => names.map((name) => [placeholderOf(row, name), { row, name }] as const)))
+  const compiled = build(db, rows).compile()
+  const parameters = compiled.parameters.map((value): RowParameter => (typeof value === 'string' && byPlaceholder.get(value)) || { constant: value })
+  const used = new Set(parameters.flatMap((parameter) => ('name' in parameter ? [placeholderOf(parameter.row, parameter.name)] : [])))
+  if (used.size !== byPlaceholder.size) throw new Error(`compiledOncePerRowCount: ${byPlaceholder.size - used.size} values not used as plain values`)
+  return { compiled, parameters }
+}

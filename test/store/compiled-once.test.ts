@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import { openServiceContext } from '../../src/service/database.js'
 import { importRecords } from '../../src/service/import-records.js'
 import { createTenant } from '../../src/service/tenants.js'
-import { compiledOnce } from '../../src/store/compiled-once.js'
+import { compiledOnce, compiledOncePerRowCount } from '../../src/store/compiled-once.js'
 import { TEST_DATABASES } from '../helpers/databases.js'
 import { surveyRecord } from '../helpers/server.js'
 
@@ -18,6 +18,11 @@ const recordsOfTenant = compiledOnce({ tenantId: true, minNps: true }, (db, wher
     // A constant of the query stays in place among the values.
     .where('nps', '<=', 10)
     .orderBy('number_customergauge'),
+)
+
+const insertStatuses = compiledOncePerRowCount(
+  { tenant_id: true, code: true, label: true, phase: true },
+  (db, rows: { tenant_id: string; code: number; label: string; phase: string }[]) => db.insertInto('statuses').values(rows),
 )
 
 for (const kind of TEST_DATABASES) {
@@ -42,6 +47,19 @@ for (const kind of TEST_DATABASES) {
       assert.deepEqual(await cgids(globex.id, 10), [])
       const inTransaction = await ctx.store.db.transaction().execute((trx) => recordsOfTenant(trx, { tenantId: acme.id, minNps: 8 }))
       assert.deepEqual(inTransaction.map((row) => Number(row.number_customergauge)), [4])
+    })
+
+    await t.test('a multi-row statement is compiled per row count, each row with its own values', async () => {
+      const rows = (first: number, count: number) =>
+        Array.from({ length: count }, (_, i) => ({ tenant_id: globex.id, code: first + i, label: `Label ${first + i}`, phase: 'PROGRESS' }))
+      await insertStatuses(ctx.store.db, rows(1, 3))
+      await insertStatuses(ctx.store.db, rows(10, 3))
+      await insertStatuses(ctx.store.db, rows(20, 1))
+      const stored = await ctx.store.db.selectFrom('statuses').select(['code', 'label']).where('tenant_id', '=', globex.id).orderBy('code').execute()
+      assert.deepEqual(
+        stored.map((row) => `${row.code}:${row.label}`),
+        ['1:Label 1', '2:Label 2', '3:Label 3', '10:Label 10', '11:Label 11', '12:Label 12', '20:Label 20'],
+      )
     })
 
     await t.test('a value the builder transforms instead of placing it is refused, not run', async () => {
