@@ -88,57 +88,104 @@ export async function saveCaseChangeIfUnchanged(
   cgid: number,
   change: { state: CaseState; entry: HistoryEntry; expectedHistoryCount: number },
 ): Promise<{ changeSeq: number; written: boolean }> {
-  const { tenant_id: _tenant, number_customergauge: _cgid, change_seq: _seq, opened_at: _opened, ...changes } = caseRow(tenantId, cgid, change.state, 0)
+  const { change_seq: _seq, opened_at: _opened, ...row } = caseRow(tenantId, cgid, change.state, 0)
   const entry = entryToRow(tenantId, cgid, change.entry)
-  const row = await db
-    .with('bump', (qb) =>
-      qb
-        .updateTable('tenants')
-        .set((eb) => ({ change_seq: eb('change_seq', '+', 1) }))
-        .where('id', '=', tenantId)
-        .returning('change_seq'),
-    )
-    .with('changed', (qb) =>
-      qb
-        .updateTable('cases')
-        .set({ ...changes, change_seq: (eb) => eb.selectFrom('bump').select('change_seq') })
-        .where('tenant_id', '=', tenantId)
-        .where('number_customergauge', '=', cgid)
-        .where('history_count', '=', change.expectedHistoryCount)
-        .returning(['tenant_id', 'number_customergauge', 'history_count', 'updated_at', 'status', 'status_label', 'assigned_to']),
-    )
-    .with('logged', (qb) =>
-      qb
-        .insertInto('history_entries')
-        .columns(['tenant_id', 'number_customergauge', 'seq', 'at', 'actor', 'status_from', 'status_to', 'status_label_from', 'status_label_to', 'assigned_from', 'assigned_to', 'comment'])
-        // The "to" values come from the written row; the "from" values and the rest are text.
-        .expression((eb) =>
-          eb
-            .selectFrom('changed')
-            .select((eb) => [
-              'changed.tenant_id',
-              'changed.number_customergauge',
-              'changed.history_count',
-              'changed.updated_at',
-              eb.val(entry.actor).as('actor'),
-              eb.val(entry.status_from).as('status_from'),
-              'changed.status',
-              eb.val(entry.status_label_from).as('status_label_from'),
-              'changed.status_label',
-              eb.val(entry.assigned_from).as('assigned_from'),
-              'changed.assigned_to',
-              eb.val(entry.comment).as('comment'),
-            ]),
-        )
-        .returning('seq'),
-    )
-    .selectNoFrom((eb) => [
-      eb.selectFrom('bump').select('change_seq').as('change_seq'),
-      eb.selectFrom('logged').select((eb) => eb.fn.countAll<number>().as('count')).as('written'),
-    ])
-    .executeTakeFirstOrThrow()
-  return { changeSeq: Number(row.change_seq), written: Number(row.written) === 1 }
+  const values: GuardedChange = {
+    ...row,
+    expected_history_count: change.expectedHistoryCount,
+    actor: entry.actor,
+    status_from: entry.status_from,
+    status_label_from: entry.status_label_from,
+    assigned_from: entry.assigned_from,
+    comment: entry.comment,
+  }
+  const [result] = await updateCaseIfUnchanged(db, values)
+  if (!result) throw new Error('the guarded case update returned no row')
+  return { changeSeq: Number(result.change_seq), written: Number(result.written) === 1 }
 }
+
+type GuardedChange = Omit<Case, 'change_seq' | 'opened_at'> & { expected_history_count: number } & Pick<
+    HistoryEntryRow,
+    'actor' | 'status_from' | 'status_label_from' | 'assigned_from' | 'comment'
+  >
+
+const updateCaseIfUnchanged = compiledOnce(
+  {
+    tenant_id: true,
+    number_customergauge: true,
+    status: true,
+    status_code: true,
+    status_label: true,
+    assigned_to: true,
+    followed_up_at: true,
+    closed_at: true,
+    updated_at: true,
+    history_count: true,
+    expected_history_count: true,
+    actor: true,
+    status_from: true,
+    status_label_from: true,
+    assigned_from: true,
+    comment: true,
+  },
+  (db, change: GuardedChange) =>
+    db
+      .with('bump', (qb) =>
+        qb
+          .updateTable('tenants')
+          .set((eb) => ({ change_seq: eb('change_seq', '+', 1) }))
+          .where('id', '=', change.tenant_id)
+          .returning('change_seq'),
+      )
+      .with('changed', (qb) =>
+        qb
+          .updateTable('cases')
+          .set({
+            status: change.status,
+            status_code: change.status_code,
+            status_label: change.status_label,
+            assigned_to: change.assigned_to,
+            followed_up_at: change.followed_up_at,
+            closed_at: change.closed_at,
+            updated_at: change.updated_at,
+            history_count: change.history_count,
+            change_seq: (eb) => eb.selectFrom('bump').select('change_seq'),
+          })
+          .where('tenant_id', '=', change.tenant_id)
+          .where('number_customergauge', '=', change.number_customergauge)
+          .where('history_count', '=', change.expected_history_count)
+          .returning(['tenant_id', 'number_customergauge', 'history_count', 'updated_at', 'status', 'status_label', 'assigned_to']),
+      )
+      .with('logged', (qb) =>
+        qb
+          .insertInto('history_entries')
+          .columns(['tenant_id', 'number_customergauge', 'seq', 'at', 'actor', 'status_from', 'status_to', 'status_label_from', 'status_label_to', 'assigned_from', 'assigned_to', 'comment'])
+          // The "to" values come from the written row; the "from" values and the rest are text.
+          .expression((eb) =>
+            eb
+              .selectFrom('changed')
+              .select((eb) => [
+                'changed.tenant_id',
+                'changed.number_customergauge',
+                'changed.history_count',
+                'changed.updated_at',
+                eb.val(change.actor).as('actor'),
+                eb.val(change.status_from).as('status_from'),
+                'changed.status',
+                eb.val(change.status_label_from).as('status_label_from'),
+                'changed.status_label',
+                eb.val(change.assigned_from).as('assigned_from'),
+                'changed.assigned_to',
+                eb.val(change.comment).as('comment'),
+              ]),
+          )
+          .returning('seq'),
+      )
+      .selectNoFrom((eb) => [
+        eb.selectFrom('bump').select('change_seq').as('change_seq'),
+        eb.selectFrom('logged').select((eb) => eb.fn.countAll<number>().as('count')).as('written'),
+      ]),
+)
 
 /** Writes a case's new state and the history entry that records the change. */
 export async function saveCaseChange(
