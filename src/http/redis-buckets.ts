@@ -1,7 +1,6 @@
 // Token buckets kept in Redis, so every server process behind the port draws on one bucket per key.
 
 import { createHash } from 'node:crypto'
-import { createClient, ErrorReply } from '@redis/client'
 import type { FastifyBaseLogger } from 'fastify'
 import { Counter, type Registry } from 'prom-client'
 import { verdictOf } from '../domain/token-bucket.js'
@@ -59,16 +58,8 @@ export function createRedisBuckets({ url, prefix, fallback, log, registry }: Red
     help: 'Rate-limit checks decided by the in-process bucket because Redis was unreachable',
     registers: [registry],
   })
-  const client = createClient({
-    url,
-    // A command while disconnected fails at once instead of queueing behind the outage.
-    disableOfflineQueue: true,
-    commandOptions: { timeout: COMMAND_TIMEOUT_MS },
-    socket: {
-      connectTimeout: CONNECT_TIMEOUT_MS,
-      reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, MAX_RECONNECT_DELAY_MS),
-    },
-  })
+  let redis: RedisConnection | undefined
+  let closed = false
   let degraded = false
   const degrade = (error: unknown) => {
     if (degraded) return
@@ -80,29 +71,34 @@ export function createRedisBuckets({ url, prefix, fallback, log, registry }: Red
     degraded = false
     log.info('Redis is reachable again: rate limits are shared again')
   }
-  client.on('error', degrade)
   let connecting: Promise<unknown> | undefined
 
-  const takeShared = async (key: string, rate: number, capacity: number) => {
+  const takeShared = async ({ client, isNoScript }: RedisConnection, key: string, rate: number, capacity: number) => {
     const options = { keys: [key], arguments: [String(rate), String(capacity)] }
     try {
       return await client.evalSha(TAKE_TOKEN_SHA, options)
     } catch (error) {
       // First use on this Redis (or after SCRIPT FLUSH / a restart): EVAL loads the script.
-      if (error instanceof ErrorReply && error.message.startsWith('NOSCRIPT')) return client.eval(TAKE_TOKEN_LUA, options)
+      if (isNoScript(error)) return client.eval(TAKE_TOKEN_LUA, options)
       throw error
     }
   }
 
   return {
     connect() {
-      connecting ??= client.connect().catch(degrade)
+      connecting ??= openRedis(url, degrade)
+        .then(async (opened) => {
+          if (closed) return
+          redis = opened
+          await opened.client.connect()
+        })
+        .catch(degrade)
       return Promise.race([connecting, new Promise((resolve) => setTimeout(resolve, CONNECT_TIMEOUT_MS).unref())]).then(() => undefined)
     },
     async take(keyId, rate, capacity) {
-      if (!client.isReady) return fallBack(keyId, rate, capacity, new Error('not connected'))
+      if (!redis?.client.isReady) return fallBack(keyId, rate, capacity, new Error('not connected'))
       try {
-        const [allowed, tokens] = parseReply(await takeShared(`${prefix}ratelimit:${keyId}`, rate, capacity))
+        const [allowed, tokens] = parseReply(await takeShared(redis, `${prefix}ratelimit:${keyId}`, rate, capacity))
         recover()
         return verdictOf(allowed, tokens, rate, capacity)
       } catch (error) {
@@ -110,7 +106,8 @@ export function createRedisBuckets({ url, prefix, fallback, log, registry }: Red
       }
     },
     async close() {
-      if (client.isOpen) client.destroy()
+      closed = true
+      if (redis?.client.isOpen) redis.client.destroy()
       await fallback.close()
     },
   }
@@ -121,6 +118,25 @@ export function createRedisBuckets({ url, prefix, fallback, log, registry }: Red
     return fallback.take(keyId, rate, capacity)
   }
 }
+
+/** The Redis client, loaded only when a server is configured to use Redis (the module weighs ~20 MB). */
+async function openRedis(url: string, onError: (error: unknown) => void) {
+  const { createClient, ErrorReply } = await import('@redis/client')
+  const client = createClient({
+    url,
+    // A command while disconnected fails at once instead of queueing behind the outage.
+    disableOfflineQueue: true,
+    commandOptions: { timeout: COMMAND_TIMEOUT_MS },
+    socket: {
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, MAX_RECONNECT_DELAY_MS),
+    },
+  })
+  client.on('error', onError)
+  return { client, isNoScript: (error: unknown) => error instanceof ErrorReply && error.message.startsWith('NOSCRIPT') }
+}
+
+type RedisConnection = Awaited<ReturnType<typeof openRedis>>
 
 function parseReply(reply: unknown): [boolean, number] {
   const [allowed, tokens] = Array.isArray(reply) ? reply : []

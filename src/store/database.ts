@@ -151,7 +151,7 @@ export interface OpenOptions {
  */
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Store> {
   const dialect = isPostgresUrl(url)
-    ? createPostgresDialect(url, options.poolSize ?? 10, options.onPoolError ?? (() => undefined))
+    ? await createPostgresDialect(url, options.poolSize ?? 10, options.onPoolError ?? (() => undefined))
     : createSqliteDialect(url)
   const db = new Kysely<Database>({ dialect: dialect.kysely })
   try {

@@ -5,7 +5,7 @@ import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { PostgresDialect, SqliteDialect } from 'kysely'
 import type { Dialect as KyselyDialect } from 'kysely'
-import pg from 'pg'
+import type pg from 'pg'
 import { FirehouseError } from '../domain/errors.js'
 import { withStatementCache } from './statement-cache.js'
 
@@ -90,8 +90,9 @@ const PG_UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-4]|55P03|57014)/
 const NETWORK_ERROR = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN)$/
 const PG_DRIVER_UNAVAILABLE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended/
 
-/** Opens a pool of `poolSize` connections to PostgreSQL. */
-export function createPostgresDialect(url: string, poolSize: number, onPoolError: (error: Error) => void): Dialect {
+/** Opens a pool of `poolSize` connections to PostgreSQL (the driver is loaded only then: ~15 MB). */
+export async function createPostgresDialect(url: string, poolSize: number, onPoolError: (error: Error) => void): Promise<Dialect> {
+  const { default: pg } = await import('pg')
   // CG-IDs and change sequences are BIGINT, and never above 2^53 − 1: read them as numbers.
   pg.types.setTypeParser(PG_INT8_OID, (value) => Number(value))
   // pg-pool applies one `connectionTimeoutMillis` to both queueing and connecting: the pool gets
