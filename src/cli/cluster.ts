@@ -23,23 +23,28 @@ export function reportListening(address: string): void {
 
 /**
  * Runs the primary: forks `count` workers (each re-runs this command line), replaces any that
- * exits unexpectedly, and on SIGINT/SIGTERM stops them all and resolves. `onFirstListening`
- * gets the address the first time a worker listens.
+ * exits unexpectedly, and on SIGINT/SIGTERM stops them all and resolves. `onAllListening` gets
+ * the address once all `count` workers listen: announced earlier, a worker that dies while the
+ * others are still starting would leave no one on the port for a moment (and with port 0 the
+ * next worker would get another one).
  */
-export async function runPrimary(count: number, onFirstListening: (address: string) => void, warn: (line: string) => void): Promise<void> {
+export async function runPrimary(count: number, onAllListening: (address: string) => void, warn: (line: string) => void): Promise<void> {
   let stopping = false
   let announced = false
+  const listening = new Set<number>()
   const fork = (): Worker => {
     const worker = cluster.fork()
     worker.on('message', (message: { firehouse?: string; address?: string }) => {
-      if (message?.firehouse === 'listening' && !announced && message.address) {
-        announced = true
-        onFirstListening(message.address)
-      }
+      if (message?.firehouse !== 'listening' || !message.address || announced) return
+      listening.add(worker.id)
+      if (listening.size < count) return
+      announced = true
+      onAllListening(message.address)
     })
     return worker
   }
   cluster.on('exit', (worker, code, signal) => {
+    listening.delete(worker.id)
     if (stopping) return
     warn(`worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); starting a new one`)
     setTimeout(() => !stopping && fork(), RESTART_DELAY_MS).unref()
