@@ -1,18 +1,10 @@
-// Hot-path queries built and compiled once per database kind; each call only fills in its values.
+// Hot-path queries built and compiled once per open database; each call only fills in its values.
 
 import type { Compilable, CompiledQuery, Kysely } from 'kysely'
 import type { Database } from './database.js'
 
-/** A parameter of the compiled text: one of the call's named values, or a constant of the query. */
-type Parameter = { name: string } | { constant: unknown }
-
-interface Template {
-  compiled: CompiledQuery
-  parameters: readonly Parameter[]
-}
-
 /**
- * Wraps a query builder so that it runs once per dialect, with placeholders for its named values;
+ * Wraps a query builder so that it runs once per open database, with placeholders for its values;
  * later calls reuse the compiled text and pass their own values as its parameters. Building and
  * compiling a Kysely query costs more than SQLite takes to run it, and the text stays identical
  * from call to call, which also lets the driver reuse its prepared statement.
@@ -26,43 +18,15 @@ export function compiledOnce<Params extends Record<string, unknown>, Row>(
   names: { [Name in keyof Params]: true },
   build: (db: Kysely<Database>, params: Params) => Compilable<Row>,
 ): (db: Kysely<Database>, params: Params) => Promise<Row[]> {
-  const templates = new WeakMap<object, Template>()
-  return async (db, params) => {
-    // One Kysely instance and its transactions share the adapter: one template per database kind.
-    const adapter = db.getExecutor().adapter
-    let template = templates.get(adapter)
-    if (!template) templates.set(adapter, (template = compileTemplate(db, Object.keys(names), build)))
-    const parameters = template.parameters.map((parameter) => ('name' in parameter ? params[parameter.name] : parameter.constant))
-    const result = await db.executeQuery<Row>({ ...template.compiled, parameters })
-    return result.rows
-  }
-}
-
-function compileTemplate<Params extends Record<string, unknown>, Row>(
-  db: Kysely<Database>,
-  names: readonly string[],
-  build: (db: Kysely<Database>, params: Params) => Compilable<Row>,
-): Template {
-  // Strings no caller can send (they hold NUL, which every input path refuses) mark the values.
-  const placeholderOf = (name: string): string => `\u0000${name}\u0000`
-  const placeholders = Object.fromEntries(names.map((name) => [name, placeholderOf(name)])) as Params
-  const byPlaceholder = new Map(names.map((name) => [placeholderOf(name), name]))
-  const compiled = build(db, placeholders).compile()
-  const parameters = compiled.parameters.map((value): Parameter => {
-    const name = typeof value === 'string' ? byPlaceholder.get(value) : undefined
-    return name === undefined ? { constant: value } : { name }
-  })
-  const used = new Set(parameters.flatMap((parameter) => ('name' in parameter ? [parameter.name] : [])))
-  const unused = names.filter((name) => !used.has(name))
-  if (unused.length > 0) throw new Error(`compiledOnce: ${unused.join(', ')} not used as plain values`)
-  return { compiled, parameters }
+  const oneRow = compiledOncePerRowCount(names, (db, [params]: Params[]) => build(db, params!))
+  return (db, params) => oneRow(db, [params])
 }
 
 /** A parameter of a multi-row template: a named value of one of the rows, or a constant. */
 type RowParameter = { row: number; name: string } | { constant: unknown }
 
 /**
- * compiledOnce for statements over many rows (multi-row inserts): compiled once per dialect and
+ * compiledOnce for statements over many rows (multi-row inserts): compiled once per database and
  * row count, so that the chunks of a bulk load, which all have the same size but the last, reuse
  * one text and one prepared statement. The same rules apply to each row's values.
  */
@@ -72,6 +36,7 @@ export function compiledOncePerRowCount<Params extends Record<string, unknown>, 
 ): (db: Kysely<Database>, rows: readonly Params[]) => Promise<Row[]> {
   const templates = new WeakMap<object, Map<number, { compiled: CompiledQuery; parameters: readonly RowParameter[] }>>()
   return async (db, rows) => {
+    // A Kysely instance and its transactions share one adapter: templates per open database.
     const adapter = db.getExecutor().adapter
     let bySize = templates.get(adapter)
     if (!bySize) templates.set(adapter, (bySize = new Map()))
@@ -89,12 +54,18 @@ function compileRowsTemplate<Params extends Record<string, unknown>, Row>(
   count: number,
   build: (db: Kysely<Database>, rows: Params[]) => Compilable<Row>,
 ) {
+  // Placeholders that no constant of our queries could equal mark the values; the call's own
+  // values are bound later, by position, and never compared with them.
   const placeholderOf = (row: number, name: string): string => `\u0000${row}\u0000${name}\u0000`
   const rows = Array.from({ length: count }, (_, row) => Object.fromEntries(names.map((name) => [name, placeholderOf(row, name)])) as Params)
   const byPlaceholder = new Map(rows.flatMap((_, row) => names.map((name) => [placeholderOf(row, name), { row, name }] as const)))
   const compiled = build(db, rows).compile()
   const parameters = compiled.parameters.map((value): RowParameter => (typeof value === 'string' && byPlaceholder.get(value)) || { constant: value })
   const used = new Set(parameters.flatMap((parameter) => ('name' in parameter ? [placeholderOf(parameter.row, parameter.name)] : [])))
-  if (used.size !== byPlaceholder.size) throw new Error(`compiledOncePerRowCount: ${byPlaceholder.size - used.size} values not used as plain values`)
+  if (used.size !== byPlaceholder.size) throw new Error(`compiled query: ${unusedNames(byPlaceholder, used).join(', ')} not used as plain values`)
   return { compiled, parameters }
+}
+
+function unusedNames(byPlaceholder: ReadonlyMap<string, { name: string }>, used: ReadonlySet<string>): string[] {
+  return [...new Set([...byPlaceholder].filter(([placeholder]) => !used.has(placeholder)).map(([, { name }]) => name))]
 }
