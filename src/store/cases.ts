@@ -104,23 +104,31 @@ export async function saveCaseChangeIfUnchanged(
   return { changeSeq: Number(result.change_seq), written: Number(result.written) === 1 }
 }
 
+const CASE_COLUMNS = {
+  tenant_id: true,
+  number_customergauge: true,
+  status: true,
+  status_code: true,
+  status_label: true,
+  assigned_to: true,
+  opened_at: true,
+  followed_up_at: true,
+  closed_at: true,
+  updated_at: true,
+  history_count: true,
+  change_seq: true,
+} as const
+
 type GuardedChange = Omit<Case, 'change_seq' | 'opened_at'> & { expected_history_count: number } & Pick<
     HistoryEntryRow,
     'actor' | 'status_from' | 'status_label_from' | 'assigned_from' | 'comment'
   >
 
+const { change_seq: _seq, opened_at: _opened, ...GUARDED_CASE_COLUMNS } = CASE_COLUMNS
+
 const updateCaseIfUnchanged = compiledOnce(
   {
-    tenant_id: true,
-    number_customergauge: true,
-    status: true,
-    status_code: true,
-    status_label: true,
-    assigned_to: true,
-    followed_up_at: true,
-    closed_at: true,
-    updated_at: true,
-    history_count: true,
+    ...GUARDED_CASE_COLUMNS,
     expected_history_count: true,
     actor: true,
     status_from: true,
@@ -200,20 +208,6 @@ export async function saveCaseChange(
   await insertHistoryEntry(db, entryToRow(tenantId, cgid, entry))
 }
 
-const CASE_COLUMNS = {
-  tenant_id: true,
-  number_customergauge: true,
-  status: true,
-  status_code: true,
-  status_label: true,
-  assigned_to: true,
-  opened_at: true,
-  followed_up_at: true,
-  closed_at: true,
-  updated_at: true,
-  history_count: true,
-  change_seq: true,
-} as const
 const CASE_KEY = ['tenant_id', 'number_customergauge'] as const
 // A case keeps the time it was opened: leaving opened_at out of the update spares its index a rewrite.
 const KEPT_COLUMNS: readonly string[] = [...CASE_KEY, 'opened_at']
