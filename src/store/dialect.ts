@@ -31,8 +31,8 @@ export interface Dialect {
   /**
    * Whether an update of an existing case reads it first and takes the tenant's change sequence in
    * the statement that writes it, guarded by its history count. PostgreSQL: yes — the tenant's row
-   * lock, which every write of the tenant queues for, is then held for one statement and the
-   * commit rather than the whole transaction. SQLite: no — it has one writer at a time anyway, and
+   * lock, which every write of the tenant queues for, is then held for that one statement (which
+   * commits by itself) rather than a whole transaction. SQLite: no — it has one writer at a time, and
    * a transaction that reads before it writes fails when another process commits in between
    * (SQLITE_BUSY_SNAPSHOT).
    */
