@@ -5,6 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
+import type { ServiceContext } from '../../src/service/context.js'
+import { openServiceContext } from '../../src/service/database.js'
 
 export interface TestDatabase {
   /** The FIREHOUSE_DB value that opens it. */
@@ -58,3 +60,21 @@ export const TEST_DATABASES: TestDatabaseKind[] = (() => {
   const wanted = process.env.FIREHOUSE_TEST_DBS?.split(',').map((name) => name.trim())
   return wanted ? ALL.filter((kind) => wanted.includes(kind.name)) : ALL
 })()
+
+/**
+ * A fresh database of this kind, migrated and opened as a service context; closed and dropped
+ * after the test.
+ */
+export async function openTestContext(
+  t: { after: (fn: () => Promise<void>) => void },
+  kind: TestDatabaseKind,
+  options: Parameters<typeof openServiceContext>[1] = {},
+): Promise<{ ctx: ServiceContext; database: TestDatabase }> {
+  const database = await kind.create()
+  const ctx = await openServiceContext(database.url, options)
+  t.after(async () => {
+    await ctx.store.close()
+    await database.drop()
+  })
+  return { ctx, database }
+}

@@ -5,8 +5,7 @@ import { execFileSync } from 'node:child_process'
 import http from 'node:http'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { openServiceContext } from '../../src/service/database.js'
-import { TEST_DATABASES } from '../helpers/databases.js'
+import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
 import { spawnServer } from '../helpers/process.js'
 import { createTestTenant, form } from '../helpers/server.js'
 
@@ -51,12 +50,7 @@ async function waitForWorkers(pid: number, count: number, without: number[] = []
 
 for (const kind of TEST_DATABASES) {
   test(`[${kind.name}] serve --workers ${WORKERS}: a worker killed with SIGKILL is replaced, calls keep succeeding, SIGTERM exits 0`, async (t) => {
-    const database = await kind.create()
-    const ctx = await openServiceContext(database.url)
-    t.after(async () => {
-      await ctx.store.close()
-      await database.drop()
-    })
+    const { ctx, database } = await openTestContext(t, kind)
     const acme = await createTestTenant(ctx, { slug: 'acme', records: [3] })
     const server = await spawnServer(database.url, { args: ['--workers', String(WORKERS)] })
     t.after(() => server.stop('SIGKILL'))

@@ -3,8 +3,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { showCase } from '../../src/service/case-view.js'
-import { openServiceContext } from '../../src/service/database.js'
-import { TEST_DATABASES } from '../helpers/databases.js'
+import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
 import { spawnServer } from '../helpers/process.js'
 import { createTestTenant, form, post } from '../helpers/server.js'
 
@@ -14,12 +13,7 @@ const STATUSES = ['OPEN', 'PROGRESS', 'CLOSED'] as const
 
 for (const kind of TEST_DATABASES) {
   test(`[${kind.name}] ${UPDATES} concurrent updates through ${PROCESSES} processes: every 200 is one entry, the chain is unbroken`, async (t) => {
-    const database = await kind.create()
-    const ctx = await openServiceContext(database.url)
-    t.after(async () => {
-      await ctx.store.close()
-      await database.drop()
-    })
+    const { ctx, database } = await openTestContext(t, kind)
     const users = ['a@example.com', 'b@example.com', 'c@example.com']
     const tenant = await createTestTenant(ctx, { slug: 'acme', records: [42], users })
     const servers = await Promise.all(Array.from({ length: PROCESSES }, () => spawnServer(database.url)))

@@ -3,8 +3,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { showCase } from '../../src/service/case-view.js'
-import { openServiceContext } from '../../src/service/database.js'
-import { TEST_DATABASES } from '../helpers/databases.js'
+import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
 import { spawnServer } from '../helpers/process.js'
 import { createTestTenant, form, post, startTestServer } from '../helpers/server.js'
 
@@ -34,12 +33,7 @@ for (const kind of TEST_DATABASES) {
   })
 
   test(`[${kind.name}] SIGTERM finishes in-flight requests, exits 0, and no acknowledged write is lost; logs never hold the key`, async (t) => {
-    const database = await kind.create()
-    const ctx = await openServiceContext(database.url)
-    t.after(async () => {
-      await ctx.store.close()
-      await database.drop()
-    })
+    const { ctx, database } = await openTestContext(t, kind)
     const acme = await createTestTenant(ctx, { slug: 'acme', records: [7] })
     const server = await spawnServer(database.url, { env: { FIREHOUSE_LOG_LEVEL: 'info' } })
     t.after(() => server.stop('SIGKILL'))

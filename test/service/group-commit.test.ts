@@ -4,21 +4,15 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { authenticate } from '../../src/service/api-keys.js'
 import { showCase } from '../../src/service/case-view.js'
-import { openServiceContext } from '../../src/service/database.js'
 import { inSharedTransaction } from '../../src/service/group-commit.js'
 import { updateWorkflow } from '../../src/service/update-workflow.js'
-import { TEST_DATABASES } from '../helpers/databases.js'
+import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
 import { createTestTenant } from '../helpers/server.js'
 import type { WorkflowInput } from '../../src/domain/workflow-input.js'
 
 for (const kind of TEST_DATABASES) {
   test(`[${kind.name}] concurrent updates with invalid ones among them: every valid one commits, every invalid one changes nothing`, async (t) => {
-    const database = await kind.create()
-    const ctx = await openServiceContext(database.url)
-    t.after(async () => {
-      await ctx.store.close()
-      await database.drop()
-    })
+    const { ctx } = await openTestContext(t, kind)
     const acme = await createTestTenant(ctx, { slug: 'acme', records: [1, 2], users: ['des@example.com'] })
     const caller = await authenticate(ctx, acme.key, 'eu')
 
@@ -48,12 +42,7 @@ for (const kind of TEST_DATABASES) {
   })
 
   test(`[${kind.name}] a shared transaction answers each unit with its own result or error`, async (t) => {
-    const database = await kind.create()
-    const ctx = await openServiceContext(database.url)
-    t.after(async () => {
-      await ctx.store.close()
-      await database.drop()
-    })
+    const { ctx } = await openTestContext(t, kind)
     const outcomes = await Promise.allSettled([
       inSharedTransaction(ctx, async () => 'first'),
       inSharedTransaction(ctx, async () => {

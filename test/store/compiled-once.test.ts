@@ -2,11 +2,10 @@
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { openServiceContext } from '../../src/service/database.js'
 import { importRecords } from '../../src/service/import-records.js'
 import { createTenant } from '../../src/service/tenants.js'
 import { compiledOnce, compiledOncePerRowCount } from '../../src/store/compiled-once.js'
-import { TEST_DATABASES } from '../helpers/databases.js'
+import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
 import { surveyRecord } from '../helpers/server.js'
 
 const recordsOfTenant = compiledOnce({ tenantId: true, minNps: true }, (db, where: { tenantId: string; minNps: number }) =>
@@ -27,12 +26,7 @@ const insertStatuses = compiledOncePerRowCount(
 
 for (const kind of TEST_DATABASES) {
   test(`[${kind.name}] compiledOnce`, async (t) => {
-    const database = await kind.create()
-    const ctx = await openServiceContext(database.url)
-    t.after(async () => {
-      await ctx.store.close()
-      await database.drop()
-    })
+    const { ctx } = await openTestContext(t, kind)
     const acme = await createTenant(ctx, { slug: 'acme', region: 'eu' })
     const globex = await createTenant(ctx, { slug: 'globex', region: 'eu' })
     await importRecords(ctx, 'acme', [1, 2, 3, 4].map((cgid) => surveyRecord(cgid, cgid * 2)))

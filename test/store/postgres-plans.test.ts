@@ -4,10 +4,9 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'kysely'
-import { openServiceContext } from '../../src/service/database.js'
 import { importRecords } from '../../src/service/import-records.js'
 import { createTenant } from '../../src/service/tenants.js'
-import { TEST_DATABASES } from '../helpers/databases.js'
+import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
 import { surveyRecord } from '../helpers/server.js'
 
 const postgres = TEST_DATABASES.find((kind) => kind.name === 'postgres')
@@ -18,13 +17,8 @@ test(
   '[postgres] successive imports on one connection check each case and record by its key, not by reading all the tenant rows',
   { skip: postgres ? false : 'needs FIREHOUSE_TEST_PG_URL' },
   async (t) => {
-    const database = await postgres!.create()
     // One connection: the one whose cached plans went stale (an import got slower with every round).
-    const ctx = await openServiceContext(database.url, { poolSize: 1 })
-    t.after(async () => {
-      await ctx.store.close()
-      await database.drop()
-    })
+    const { ctx } = await openTestContext(t, postgres!, { poolSize: 1 })
     await createTenant(ctx, { slug: 'acme', region: 'eu' })
     for (let round = 0; round < ROUNDS; round++) {
       const records = Array.from({ length: PER_ROUND }, (_, i) => surveyRecord(round * PER_ROUND + i + 1, 3))

@@ -6,10 +6,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { sql } from 'kysely'
-import { openServiceContext } from '../../src/service/database.js'
 import { importRecords } from '../../src/service/import-records.js'
 import { createTenant } from '../../src/service/tenants.js'
-import { TEST_DATABASES } from '../helpers/databases.js'
+import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
 import { surveyRecord } from '../helpers/server.js'
 
 const postgres = TEST_DATABASES.find((kind) => kind.name === 'postgres')
@@ -18,12 +17,7 @@ test(
   '[postgres] an import of 1,000 records or more analyzes records, cases and history_entries; a small one does not',
   { skip: postgres ? false : 'needs FIREHOUSE_TEST_PG_URL' },
   async (t) => {
-    const database = await postgres!.create()
-    const ctx = await openServiceContext(database.url)
-    t.after(async () => {
-      await ctx.store.close()
-      await database.drop()
-    })
+    const { ctx } = await openTestContext(t, postgres!)
     const tables = ['records', 'cases', 'history_entries']
     // Whatever the server's setting, autovacuum must not analyze these tables behind the test's back.
     for (const table of tables) await sql`alter table ${sql.table(table)} set (autovacuum_enabled = false)`.execute(ctx.store.db)

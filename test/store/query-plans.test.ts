@@ -4,13 +4,12 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { CompiledQuery, sql, type Compilable, type Kysely } from 'kysely'
-import { openServiceContext } from '../../src/service/database.js'
 import type { ServiceContext } from '../../src/service/context.js'
 import { importRecords } from '../../src/service/import-records.js'
 import { createTenant } from '../../src/service/tenants.js'
 import { caseChangesQuery, caseTimingsQuery } from '../../src/store/cases.js'
 import type { Database } from '../../src/store/database.js'
-import { TEST_DATABASES } from '../helpers/databases.js'
+import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
 import { surveyRecord } from '../helpers/server.js'
 
 type QueryOf = (db: Kysely<Database>) => Compilable
@@ -100,12 +99,7 @@ for (const kind of TEST_DATABASES) {
 
 /** A fresh, migrated database with two tenants of CASES auto-opened cases each; closed and dropped after the test. */
 async function openWithCases(kind: (typeof TEST_DATABASES)[number], t: { after: (fn: () => Promise<void>) => void }) {
-  const database = await kind.create()
-  const ctx = await openServiceContext(database.url)
-  t.after(async () => {
-    await ctx.store.close()
-    await database.drop()
-  })
+  const { ctx } = await openTestContext(t, kind)
   let tenantId = ''
   for (const slug of ['acme', 'other']) {
     const tenant = await createTenant(ctx, { slug, region: 'eu' })
