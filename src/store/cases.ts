@@ -9,17 +9,6 @@ import { compiledOnce, compiledOncePerRowCount } from './compiled-once.js'
 import { existingCgids } from './existing-cgids.js'
 import type { Case, Database, HistoryEntryRow } from './database.js'
 
-/** The case of a record, or null while the record has none. */
-export async function findCase(db: Kysely<Database>, tenantId: string, cgid: number): Promise<Case | null> {
-  const row = await db
-    .selectFrom('cases')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('number_customergauge', '=', cgid)
-    .executeTakeFirst()
-  return row ?? null
-}
-
 /**
  * The case of a record, or null while the record has none; 400200 when the tenant has no such
  * record (another tenant's record is indistinguishable from a missing one). One statement.

@@ -125,7 +125,6 @@ export type TenantUpdate = Updateable<TenantTable>
 export type ApiKey = Selectable<ApiKeyTable>
 export type User = Selectable<UserTable>
 export type SurveyRecord = Selectable<RecordTable>
-export type NewSurveyRecord = Insertable<RecordTable>
 export type Case = Selectable<CaseTable>
 export type NewCase = Insertable<CaseTable>
 export type HistoryEntryRow = Selectable<HistoryEntryTable>

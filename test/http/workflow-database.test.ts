@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
 import { showCase } from '../../src/service/case-view.js'
 import { getTenant } from '../../src/service/tenants.js'
-import { findCase } from '../../src/store/cases.js'
+import { findCaseOfRecord } from '../../src/store/cases.js'
 import { TEST_DATABASES, type TestDatabaseKind } from '../helpers/databases.js'
 import {
   WIRE_FORMATS,
@@ -95,7 +95,7 @@ for (const kind of TEST_DATABASES) {
     test(`[${kind.name}] ${format}: a dropped history table answers 500 500000 naming only the request id, and writes nothing`, async (t) => {
       const { server, acme, side } = await setup(kind, t)
       const tenant = await getTenant(server.ctx, 'acme')
-      const before = await findCase(server.ctx.store.db, tenant.id, 12)
+      const before = await findCaseOfRecord(server.ctx.store.db, tenant.id, 12)
       await side.exec('DROP TABLE history_entries')
       const answer = await post(workflowUrl(server, format), update, { key: acme.key })
       const requestId = answer.headers.get('x-request-id') ?? ''
@@ -103,7 +103,7 @@ for (const kind of TEST_DATABASES) {
       const message = await expectError(answer, 500, 500000, format)
       assert.equal(message, `Internal error (request id ${requestId})`)
       // The case row was written before the history insert failed: the rollback took it back.
-      assert.deepEqual(await findCase(server.ctx.store.db, tenant.id, 12), before)
+      assert.deepEqual(await findCaseOfRecord(server.ctx.store.db, tenant.id, 12), before)
     })
 
     test(`[${kind.name}] ${format}: a dropped statuses table answers 500 500000 without SQL, path or stack, and writes nothing`, async (t) => {
