@@ -8,12 +8,12 @@ import { existingCaseIds, insertNewCases } from '../store/cases.js'
 import type { SurveyRecord } from '../store/database.js'
 import { existingRecordIds, upsertRecords } from '../store/records.js'
 import { refreshStatisticsAfterBulkLoad } from '../store/statistics.js'
+import { listStatuses } from '../store/statuses.js'
 import { nextChangeSeq } from '../store/tenants.js'
 import { isoNow, type ServiceContext } from './context.js'
 import { badRow, parseRecordFile, type RecordFileFormat } from './record-files.js'
 import { getTenant, type TenantRef } from './tenants.js'
 import { inTransaction, withDatabase } from './transaction.js'
-import { loadStatusSet } from './update-workflow.js'
 
 /** An import that adds this many records refreshes the planner's statistics (store/statistics.ts). */
 const BULK_LOAD_ROWS = 1_000
@@ -57,14 +57,14 @@ export async function importRecords(
   const report = await inTransaction(ctx, async (trx) => {
     // Write first, as every writer does: it takes the write lock (waiting for it), whereas a SQLite
     // transaction that reads first fails with SQLITE_BUSY(_SNAPSHOT) when another process writes.
-    await nextChangeSeq(trx, tenant.id, 0)
+    const { extendedStatuses } = await nextChangeSeq(trx, tenant.id, 0)
     const existing = await existingRecordIds(trx, tenant.id, cgids)
     await upsertRecords(trx, [...byCgid.values()].map((record) => toRow(tenant.id, record, now)))
     const detractors = tenant.auto_open === 1 ? cgids.filter((cgid) => isDetractor(byCgid.get(cgid)!)) : []
     const withCase = await existingCaseIds(trx, tenant.id, detractors)
     const toOpen = detractors.filter((cgid) => !withCase.has(cgid))
     if (toOpen.length > 0) {
-      const opened = statusForPhase('OPEN', (await loadStatusSet(trx, tenant.id)) ?? [])
+      const opened = statusForPhase('OPEN', extendedStatuses ? await listStatuses(trx, tenant.id) : [])
       const { changeSeq: lastSeq } = await nextChangeSeq(trx, tenant.id, toOpen.length)
       const firstSeq = lastSeq - toOpen.length + 1
       const cases = toOpen.map((cgid, i) => {

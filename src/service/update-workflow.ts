@@ -5,11 +5,11 @@ import { applyChange, type CaseChange } from '../domain/case.js'
 import { FirehouseError } from '../domain/errors.js'
 import { resolveStatus, type CaseStatus, type ExtendedStatus } from '../domain/status.js'
 import type { WorkflowInput } from '../domain/workflow-input.js'
-import { findCaseOfRecord, readCaseOfRecord, rowToCaseState, saveCaseChange, saveCaseChangeIfUnchanged } from '../store/cases.js'
+import { readCaseOfRecord, rowToCaseState, saveCaseChange, saveCaseChangeIfUnchanged } from '../store/cases.js'
 import type { Case, Db, Tx } from '../store/database.js'
 import { findIdempotencyKey, pruneIdempotencyKeys, saveIdempotencyKey } from '../store/idempotency-keys.js'
 import { listStatuses } from '../store/statuses.js'
-import { findTenantById, nextChangeSeq, type ChangeTicket } from '../store/tenants.js'
+import { nextChangeSeq, type ChangeTicket } from '../store/tenants.js'
 import { findActiveUser } from '../store/users.js'
 import type { Caller } from './api-keys.js'
 import { isoNow, type ServiceContext } from './context.js'
@@ -129,12 +129,6 @@ async function validateChange(ctx: ServiceContext, db: Db, caller: Caller, input
   }
   const opened = resolveOrThrow('OPEN', statusSet)
   return (current: Case | null) => applyChange(current && rowToCaseState(current), change, isoNow(ctx), opened)
-}
-
-/** The tenant's extended status set, or null when the tenant did not enable one. */
-export async function loadStatusSet(db: Db, tenantId: string): Promise<ExtendedStatus[] | null> {
-  const tenant = await findTenantById(db, tenantId)
-  return tenant.extended_statuses === 1 ? listStatuses(db, tenantId) : null
 }
 
 /** A status word or extended code/label as the tenant understands it, or 400011. */
