@@ -198,13 +198,17 @@ export interface RawAnswer {
   text: string
 }
 
-/** Sends a request through node:http, exactly as given: fetch would add a Content-Type to a body. */
+/**
+ * Sends a request through node:http, exactly as given: fetch would add a Content-Type to a body.
+ * `freshConnection`: on a connection of its own rather than a kept-alive one.
+ */
 export function rawRequest(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: Uint8Array | string } = {},
+  options: { method?: string; headers?: Record<string, string>; body?: Uint8Array | string; freshConnection?: boolean } = {},
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method: options.method ?? 'POST', headers: options.headers }, (response) => {
+    const agent = options.freshConnection ? false : undefined
+    const request = httpRequest(url, { method: options.method ?? 'POST', headers: options.headers, agent }, (response) => {
       const chunks: Buffer[] = []
       response.on('data', (chunk: Buffer) => chunks.push(chunk))
       response.on('end', () =>
