@@ -17,7 +17,8 @@ export interface CaseState {
 /** What one successful call asks for; an absent field leaves that part unchanged. */
 export interface CaseChange {
   status?: CaseStatus
-  assignedTo?: string
+  /** null clears the assignee (the board can; v4.1 cannot). */
+  assignedTo?: string | null
   comment?: string
   actor: string
 }
@@ -47,7 +48,7 @@ export function applyChange(
   defaultStatus: CaseStatus = OPENED,
 ): { next: CaseState; entry: HistoryEntry } {
   const statusTo = change.status ?? current?.status ?? defaultStatus
-  const assignedTo = change.assignedTo ?? current?.assignedTo ?? null
+  const assignedTo = change.assignedTo === undefined ? (current?.assignedTo ?? null) : change.assignedTo
   const timings = nextTimings(current, statusTo, now)
   const next: CaseState = {
     status: statusTo,

@@ -17,6 +17,7 @@ import { createRedisBuckets } from './redis-buckets.js'
 import { apiV1 } from './routes/api-v1.js'
 import { healthRoutes } from './routes/health.js'
 import { WORKFLOW_BODY_LIMIT, workflowV41 } from './routes/workflow-v41.js'
+import { webSurface } from '../web/surface.js'
 
 export interface ServerDeps {
   config: Config
@@ -89,6 +90,7 @@ export function buildServer({ config, ctx }: ServerDeps): FastifyInstance {
   app.register(workflowV41, { prefix: '/v4.1', ctx, region: config.region, rateLimiter })
   app.register(apiV1, { prefix: '/api/v1', ctx, region: config.region, rateLimiter })
   app.register(healthRoutes, { ctx, metrics })
+  app.register(webSurface, { ctx, region: config.region })
   return app
 }
 

@@ -3,8 +3,9 @@
 import { randomUUID } from 'node:crypto'
 import { FirehouseError } from '../domain/errors.js'
 import { isRegion, REGIONS, type Region } from '../domain/region.js'
+import { DEFAULT_SLA_TARGETS, type SlaTargets } from '../domain/sla.js'
 import type { Tenant } from '../store/database.js'
-import { findTenantById, findTenantBySlug, insertTenant, listTenants as listTenantRows } from '../store/tenants.js'
+import { findTenantById, findTenantBySlug, insertTenant, listTenants as listTenantRows, updateSlaTargets } from '../store/tenants.js'
 import { isoNow, type ServiceContext } from './context.js'
 import { withDatabase } from './transaction.js'
 
@@ -41,6 +42,8 @@ export async function createTenant(ctx: ServiceContext, input: NewTenantInput): 
     rate_limit: rateLimit,
     change_seq: 0,
     created_at: isoNow(ctx),
+    sla_follow_up_hours: DEFAULT_SLA_TARGETS.followUpHours,
+    sla_close_hours: DEFAULT_SLA_TARGETS.closeHours,
   }
   try {
     await insertTenant(ctx.store.db, tenant)
@@ -74,4 +77,28 @@ function checkRegion(region: string): Region {
     throw new FirehouseError('INVALID_ARGUMENT', `Region must be one of ${REGIONS.join(', ')}`)
   }
   return region
+}
+
+/** The most an SLA target may be: a year, in hours. */
+const MAX_SLA_HOURS = 24 * 366
+
+export function slaTargetsOf(tenant: Tenant): SlaTargets {
+  return { followUpHours: tenant.sla_follow_up_hours, closeHours: tenant.sla_close_hours }
+}
+
+/** Sets the targets the board's SLA badges measure against: whole hours, 1 hour to a year. */
+export async function setSlaTargets(ctx: ServiceContext, ref: TenantRef, targets: SlaTargets): Promise<void> {
+  for (const hours of [targets.followUpHours, targets.closeHours]) {
+    if (!Number.isInteger(hours) || hours < 1 || hours > MAX_SLA_HOURS) {
+      throw new FirehouseError('INVALID_ARGUMENT', `An SLA target is a whole number of hours from 1 to ${MAX_SLA_HOURS}`)
+    }
+  }
+  const tenantId = await tenantIdOf(ctx, ref)
+  await withDatabase(ctx, (db) => updateSlaTargets(db, tenantId, targets))
+}
+
+/** The slug of the only tenant of this region, or null when there are none or several (sign-in pre-fills it). */
+export async function soleTenantSlug(ctx: ServiceContext, region?: string): Promise<string | null> {
+  const tenants = (await listTenants(ctx)).filter((tenant) => region === undefined || tenant.region === region)
+  return tenants.length === 1 ? tenants[0]!.slug : null
 }

@@ -19,6 +19,18 @@ import { withDatabase } from './transaction.js'
 /** How long an idempotency key's first answer is replayed. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
 
+/** Who writes, for which tenant, and the version of the case the change was based on (if any). */
+export interface Writer {
+  tenantId: string
+  /** The history entry's actor: `key:<id>`, `user:<email>`. */
+  actor: string
+  /** The case's history count the caller saw; a case that moved since is not overwritten (400206). */
+  expectedVersion?: number
+}
+
+/** A change as the service takes it: v4.1's fields, where the assignee may also be cleared (null). */
+export type CaseInput = Omit<WorkflowInput, 'assignedTo'> & { assignedTo?: string | null }
+
 export interface WorkflowResult {
   numberCustomergauge: number
   /** True when the answer is the replay of an earlier call with the same idempotency key. */
@@ -35,9 +47,9 @@ export async function updateWorkflow(
   input: WorkflowInput,
   idempotencyKey?: string,
 ): Promise<WorkflowResult> {
+  const writer: Writer = { tenantId: caller.tenantId, actor: `key:${caller.keyId}` }
   if (idempotencyKey === undefined) {
-    const updated = ctx.store.dialect.guardedCaseWrites && (await withDatabase(ctx, (db) => updateIfUnchanged(ctx, db, caller, input)))
-    if (!updated) await inSharedTransaction(ctx, (trx) => applyWorkflow(ctx, trx, caller, input))
+    await writeChange(ctx, writer, input)
     return { numberCustomergauge: input.numberCustomergauge, replayed: false }
   }
   const flightKey = `${caller.tenantId}\u0000${idempotencyKey}`
@@ -46,7 +58,7 @@ export async function updateWorkflow(
   }
   inFlight.add(flightKey)
   try {
-    return await inSharedTransaction(ctx, (trx) => applyKeyedWorkflow(ctx, trx, caller, input, idempotencyKey))
+    return await inSharedTransaction(ctx, (trx) => applyKeyedWorkflow(ctx, trx, writer, input, idempotencyKey))
   } catch (error) {
     if (error instanceof ReplayFound) return { numberCustomergauge: error.response.number_customergauge, replayed: true }
     throw error
@@ -55,20 +67,33 @@ export async function updateWorkflow(
   }
 }
 
+/**
+ * Applies one change for a writer other than an API key (a board user): the same rules, the same
+ * atomicity and the same write paths as v4.1, with the version check inside the write.
+ */
+export async function updateCase(ctx: ServiceContext, writer: Writer, input: CaseInput): Promise<void> {
+  await writeChange(ctx, writer, input)
+}
+
+async function writeChange(ctx: ServiceContext, writer: Writer, input: CaseInput): Promise<void> {
+  const updated = ctx.store.dialect.guardedCaseWrites && (await withDatabase(ctx, (db) => updateIfUnchanged(ctx, db, writer, input)))
+  if (!updated) await inSharedTransaction(ctx, (trx) => applyWorkflow(ctx, trx, writer, input))
+}
+
 /** The keyed call: the claim of the key commits with the change itself, or neither does. */
 async function applyKeyedWorkflow(
   ctx: ServiceContext,
   trx: Tx,
-  caller: Caller,
+  writer: Writer,
   input: WorkflowInput,
   idempotencyKey: string,
 ): Promise<WorkflowResult> {
   // Taking the tenant's write lock first makes the look-up below see any concurrent twin's commit.
-  const ticket = await nextChangeSeq(trx, caller.tenantId)
+  const ticket = await nextChangeSeq(trx, writer.tenantId)
   const now = ctx.now()
   const notBefore = new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString()
-  const requestHash = hashRequest(caller.tenantId, input)
-  const stored = await findIdempotencyKey(trx, caller.tenantId, idempotencyKey, notBefore)
+  const requestHash = hashRequest(writer.tenantId, input)
+  const stored = await findIdempotencyKey(trx, writer.tenantId, idempotencyKey, notBefore)
   if (stored) {
     if (stored.requestHash !== requestHash) {
       throw new FirehouseError('IDEMPOTENCY_KEY_MISMATCH', 'Idempotency-Key was already used with a different request')
@@ -76,9 +101,9 @@ async function applyKeyedWorkflow(
     // A replay writes nothing: undo the sequence bump by rolling its transaction (or savepoint) back.
     throw new ReplayFound(JSON.parse(stored.response) as { number_customergauge: number })
   }
-  await applyWorkflow(ctx, trx, caller, input, ticket)
+  await applyWorkflow(ctx, trx, writer, input, ticket)
   const response = JSON.stringify({ number_customergauge: input.numberCustomergauge })
-  await saveIdempotencyKey(trx, caller.tenantId, idempotencyKey, { requestHash, response }, now.toISOString())
+  await saveIdempotencyKey(trx, writer.tenantId, idempotencyKey, { requestHash, response }, now.toISOString())
   return { numberCustomergauge: input.numberCustomergauge, replayed: false }
 }
 
@@ -87,12 +112,21 @@ async function applyKeyedWorkflow(
  * (`held`: already taken, with this sequence number), so that the case read stays as read until
  * the commit.
  */
-async function applyWorkflow(ctx: ServiceContext, trx: Tx, caller: Caller, input: WorkflowInput, held?: ChangeTicket): Promise<void> {
-  const ticket = held ?? (await nextChangeSeq(trx, caller.tenantId))
-  const { current } = await readCaseOfRecord(trx, caller.tenantId, input.numberCustomergauge)
-  const decide = await validateChange(ctx, trx, caller, input, ticket.extendedStatuses)
+async function applyWorkflow(ctx: ServiceContext, trx: Tx, writer: Writer, input: CaseInput, held?: ChangeTicket): Promise<void> {
+  const ticket = held ?? (await nextChangeSeq(trx, writer.tenantId))
+  const { current } = await readCaseOfRecord(trx, writer.tenantId, input.numberCustomergauge)
+  checkVersion(writer, current)
+  const decide = await validateChange(ctx, trx, writer, input, ticket.extendedStatuses)
   const { next, entry } = decide(current)
-  await saveCaseChange(trx, caller.tenantId, input.numberCustomergauge, next, entry, ticket.changeSeq)
+  await saveCaseChange(trx, writer.tenantId, input.numberCustomergauge, next, entry, ticket.changeSeq)
+}
+
+/** 400206 when the case is no longer at the version the writer based its change on. */
+function checkVersion(writer: Writer, current: Case | null): void {
+  if (writer.expectedVersion === undefined) return
+  if ((current?.history_count ?? 0) !== writer.expectedVersion) {
+    throw new FirehouseError('VERSION_CONFLICT', 'Case changed since it was read')
+  }
 }
 
 /**
@@ -105,13 +139,15 @@ async function applyWorkflow(ctx: ServiceContext, trx: Tx, caller: Caller, input
  * spent, a gap the feed does not mind); the caller then writes in a transaction, lock first.
  * Every writer takes the tenant's lock before a case's, so two writers never deadlock.
  */
-async function updateIfUnchanged(ctx: ServiceContext, db: Db, caller: Caller, input: WorkflowInput): Promise<boolean> {
-  const { current, extendedStatuses } = await readCaseOfRecord(db, caller.tenantId, input.numberCustomergauge)
+async function updateIfUnchanged(ctx: ServiceContext, db: Db, writer: Writer, input: CaseInput): Promise<boolean> {
+  const { current, extendedStatuses } = await readCaseOfRecord(db, writer.tenantId, input.numberCustomergauge)
   if (!current) return false
-  const decide = await validateChange(ctx, db, caller, input, extendedStatuses)
+  // The guard below writes only at the count read here, so this check holds at the write too.
+  checkVersion(writer, current)
+  const decide = await validateChange(ctx, db, writer, input, extendedStatuses)
   const { next, entry } = decide(current)
   const guarded = { state: next, entry, expectedHistoryCount: current.history_count }
-  return (await saveCaseChangeIfUnchanged(db, caller.tenantId, input.numberCustomergauge, guarded)).written
+  return (await saveCaseChangeIfUnchanged(db, writer.tenantId, input.numberCustomergauge, guarded)).written
 }
 
 /**
@@ -119,13 +155,13 @@ async function updateIfUnchanged(ctx: ServiceContext, db: Db, caller: Caller, in
  * written, and returns how the change moves a case on. The time is taken when that is decided,
  * after the case was read, so that along a case's chain times never go back.
  */
-async function validateChange(ctx: ServiceContext, db: Db, caller: Caller, input: WorkflowInput, extendedStatuses: boolean) {
-  const statusSet = extendedStatuses ? await listStatuses(db, caller.tenantId) : null
+async function validateChange(ctx: ServiceContext, db: Db, writer: Writer, input: CaseInput, extendedStatuses: boolean) {
+  const statusSet = extendedStatuses ? await listStatuses(db, writer.tenantId) : null
   const change: CaseChange = {
     status: input.status === undefined ? undefined : resolveOrThrow(input.status, statusSet),
-    assignedTo: input.assignedTo === undefined ? undefined : (await findActiveUser(db, caller.tenantId, input.assignedTo)).email,
+    assignedTo: typeof input.assignedTo === 'string' ? (await findActiveUser(db, writer.tenantId, input.assignedTo)).email : input.assignedTo,
     comment: input.comment,
-    actor: `key:${caller.keyId}`,
+    actor: writer.actor,
   }
   const opened = resolveOrThrow('OPEN', statusSet)
   return (current: Case | null) => applyChange(current && rowToCaseState(current), change, isoNow(ctx), opened)

@@ -20,6 +20,9 @@ export interface TenantTable {
   /** The per-tenant change sequence: bumped by every write to one of the tenant's cases. */
   change_seq: Generated<number>
   created_at: string
+  /** SLA targets the board's badges measure against (SPEC §7). */
+  sla_follow_up_hours: Generated<number>
+  sla_close_hours: Generated<number>
 }
 
 export interface ApiKeyTable {
@@ -42,6 +45,24 @@ export interface UserTable {
   name: string | null
   active: Flag
   created_at: string
+  /** scrypt hash in PHC-like form; null: the user cannot sign in. */
+  password_hash: Generated<string | null>
+  role: Generated<string>
+}
+
+export interface SessionTable {
+  /** SHA-256 of the session id, hex; the id itself lives only in the browser's cookie. */
+  id_hash: string
+  tenant_id: string
+  user_id: string
+  csrf_token: string
+  created_at: string
+  last_seen_at: string
+}
+
+export interface SignInFailureTable {
+  account_key: string
+  at: string
 }
 
 export interface RecordTable {
@@ -117,6 +138,8 @@ export interface Database {
   history_entries: HistoryEntryTable
   statuses: StatusTable
   idempotency_keys: IdempotencyKeyTable
+  sessions: SessionTable
+  sign_in_failures: SignInFailureTable
 }
 
 export type Tenant = Selectable<TenantTable>
@@ -124,6 +147,8 @@ export type NewTenant = Insertable<TenantTable>
 export type TenantUpdate = Updateable<TenantTable>
 export type ApiKey = Selectable<ApiKeyTable>
 export type User = Selectable<UserTable>
+export type NewUser = Insertable<UserTable>
+export type Session = Selectable<SessionTable>
 export type SurveyRecord = Selectable<RecordTable>
 export type Case = Selectable<CaseTable>
 export type NewCase = Insertable<CaseTable>

@@ -17,6 +17,10 @@ export async function findTenantBySlug(db: Kysely<Database>, slug: string): Prom
     .executeTakeFirstOrThrow(() => new FirehouseError('INVALID_ARGUMENT', `Unknown tenant: ${slug}`))
 }
 
+export async function findTenantBySlugOrNull(db: Kysely<Database>, slug: string): Promise<Tenant | null> {
+  return (await db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst()) ?? null
+}
+
 export async function findTenantById(db: Kysely<Database>, tenantId: string): Promise<Tenant> {
   return db
     .selectFrom('tenants')
@@ -63,3 +67,21 @@ const bumpChangeSeq = compiledOnce({ tenantId: true, count: true }, (db, bump: {
     .where('id', '=', bump.tenantId)
     .returning(['change_seq', 'extended_statuses']),
 )
+
+export async function updateSlaTargets(
+  db: Kysely<Database>,
+  tenantId: string,
+  targets: { followUpHours: number; closeHours: number },
+): Promise<void> {
+  await db
+    .updateTable('tenants')
+    .set({ sla_follow_up_hours: targets.followUpHours, sla_close_hours: targets.closeHours })
+    .where('id', '=', tenantId)
+    .execute()
+}
+
+/** The tenant's change sequence as it stands: the board polls it to know when to refresh. */
+export async function readChangeSeq(db: Kysely<Database>, tenantId: string): Promise<number> {
+  const row = await db.selectFrom('tenants').select('change_seq').where('id', '=', tenantId).executeTakeFirst()
+  return Number(row?.change_seq ?? 0)
+}

@@ -2,9 +2,9 @@
 
 import type { Kysely } from 'kysely'
 import { FirehouseError } from '../domain/errors.js'
-import type { Database, User } from './database.js'
+import type { Database, NewUser, User } from './database.js'
 
-export async function insertUser(db: Kysely<Database>, user: User): Promise<void> {
+export async function insertUser(db: Kysely<Database>, user: NewUser): Promise<void> {
   await db.insertInto('users').values(user).execute()
 }
 
@@ -25,14 +25,31 @@ export async function findActiveUser(db: Kysely<Database>, tenantId: string, ema
     )
 }
 
-export async function deactivateUser(db: Kysely<Database>, tenantId: string, email: string): Promise<void> {
-  const result = await db
-    .updateTable('users')
-    .set({ active: 0 })
+/** The user with this e-mail (any case, active or not), or null. */
+export async function findUserByEmail(db: Kysely<Database>, tenantId: string, email: string): Promise<User | null> {
+  const user = await db
+    .selectFrom('users')
+    .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('email_lower', '=', email.toLowerCase())
     .executeTakeFirst()
-  if (result.numUpdatedRows === 0n) {
-    throw new FirehouseError('INVALID_ARGUMENT', `Unknown user: ${email}`)
-  }
+  return user ?? null
+}
+
+/** Changes one user's columns; 300001 when the tenant has no such user. Returns the user's id. */
+export async function updateUser(
+  db: Kysely<Database>,
+  tenantId: string,
+  email: string,
+  changes: { active?: 0 | 1; password_hash?: string; role?: string },
+): Promise<string> {
+  const row = await db
+    .updateTable('users')
+    .set(changes)
+    .where('tenant_id', '=', tenantId)
+    .where('email_lower', '=', email.toLowerCase())
+    .returning('id')
+    .executeTakeFirst()
+  if (!row) throw new FirehouseError('INVALID_ARGUMENT', `Unknown user: ${email.slice(0, 254)}`)
+  return row.id
 }

@@ -13,7 +13,12 @@ const RULES: Record<string, { layers: string[]; packages: RegExp }> = {
   domain: { layers: ['domain'], packages: /^$/ },
   store: { layers: ['store', 'domain'], packages: /^(node:.*|kysely|better-sqlite3|pg)$/ },
   service: { layers: ['service', 'store', 'domain'], packages: /^(node:.*|csv-parse\/sync)$/ },
-  http: { layers: ['http', 'service', 'domain', 'config.ts'], packages: /^(node:.*|fastify|fast-xml-parser|busboy|@humanwhocodes\/momoa|@sinclair\/typebox|prom-client|@fastify\/swagger|@fastify\/swagger-ui|@redis\/client)$/ },
+  http: { layers: ['http', 'web', 'service', 'domain', 'config.ts'], packages: /^(node:.*|fastify|fast-xml-parser|busboy|@humanwhocodes\/momoa|@sinclair\/typebox|prom-client|@fastify\/swagger|@fastify\/swagger-ui|@redis\/client)$/ },
+  // The board: a surface like http/ (whose error mapping it shares), never the store.
+  web: {
+    layers: ['web', 'http', 'service', 'domain', 'config.ts'],
+    packages: /^(node:.*|fastify|@fastify\/(cookie|formbody|helmet)|preact|preact-render-to-string)$/,
+  },
   cli: { layers: ['cli', 'http', 'service', 'domain', 'config.ts', 'client'], packages: /^(node:.*|csv-stringify\/sync)$/ },
   client: { layers: ['client'], packages: /^$/ },
   'config.ts': { layers: ['domain'], packages: /^$/ },
@@ -21,7 +26,7 @@ const RULES: Record<string, { layers: string[]; packages: RegExp }> = {
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : /\.tsx?$/.test(entry.name) ? [join(dir, entry.name)] : [],
   )
 }
 

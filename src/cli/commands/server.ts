@@ -91,6 +91,8 @@ function describeDemo(demo: DemoOutcome, address: string): string {
     demo.kind === 'seeded'
       ? `Demo: created tenant "${demo.tenant}" with users and survey records 1-25.`
       : `Demo: tenant "${demo.tenant}" exists; here is a fresh API key for it (the previous demo key is revoked).`,
+    `Board: ${address}/board (workspace "${demo.tenant}", password for every demo user: ${demo.password})`,
+    ...demo.users.map((user) => `  sign in as ${user.email} (${user.role})`),
     `API key: ${demo.key}`,
     'Try it:',
     `curl -H "Authorization: api_key ${demo.key}" -X POST ${address}/v4.1/workflow.json \\`,

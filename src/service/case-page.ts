@@ -1,0 +1,98 @@
+// Use cases of the board's case page (SPEC §7): everything the page shows, and saving its form.
+
+import { FirehouseError } from '../domain/errors.js'
+import { PHASES, type Phase } from '../domain/status.js'
+import { parseWorkflowInput } from '../domain/workflow-input.js'
+import { listStatuses } from '../store/statuses.js'
+import { findTenantById, readChangeSeq } from '../store/tenants.js'
+import { showCase, type CaseJson } from './case-view.js'
+import type { ServiceContext } from './context.js'
+import { showRecord, type RecordJson } from './record-view.js'
+import { slaTargetsOf } from './tenants.js'
+import { withDatabase } from './transaction.js'
+import { updateCase } from './update-workflow.js'
+import { listUsers, type UserInfo } from './users.js'
+import type { SlaTargets } from '../domain/sla.js'
+
+export interface StatusChoice {
+  /** What the form sends: an extended code, or a phase. */
+  value: string
+  label: string
+}
+
+export interface CasePageData {
+  record: RecordJson
+  case: CaseJson
+  /** The case's number of history entries (0 before it exists): what the form's save is based on. */
+  version: number
+  statusChoices: StatusChoice[]
+  /** Active users, the choices of `Assigned to`. */
+  users: UserInfo[]
+  targets: SlaTargets
+  /** The tenant's change sequence when read, for the live refresh. */
+  seq: number
+}
+
+export interface Person {
+  tenantId: string
+  tenantSlug: string
+  email: string
+}
+
+const PHASE_CHOICE_LABELS: Record<Phase, string> = { OPEN: 'Open', PROGRESS: 'In progress', CLOSED: 'Closed' }
+
+export async function loadCasePage(ctx: ServiceContext, person: Person, cgid: number): Promise<CasePageData> {
+  const tenant = { id: person.tenantId }
+  const seq = await withDatabase(ctx, (db) => readChangeSeq(db, person.tenantId))
+  const record = await showRecord(ctx, tenant, cgid)
+  const shown = await showCase(ctx, tenant, cgid)
+  const { statusChoices, targets } = await withDatabase(ctx, async (db) => {
+    const row = await findTenantById(db, person.tenantId)
+    const extended = row.extended_statuses === 1 ? await listStatuses(db, person.tenantId) : []
+    return { statusChoices: choicesOf(extended), targets: slaTargetsOf(row) }
+  })
+  const users = (await listUsers(ctx, person.tenantSlug)).filter((user) => user.active)
+  return { record, case: shown, version: shown.history.length, statusChoices, users, targets, seq }
+}
+
+/** The tenant's extended codes, and each phase that has none (a case can still take the phase itself). */
+function choicesOf(extended: readonly { code: number; label: string; phase: Phase }[]): StatusChoice[] {
+  const codes = extended.map((status) => ({ value: String(status.code), label: `${status.label} (${PHASE_CHOICE_LABELS[status.phase]})` }))
+  const bare = PHASES.filter((phase) => !extended.some((status) => status.phase === phase))
+  return [...codes, ...bare.map((phase) => ({ value: phase, label: PHASE_CHOICE_LABELS[phase] }))]
+}
+
+/** The value of the status select that stands for the case's current status. */
+export function currentStatusValue(shown: CaseJson): string {
+  if (shown.status === null) return ''
+  return shown.status_code === null ? shown.status : String(shown.status_code)
+}
+
+export interface CaseForm {
+  status: string
+  /** An e-mail, or '' for unassigned. */
+  assignedTo: string
+  comment: string
+  version: number
+}
+
+/**
+ * Saves the form through the same service function as v4.1, as `user:<email>`. Fields left as
+ * they were are not sent as changes; unassigned clears the assignee; a case that moved since
+ * `version` is not overwritten (400206). A form that changes nothing writes nothing (300004).
+ */
+export async function saveCaseForm(ctx: ServiceContext, person: Person, cgid: number, form: CaseForm): Promise<void> {
+  const shown = await showCase(ctx, { id: person.tenantId }, cgid)
+  const fields = [{ name: 'number_customergauge', value: String(cgid) }]
+  if (form.comment.trim() !== '') fields.push({ name: 'comment', value: form.comment })
+  const statusChanged = form.status !== '' && form.status !== currentStatusValue(shown)
+  if (statusChanged) fields.push({ name: 'status', value: form.status })
+  const input = parseWorkflowInput(fields)
+  const wanted = form.assignedTo.trim() === '' ? null : form.assignedTo.trim()
+  const assigneeChanged = (wanted ?? '').toLowerCase() !== (shown.assigned_to ?? '').toLowerCase()
+  if (!statusChanged && !assigneeChanged && input.comment === undefined) {
+    throw new FirehouseError('MISSING_ARGUMENT', 'Nothing to save: change the status or the assignee, or write a comment')
+  }
+  const writer = { tenantId: person.tenantId, actor: `user:${person.email}`, expectedVersion: form.version }
+  await updateCase(ctx, writer, { ...input, assignedTo: assigneeChanged ? wanted : undefined })
+}

@@ -1,0 +1,104 @@
+// The board's queries: a tenant's cases of one phase with their survey answers, filtered, newest change first.
+
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely'
+import type { Database } from './database.js'
+
+export interface BoardFilter {
+  /** undefined: anyone; null: unassigned; else this e-mail (lower-cased). */
+  assignee?: string | null
+  /** A CG-ID, or text found in the account, e-mail or name (case-insensitive). */
+  search?: string
+  npsMin?: number
+  npsMax?: number
+  /** Closed cases closed at or after this instant only (the Closed column's default 30 days). */
+  closedSince?: string
+}
+
+export interface BoardCardRow {
+  number_customergauge: number
+  status: string
+  status_label: string
+  assigned_to: string | null
+  opened_at: string
+  followed_up_at: string | null
+  closed_at: string | null
+  updated_at: string
+  nps: number | null
+  account: string | null
+  email: string | null
+  first_name: string | null
+  last_name: string | null
+}
+
+type Tables = Database & { c: Database['cases']; r: Database['records'] }
+
+function filtered(db: Kysely<Database>, tenantId: string, filter: BoardFilter) {
+  return db
+    .selectFrom('cases as c')
+    .innerJoin('records as r', (join) =>
+      join.onRef('r.tenant_id', '=', 'c.tenant_id').onRef('r.number_customergauge', '=', 'c.number_customergauge'),
+    )
+    .where('c.tenant_id', '=', tenantId)
+    .where((eb) => eb.and(conditions(eb, filter)))
+}
+
+function conditions(eb: ExpressionBuilder<Tables, 'c' | 'r'>, filter: BoardFilter) {
+  const list = []
+  if (filter.assignee === null) list.push(eb('c.assigned_to', 'is', null))
+  else if (filter.assignee !== undefined) list.push(eb(eb.fn('lower', ['c.assigned_to']), '=', filter.assignee))
+  if (filter.npsMin !== undefined) list.push(eb('r.nps', '>=', filter.npsMin))
+  if (filter.npsMax !== undefined) list.push(eb('r.nps', '<=', filter.npsMax))
+  if (filter.closedSince !== undefined) list.push(eb.or([eb('c.status', '<>', 'CLOSED'), eb('c.closed_at', '>=', filter.closedSince)]))
+  if (filter.search !== undefined) list.push(searchCondition(eb, filter.search))
+  return list
+}
+
+function searchCondition(eb: ExpressionBuilder<Tables, 'c' | 'r'>, search: string) {
+  const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+  const like = (column: string) => sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`
+  const texts = ['r.account', 'r.email', 'r.first_name', 'r.last_name'].map(like)
+  texts.push(sql<boolean>`lower(coalesce(${sql.ref('r.first_name')}, '') || ' ' || coalesce(${sql.ref('r.last_name')}, '')) like ${pattern} escape '\\'`)
+  const cgid = /^\d{1,15}$/.test(search.trim()) ? [eb('c.number_customergauge', '=', Number(search.trim()))] : []
+  return eb.or([...cgid, ...texts.map((text) => eb(text, '=', sql<boolean>`true`))])
+}
+
+/** One column: the `limit` most recently changed cases of the phase that match. */
+export async function listBoardCards(
+  db: Kysely<Database>,
+  tenantId: string,
+  phase: string,
+  filter: BoardFilter,
+  limit: number,
+): Promise<BoardCardRow[]> {
+  const rows = await filtered(db, tenantId, filter)
+    .where('c.status', '=', phase)
+    .select([
+      'c.number_customergauge',
+      'c.status',
+      'c.status_label',
+      'c.assigned_to',
+      'c.opened_at',
+      'c.followed_up_at',
+      'c.closed_at',
+      'c.updated_at',
+      'r.nps',
+      'r.account',
+      'r.email',
+      'r.first_name',
+      'r.last_name',
+    ])
+    .orderBy('c.updated_at', 'desc')
+    .orderBy('c.number_customergauge', 'desc')
+    .limit(limit)
+    .execute()
+  return rows.map((row) => ({ ...row, number_customergauge: Number(row.number_customergauge) }))
+}
+
+/** How many cases of each phase match (all of them, not only those a column shows). */
+export async function countBoardCards(db: Kysely<Database>, tenantId: string, filter: BoardFilter): Promise<Map<string, number>> {
+  const rows = await filtered(db, tenantId, filter)
+    .select(['c.status', (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy('c.status')
+    .execute()
+  return new Map(rows.map((row) => [row.status, Number(row.count)]))
+}
