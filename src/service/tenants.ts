@@ -5,7 +5,7 @@ import { FirehouseError } from '../domain/errors.js'
 import { isRegion, REGIONS, type Region } from '../domain/region.js'
 import { DEFAULT_SLA_TARGETS, type SlaTargets } from '../domain/sla.js'
 import type { Tenant } from '../store/database.js'
-import { findTenantById, findTenantBySlug, insertTenant, listTenants as listTenantRows, updateSlaTargets } from '../store/tenants.js'
+import { findTenantById, findTenantBySlug, insertTenant, listTenants as listTenantRows, updateExtendedStatuses, updateSlaTargets } from '../store/tenants.js'
 import { isoNow, type ServiceContext } from './context.js'
 import { withDatabase } from './transaction.js'
 
@@ -95,6 +95,12 @@ export async function setSlaTargets(ctx: ServiceContext, ref: TenantRef, targets
   }
   const tenantId = await tenantIdOf(ctx, ref)
   await withDatabase(ctx, (db) => updateSlaTargets(db, tenantId, targets))
+}
+
+/** Switches the tenant's extended status set on or off; the table itself stays as it is. */
+export async function setExtendedStatuses(ctx: ServiceContext, ref: TenantRef, enabled: boolean): Promise<void> {
+  const tenantId = await tenantIdOf(ctx, ref)
+  await withDatabase(ctx, (db) => updateExtendedStatuses(db, tenantId, enabled))
 }
 
 /** The slug of the only tenant of this region, or null when there are none or several (sign-in pre-fills it). */

@@ -80,6 +80,15 @@ export async function updateSlaTargets(
     .execute()
 }
 
+/** Turns the tenant's extended status set on or off (its rows are kept either way). */
+export async function updateExtendedStatuses(db: Kysely<Database>, tenantId: string, enabled: boolean): Promise<void> {
+  await db
+    .updateTable('tenants')
+    .set({ extended_statuses: enabled ? 1 : 0 })
+    .where('id', '=', tenantId)
+    .execute()
+}
+
 /** The tenant's change sequence as it stands: the board polls it to know when to refresh. */
 export async function readChangeSeq(db: Kysely<Database>, tenantId: string): Promise<number> {
   const row = await db.selectFrom('tenants').select('change_seq').where('id', '=', tenantId).executeTakeFirst()
