@@ -14,6 +14,8 @@ export interface Config {
   /** Requests per second per API key (burst: twice that); 0 turns rate limiting off. */
   readonly rateLimit: number
   readonly logLevel: string
+  /** JSON log lines, readable ones, or `auto`: readable when stdout is a terminal (the CLI decides). */
+  readonly logFormat: LogFormat
   /** A redis:// URL: rate-limit buckets shared by every process that names it; null keeps them in-process. */
   readonly redisUrl: string | null
   /** Prepended to every Redis key, so several deployments can share one Redis. */
@@ -24,12 +26,20 @@ export interface Config {
   readonly headersTimeout: number
   /** Server processes behind the port; 0: one per core. */
   readonly workers: number
+  /**
+   * Proxies whose X-Forwarded-* headers are believed (addresses, CIDRs or loopback/linklocal/
+   * uniquelocal, comma-separated); '' believes none. Behind a TLS-terminating proxy this is what
+   * makes the board's session cookie Secure.
+   */
+  readonly trustProxy: string
 }
 
 /** Command-line flags; each overrides its environment variable. */
 export type ConfigFlags = Partial<Record<keyof Config, string | undefined>>
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const
+export type LogFormat = (typeof LOG_FORMATS)[number]
 
 /** Every setting: its environment variable, default and parser (which returns an error text or the value). */
 const SETTINGS: { [K in keyof Config]: { env: string; default: string; parse: (raw: string) => Config[K] | Error } } = {
@@ -52,10 +62,23 @@ const SETTINGS: { [K in keyof Config]: { env: string; default: string; parse: (r
   requestTimeout: { env: 'FIREHOUSE_REQUEST_TIMEOUT', default: '30', parse: (raw) => parseInteger(raw, 1, 3_600) },
   headersTimeout: { env: 'FIREHOUSE_HEADERS_TIMEOUT', default: '10', parse: (raw) => parseInteger(raw, 1, 3_600) },
   workers: { env: 'FIREHOUSE_WORKERS', default: '0', parse: (raw) => parseInteger(raw, 0, 256) },
+  trustProxy: {
+    env: 'FIREHOUSE_TRUST_PROXY',
+    default: '',
+    parse: (raw) =>
+      raw === '' || raw.split(',').every((part) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)$/.test(part.trim()))
+        ? raw
+        : new Error('must be proxy addresses or CIDRs (or loopback, linklocal, uniquelocal), comma-separated'),
+  },
   logLevel: {
     env: 'FIREHOUSE_LOG_LEVEL',
     default: 'info',
     parse: (raw) => (LOG_LEVELS.includes(raw) ? raw : new Error(`must be one of ${LOG_LEVELS.join(', ')}`)),
+  },
+  logFormat: {
+    env: 'FIREHOUSE_LOG_FORMAT',
+    default: 'auto',
+    parse: (raw) => (LOG_FORMATS.includes(raw as LogFormat) ? (raw as LogFormat) : new Error(`must be one of ${LOG_FORMATS.join(', ')}`)),
   },
 }
 

@@ -1,7 +1,8 @@
 // buildServer(): the Fastify app with every surface registered; it never listens by itself.
 
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
+import pinoPretty from 'pino-pretty'
 import type { Registry } from 'prom-client'
 import type { Config } from '../config.js'
 import { FirehouseError } from '../domain/errors.js'
@@ -19,9 +20,14 @@ import { healthRoutes } from './routes/health.js'
 import { WORKFLOW_BODY_LIMIT, workflowV41 } from './routes/workflow-v41.js'
 import { webSurface } from '../web/surface.js'
 
+/** How log lines are written: JSON (the default, for machines), or readable for a person at a terminal. */
+export type LogStyle = { format: 'json' } | { format: 'pretty'; colorize: boolean }
+
 export interface ServerDeps {
   config: Config
   ctx: ServiceContext
+  /** Decided by the caller, which knows where stdout goes; JSON when left out. */
+  logStyle?: LogStyle
 }
 
 /** Bounds on slow or idle clients, so a slow-loris cannot hold sockets for long (the rest is config). */
@@ -36,18 +42,11 @@ function setCommonHeaders(request: FastifyRequest, reply: FastifyReply): void {
   reply.header('cache-control', 'no-store')
 }
 
-export function buildServer({ config, ctx }: ServerDeps): FastifyInstance {
+export function buildServer({ config, ctx, logStyle = { format: 'json' } }: ServerDeps): FastifyInstance {
   const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      // Secrets never reach the log, whatever a serializer is later taught to include. A query
-      // string may carry a key sent there by mistake (or a customer's comment): the path alone is logged.
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers["idempotency-key"]', 'req.url'],
-        censor: (value, path) => (path.at(-1) === 'url' && typeof value === 'string' ? value.replace(/\?.*$/s, '?[Redacted]') : '[Redacted]'),
-      },
-    },
+    logger: loggerOptions(config, logStyle),
     genReqId: () => randomUUID(),
+    trustProxy: config.trustProxy === '' ? false : config.trustProxy,
     bodyLimit: WORKFLOW_BODY_LIMIT,
     exposeHeadRoutes: false,
     requestTimeout: config.requestTimeout * 1000,
@@ -92,6 +91,21 @@ export function buildServer({ config, ctx }: ServerDeps): FastifyInstance {
   app.register(healthRoutes, { ctx, metrics })
   app.register(webSurface, { ctx, region: config.region })
   return app
+}
+
+function loggerOptions(config: Config, style: LogStyle): NonNullable<Exclude<FastifyServerOptions['logger'], boolean>> {
+  return {
+    level: config.logLevel,
+    // Secrets never reach the log, whatever a serializer is later taught to include. A query
+    // string may carry a key sent there by mistake (or a customer's comment): the path alone is
+    // logged. Pino redacts before any stream sees the line, so the pretty one is covered too.
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers["idempotency-key"]', 'req.url'],
+      censor: (value, path) => (path.at(-1) === 'url' && typeof value === 'string' ? value.replace(/\?.*$/s, '?[Redacted]') : '[Redacted]'),
+    },
+    // Synchronous, in this thread: no worker to lose lines when the process stops.
+    ...(style.format === 'pretty' ? { stream: pinoPretty({ sync: true, colorize: style.colorize }) } : {}),
+  }
 }
 
 /** Fastify takes requestTimeout as an option; the headers bound and Node's check interval are set on its server. */

@@ -30,19 +30,21 @@ export const loginRoutes: FastifyPluginAsync<{ ctx: ServiceContext; gate: HashGa
 
   app.post('/login', async (request, reply) => {
     const form = (request.body ?? {}) as LoginForm
-    const workspace = field(form.workspace)
-    const email = field(form.email)
     const next = safeNext(field(form.next))
-    const result = await signIn(ctx, gate, { region, workspace, email, password: field(form.password) })
+    const credentials = { region, workspace: field(form.workspace), email: field(form.email), password: field(form.password) }
+    const result = await signIn(ctx, gate, credentials)
     if (result.outcome === 'signed-in') {
       setSessionCookie(request, reply, result.sessionId)
       return reply.redirect(next, 303)
     }
+    // The form comes back empty (but for a sole workspace), so every wrong combination gets the
+    // very same body: nothing in it tells which part was wrong.
+    const blank = { workspace: (await soleTenantSlug(ctx, region)) ?? '', email: '', next }
     if (result.outcome === 'throttled') {
       reply.header('retry-after', String(result.retryAfterS))
-      return sendLogin(reply, 429, { workspace, email, next, error: TOO_MANY_ATTEMPTS })
+      return sendLogin(reply, 429, { ...blank, error: TOO_MANY_ATTEMPTS })
     }
-    return sendLogin(reply, 401, { workspace, email, next, error: WRONG_CREDENTIALS })
+    return sendLogin(reply, 401, { ...blank, error: WRONG_CREDENTIALS })
   })
 
   app.post('/logout', async (request, reply) => {
