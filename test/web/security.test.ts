@@ -79,7 +79,11 @@ for (const kind of TEST_DATABASES) {
     assert.equal((await getPage(server.url, '/board', stayer)).status, 200)
     await setPassword(server.ctx, 'acme', 'stayer@acme.test', 'a brand new password')
     assert.equal((await getPage(server.url, '/board', stayer)).status, 303)
-    await signIn(server.url, 'acme', 'stayer@acme.test', 'a brand new password')
+    const again = await signIn(server.url, 'acme', 'stayer@acme.test', 'a brand new password')
+    // The session look-up checks the active flag itself, not only the deletion that deactivating
+    // does: a user switched off by any other path (a restore, another node's bulk change) is out too.
+    await server.ctx.store.db.updateTable('users').set({ active: 0 }).where('email_lower', '=', 'stayer@acme.test').execute()
+    assert.equal((await getPage(server.url, '/board', again)).status, 303)
   })
 
   test(`a person of tenant A sees nothing of tenant B on any page: B's case is 404, A's live sequence is A's (${kind.name})`, async (t) => {
