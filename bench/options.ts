@@ -11,6 +11,7 @@ export interface BenchOptions {
   halfRate: boolean
   workers2: boolean
   import: boolean
+  board: boolean
   importRecords: number
   big: boolean
   bigRecords: number
@@ -28,6 +29,7 @@ export const USAGE = `npm run bench -- [flags]
   --no-half-rate       skip the latency run at half the maximum rate
   --no-workers         skip the serve --workers 2 figures
   --no-import          skip the import throughput
+  --no-board           skip the board's render times (10,000 open cases; a case with 500 entries)
   --import-records N   records imported for the import throughput (default 1000000)
   --big                also measure updates on a database of --big-records records (slow to seed)
   --big-records N      (default 10000000)
@@ -45,6 +47,7 @@ const FLAGS = {
   'no-half-rate': { type: 'boolean', default: false },
   'no-workers': { type: 'boolean', default: false },
   'no-import': { type: 'boolean', default: false },
+  'no-board': { type: 'boolean', default: false },
   'import-records': { type: 'string', default: '1000000' },
   big: { type: 'boolean', default: false },
   'big-records': { type: 'string', default: '10000000' },
@@ -67,6 +70,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
     halfRate: !values['no-half-rate'],
     workers2: !values['no-workers'],
     import: !values['no-import'],
+    board: !values['no-board'],
     importRecords: positive('import-records', values['import-records'], true),
     big: values.big,
     bigRecords: positive('big-records', values['big-records'], true),

@@ -6,6 +6,7 @@ import type { ComparisonResult, Row } from './compare.js'
 import type { ImportResult } from './import-bench.js'
 import type { Machine } from './machine.js'
 import type { QueryPlan } from './query-plans.js'
+import type { BoardRenderFigure } from './board-bench.js'
 
 export interface ImportFigure extends ImportResult {
   database: string
@@ -19,6 +20,7 @@ export interface BenchResults {
   comparisons: ComparisonResult[]
   imports: ImportFigure[]
   queryPlans: Record<string, QueryPlan[]>
+  board: BoardRenderFigure[]
 }
 
 const MIB = 2 ** 20
@@ -94,6 +96,13 @@ function isFirehouse(row: Row): boolean {
 
 function fullSpeed(rows: readonly Row[]): Row[] {
   return rows.filter((row) => row.targetRate === undefined)
+}
+
+export function formatBoard(figures: readonly BoardRenderFigure[]): string {
+  const lines = figures.map((figure) =>
+    [figure.page, String(figure.requests), figure.p50Ms.toFixed(1), figure.p95Ms.toFixed(1), `< ${figure.targetP95Ms}`, figure.p95Ms < figure.targetP95Ms ? 'met' : 'missed'],
+  )
+  return table([['page', 'requests', 'p50 ms', 'p95 ms', 'target p95 ms', ''], ...lines])
 }
 
 export function writeResults(file: string, results: BenchResults): void {

@@ -5,10 +5,11 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { installCleanupHandlers, registerCleanup, runCleanups } from './cleanup.js'
 import type { LoadSettings } from './compare.js'
+import { timeBoardPages } from './board-bench.js'
 import { describeMachine, formatMachine } from './machine.js'
 import { parseBenchOptions, USAGE, type BenchOptions } from './options.js'
 import { compareOnPostgres, compareOnSqlite, freshPostgresDatabase, removeDatabaseFiles, seedSqliteTemplate, timeImport } from './phases.js'
-import { formatComparisons, formatImports, formatTargets, writeResults, type BenchResults } from './report.js'
+import { formatBoard, formatComparisons, formatImports, formatTargets, writeResults, type BenchResults } from './report.js'
 
 const PROJECT = fileURLToPath(new URL('..', import.meta.url))
 const log = (line: string): void => console.log(line)
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     comparisons: [],
     imports: [],
     queryPlans: {},
+    board: [],
   }
   log(`Machine\n${formatMachine(results.machine)}\n`)
   try {
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
   }
   log(`\n${formatComparisons(results.comparisons)}`)
   if (results.imports.length > 0) log(`\n${formatImports(results.imports)}`)
+  if (results.board.length > 0) log(`\nBoard render times (issue 11)\n${formatBoard(results.board)}`)
   log(`\nTargets (issue 6)\n${formatTargets(results)}`)
   writeResults(resolve(PROJECT, options.json), results)
   log(`\nResults written to ${options.json}`)
@@ -50,6 +53,7 @@ async function runAll(options: BenchOptions, work: string, results: BenchResults
     repeat: options.repeat,
     halfRate: options.halfRate,
   }
+  if (options.board) results.board = await timeBoardPages(work, log)
   const small = await seedSqliteTemplate(work, 'template', options.records, log)
   results.queryPlans.sqlite = small.plans
   results.comparisons.push(await compareOnSqlite(work, 'SQLite', small.seed, 1, settings, log))

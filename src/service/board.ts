@@ -48,13 +48,12 @@ export async function loadBoard(ctx: ServiceContext, person: { tenantId: string;
     // Read first: a change landing while the columns are read shows up at the next poll, never missed.
     const seq = await readChangeSeq(db, person.tenantId)
     const tenant = await findTenantById(db, person.tenantId)
-    const counts = await countBoardCards(db, person.tenantId, filter)
     const now = ctx.now()
     const columns = await Promise.all(
       PHASES.map(async (phase) => {
         const rows = await listBoardCards(db, person.tenantId, phase, filter, query.shown[phase])
         const cards = rows.map((row) => ({ ...row, sla: slaBadge(slaTimes(row), slaTargetsOf(tenant), now) }))
-        return { phase, count: counts.get(phase) ?? 0, cards }
+        return { phase, count: await countBoardCards(db, person.tenantId, phase, filter), cards }
       }),
     )
     return { columns, seq }

@@ -32,7 +32,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
   await db.schema.createIndex('sign_in_failures_account').on('sign_in_failures').columns(['account_key', 'at']).execute()
 
-  await db.schema.createIndex('cases_tenant_status_updated').on('cases').columns(['tenant_id', 'status', 'updated_at']).execute()
+  // The number_customergauge tail orders cards changed at the same instant (an import's) without a sort.
+  await db.schema
+    .createIndex('cases_tenant_status_updated')
+    .on('cases')
+    .columns(['tenant_id', 'status', 'updated_at', 'number_customergauge'])
+    .execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
