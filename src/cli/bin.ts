@@ -1,6 +1,7 @@
 // The process entry point of the CLI: wires runCli to the real stdin, stdout, stderr and exit code.
 
 import { runCli } from './main.js'
+import { askHidden } from './secret-prompt.js'
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = []
@@ -10,6 +11,13 @@ async function readStdin(): Promise<string> {
 
 process.exitCode = await runCli(
   process.argv.slice(2),
-  { env: process.env, readStdin, stdout: (line) => process.stdout.write(`${line}\n`) },
+  {
+    env: process.env,
+    readStdin,
+    stdout: (line) => process.stdout.write(`${line}\n`),
+    terminal: { stdin: process.stdin.isTTY === true, stdout: process.stdout.isTTY === true },
+    // Prompts go to stderr, so stdout keeps only the command's output (--json stays parseable).
+    askSecret: (prompt) => askHidden(process.stdin, process.stderr, prompt),
+  },
   (line) => process.stderr.write(`${line}\n`),
 )

@@ -17,6 +17,10 @@ export interface CliEnvironment {
   env: Readonly<Record<string, string | undefined>>
   readStdin: () => Promise<string>
   stdout: (line: string) => void
+  /** Whether a person types on stdin, and reads stdout, at a terminal. */
+  terminal: { stdin: boolean; stdout: boolean }
+  /** Asks on the terminal and reads one line without echoing it (only when `terminal.stdin`). */
+  askSecret: (prompt: string) => Promise<string>
 }
 
 export interface CommandRun {

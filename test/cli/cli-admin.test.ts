@@ -133,7 +133,7 @@ test("user add, user list and user deactivate manage a tenant's users, in text a
   await ws.ok(['tenant', 'create', 'acme'])
   assert.equal(
     await ws.ok(['user', 'add', 'acme', 'Des.Patch@directness.net', '--name', 'Des Patch']),
-    'Added user Des.Patch@directness.net\n',
+    'Added user Des.Patch@directness.net (agent)\n',
   )
   const ann = await ws.json<Record<string, unknown>>([
     'user',
@@ -143,7 +143,14 @@ test("user add, user list and user deactivate manage a tenant's users, in text a
   ])
   assert.deepEqual(
     { ...ann, created_at: typeof ann.created_at },
-    { email: 'ann.swer@directness.net', name: null, active: true, created_at: 'string' },
+    {
+      email: 'ann.swer@directness.net',
+      name: null,
+      active: true,
+      role: 'agent',
+      has_password: false,
+      created_at: 'string',
+    },
   )
 
   assert.equal(
@@ -155,18 +162,18 @@ test("user add, user list and user deactivate manage a tenant's users, in text a
     ws.json<Record<string, unknown>[]>(['user', 'list', 'acme']),
   ])
   assert.deepEqual(
-    json.map(({ email, name, active }) => ({ email, name, active })),
+    json.map(({ created_at, ...user }) => (assert.equal(typeof created_at, 'string'), user)),
     [
-      { email: 'ann.swer@directness.net', name: null, active: true },
-      { email: 'Des.Patch@directness.net', name: 'Des Patch', active: false },
+      { email: 'ann.swer@directness.net', name: null, active: true, role: 'agent', has_password: false },
+      { email: 'Des.Patch@directness.net', name: 'Des Patch', active: false, role: 'agent', has_password: false },
     ],
   )
   assert.deepEqual(
-    lines(text).map((line) => line.split(/\s{2,}/).slice(0, 3)),
+    lines(text).map((line) => line.split(/\s{2,}/).slice(0, 5)),
     [
-      ['email', 'name', 'active'],
-      ['ann.swer@directness.net', '-', 'true'],
-      ['Des.Patch@directness.net', 'Des Patch', 'false'],
+      ['email', 'name', 'role', 'active', 'has_password'],
+      ['ann.swer@directness.net', '-', 'agent', 'true', 'false'],
+      ['Des.Patch@directness.net', 'Des Patch', 'agent', 'false', 'false'],
     ],
   )
 })

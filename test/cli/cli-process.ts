@@ -24,7 +24,7 @@ export interface CliResult {
 /** The environment without the Firehouse settings of whoever runs the tests: only flags count. */
 export function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env }
-  for (const name of ['FIREHOUSE_DB', 'FIREHOUSE_REGION', 'FIREHOUSE_RATE_LIMIT', 'HOST', 'PORT', 'CG_API_URL', 'CG_API_KEY'])
+  for (const name of ['FIREHOUSE_DB', 'FIREHOUSE_REGION', 'FIREHOUSE_RATE_LIMIT', 'FIREHOUSE_LOG_FORMAT', 'HOST', 'PORT', 'CG_API_URL', 'CG_API_KEY'])
     delete env[name]
   return env
 }
@@ -40,6 +40,46 @@ export function runFirehouse(args: readonly string[], stdin = '', env: Record<st
     child.on('error', reject)
     child.on('close', (code) => resolve({ code, stdout, stderr }))
     child.stdin.end(stdin)
+  })
+}
+
+/** The command line that runs `firehouse <args>` as a shell would read it (every word single-quoted). */
+function shellCommand(args: readonly string[]): string {
+  return [process.execPath, BIN, ...args].map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ')
+}
+
+/**
+ * Spawns `firehouse <args>` in a pseudo-terminal (util-linux `script`), so its stdin and stdout are
+ * a TTY, as for a person at a terminal. What it prints arrives on `stdout`, stderr mixed in, with
+ * \r\n line ends; what is written to `stdin` is typed. `script -e` exits with the command's code,
+ * and passes a SIGTERM on.
+ */
+export function spawnInTerminal(args: readonly string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn('script', ['-qefc', shellCommand(args), '/dev/null'], {
+    cwd: ROOT,
+    env: { ...cleanEnv(), ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+}
+
+/**
+ * Runs a command line to its end in a pseudo-terminal. Whenever the screen so far ends with one of
+ * `answers`' prompts, its line is typed (once each, in order): only then, as a person would, so
+ * the command has had its chance to turn the echo off.
+ */
+export function runInTerminal(args: readonly string[], answers: readonly [RegExp, string][] = []): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawnInTerminal(args)
+    const pending = [...answers]
+    let stdout = ''
+    let stderr = ''
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk
+      if (pending[0]?.[0].test(stdout)) child.stdin!.write(`${pending.shift()![1]}\n`)
+    })
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
   })
 }
 
@@ -122,17 +162,23 @@ export interface RunningServer {
   stop: () => Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-/** Starts `firehouse serve <args>` and resolves once stdout matches `ready`. */
+/**
+ * Starts `firehouse serve <args>` and resolves once stdout matches `ready`; `terminal` runs it in a
+ * pseudo-terminal (see spawnInTerminal), `env` adds variables.
+ */
 export function startServe(
   t: TestContext,
   args: readonly string[],
   ready: RegExp,
+  { terminal = false, env = {} }: { terminal?: boolean; env?: Record<string, string> } = {},
 ): Promise<RunningServer> {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], {
-    cwd: ROOT,
-    env: cleanEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = terminal
+    ? spawnInTerminal(['serve', ...args], env)
+    : spawn(process.execPath, [BIN, 'serve', ...args], {
+        cwd: ROOT,
+        env: { ...cleanEnv(), ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   )

@@ -1,8 +1,7 @@
-// Operator commands for tenants, API keys and users.
+// Operator commands for tenants and API keys.
 
 import { createApiKey, listApiKeys, revokeApiKey } from '../../service/api-keys.js'
 import { createTenant, listTenants } from '../../service/tenants.js'
-import { addUser, deactivateUser, listUsers } from '../../service/users.js'
 import type { Command } from '../command.js'
 import { table } from '../output.js'
 
@@ -75,34 +74,6 @@ export const ADMIN_COMMANDS: Record<string, Command> = {
     async run({ args, open }) {
       const info = await revokeApiKey(await open(), args[0]!, args[1]!)
       return { text: `Revoked key ${info.id} (${info.prefix}…)`, json: info }
-    },
-  },
-  'user add': {
-    usage: 'user add <tenant> <email> [--name N]',
-    summary: 'Add a user cases can be assigned to',
-    args: ['tenant', 'email'],
-    options: { name: { type: 'string' } },
-    async run({ args, values, open }) {
-      const user = await addUser(await open(), args[0]!, args[1]!, values.name as string | undefined)
-      return { text: `Added user ${user.email}`, json: user }
-    },
-  },
-  'user list': {
-    usage: 'user list <tenant>',
-    summary: 'List a tenant\'s users',
-    args: ['tenant'],
-    async run({ args, open }) {
-      const users = await listUsers(await open(), args[0]!)
-      return { text: table(users, ['email', 'name', 'active', 'created_at']), json: users }
-    },
-  },
-  'user deactivate': {
-    usage: 'user deactivate <tenant> <email>',
-    summary: 'Deactivate a user: cases can no longer be assigned to them',
-    args: ['tenant', 'email'],
-    async run({ args, open }) {
-      await deactivateUser(await open(), args[0]!, args[1]!)
-      return { text: `Deactivated user ${args[1]}`, json: { email: args[1], active: false } }
     },
   },
 }
