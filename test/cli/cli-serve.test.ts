@@ -2,12 +2,14 @@
 
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import { promisify } from 'node:util'
 import {
+  assertOneLineFailure,
   createWorkspace,
   KEY_PATTERN,
   lines,
+  runFirehouse,
   startServe,
   type RunningServer,
 } from './cli-process.js'
@@ -35,6 +37,36 @@ function readDemo(server: RunningServer): Demo {
   return { address, key, curl: out.slice(start, end + 1).join('\n') }
 }
 
+interface Board {
+  url: string
+  workspace: string
+  password: string
+  users: { email: string; role: string }[]
+}
+
+/** Reads the board's sign-in as printed: its URL, the workspace, the shared password and each user. */
+function readBoard(server: RunningServer): Board {
+  const match = /^Board: (http:\/\/\S+\/board) \(workspace "([^"]+)", password for every demo user: (\S+)\)$/m.exec(server.stdout())
+  assert.ok(match, `the board is printed: ${server.stdout()}`)
+  const users = [...server.stdout().matchAll(/^ {2}sign in as (\S+) \((agent|admin)\)$/gm)].map(([, email, role]) => ({ email: email!, role: role! }))
+  return { url: match[1]!, workspace: match[2]!, password: match[3]!, users }
+}
+
+/** POST /login as the form sends it: the session cookie on success (303), else null. */
+async function signInOnBoard(board: Board, email: string, password: string): Promise<string | null> {
+  const answer = await fetch(new URL('/login', board.url), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ workspace: board.workspace, email, password }),
+  })
+  await answer.arrayBuffer()
+  if (answer.status !== 303) return null
+  const cookie = /fh_session=[^;]+/.exec(answer.headers.get('set-cookie') ?? '')?.[0]
+  assert.ok(cookie, 'a 303 sets the session cookie')
+  return cookie
+}
+
 /** SIGTERM stops the server (and its workers) with exit code 0, without waiting out the 10 s grace. */
 async function assertStopsCleanly(server: RunningServer): Promise<void> {
   const started = Date.now()
@@ -47,7 +79,7 @@ async function pasteInBash(script: string): Promise<string> {
   return stdout
 }
 
-test('serve --demo prints a curl call that works as pasted, and a second start prints a fresh key while the old one is refused', async (t) => {
+test('serve --demo prints a curl call that works as pasted and a board sign-in that works; a second start prints a fresh key and password while the old ones are refused', async (t) => {
   const ws = await createWorkspace(t)
   const args = ['--demo', '--port', '0', '--db', ws.db]
 
@@ -59,6 +91,19 @@ test('serve --demo prints a curl call that works as pasted, and a second start p
       demo.curl.includes(`${demo.address}/v4.1/workflow.json`),
   )
   assert.equal(await pasteInBash(demo.curl), '{"Data":{"number_customergauge":12}}')
+  const board = readBoard(first)
+  assert.equal(board.url, `${demo.address}/board`)
+  assert.deepEqual(board.users, [
+    { email: 'des.patch@directness.net', role: 'admin' },
+    { email: 'ann.swer@directness.net', role: 'agent' },
+  ])
+  for (const user of board.users) {
+    const cookie = await signInOnBoard(board, user.email, board.password)
+    assert.ok(cookie, `${user.email} signs in with the printed password`)
+    const page = await fetch(board.url, { headers: { cookie }, redirect: 'manual' })
+    assert.equal(page.status, 200)
+    assert.ok((await page.text()).includes('Case '), 'the board shows the demo cases')
+  }
   await assertStopsCleanly(first)
 
   const second = await startServe(t, args, CURL_PRINTED)
@@ -66,6 +111,11 @@ test('serve --demo prints a curl call that works as pasted, and a second start p
   assert.match(second.stdout(), /Demo: tenant "demo" exists; here is a fresh API key for it/)
   assert.notEqual(again.key, demo.key)
   assert.equal(await pasteInBash(again.curl), '{"Data":{"number_customergauge":12}}')
+  const newBoard = readBoard(second)
+  assert.notEqual(newBoard.password, board.password)
+  const ann = newBoard.users[1]!.email
+  assert.equal(await signInOnBoard(newBoard, ann, board.password), null, 'the old password is refused')
+  assert.ok(await signInOnBoard(newBoard, ann, newBoard.password), 'the new password signs in')
   const old = await fetch(`${again.address}/v4.1/workflow.json`, {
     method: 'POST',
     headers: {
@@ -97,4 +147,79 @@ test('serve --demo prints a curl call that works as pasted, and a second start p
   assert.ok(
     firstActor?.startsWith('key:') && secondActor?.startsWith('key:') && firstActor !== secondActor,
   )
+})
+
+const LISTENING = /^Firehouse listening on http:\/\/\S+ /m
+const SECRET = 'fh_SecretSentInTheQueryString'
+
+/** Resolves once the server has printed something matching `pattern`. */
+async function waitForOutput(server: RunningServer, pattern: RegExp): Promise<void> {
+  const deadline = Date.now() + 15_000
+  while (!pattern.test(server.stdout())) {
+    assert.ok(Date.now() < deadline, `waited for ${pattern}: ${server.stdout()}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+/**
+ * Starts `serve` (one process), sends one request with a key in its query string, stops it, and
+ * returns what it printed (the log, on stdout) with \n line ends.
+ */
+async function logOfOneRequest(t: TestContext, options: { terminal?: boolean; env?: Record<string, string> }): Promise<string> {
+  const ws = await createWorkspace(t)
+  const server = await startServe(t, ['--workers', '1', '--port', '0', '--db', ws.db], LISTENING, options)
+  const address = /listening on (http:\/\/\S+) /.exec(server.stdout())![1]!
+  await (await fetch(`${address}/healthz?api_key=${SECRET}`)).arrayBuffer()
+  await waitForOutput(server, /request completed/)
+  await assertStopsCleanly(server)
+  return server.stdout().replaceAll('\r\n', '\n')
+}
+
+/** The log lines: everything printed but the CLI's own announcement. */
+function logLines(output: string): string[] {
+  return lines(output).filter((line) => !LISTENING.test(line))
+}
+
+function assertJsonLog(output: string): void {
+  const entries = logLines(output).map((line) => JSON.parse(line) as { msg?: string; req?: { url?: string } })
+  assert.equal(entries.find((entry) => entry.msg === 'incoming request')?.req?.url, '/healthz?[Redacted]')
+  assert.ok(entries.some((entry) => entry.msg === 'request completed'), output)
+}
+
+/** Readable lines: `[time] INFO (pid): message`, no JSON, the query string still redacted. */
+function assertPrettyLog(output: string, colours: boolean): void {
+  const plain = output.replace(/\x1b\[[0-9;]*m/g, '')
+  assert.match(plain, /^\[[\d:.]+\] INFO \(\d+\): incoming request$/m)
+  assert.match(plain, /"url": "\/healthz\?\[Redacted\]"/)
+  for (const line of logLines(plain)) assert.doesNotMatch(line, /^\{/, `not a JSON line: ${line}`)
+  assert.equal(output.includes('\x1b['), colours, `colours ${colours ? 'on' : 'off'}`)
+}
+
+test('serve logs readable lines on a terminal and JSON lines otherwise; FIREHOUSE_LOG_FORMAT=json or pretty decides instead; no query string is logged either way', async (t) => {
+  await t.test('a terminal: readable, coloured lines', async (t) => {
+    const output = await logOfOneRequest(t, { terminal: true })
+    assertPrettyLog(output, true)
+    assert.ok(!output.includes(SECRET))
+  })
+  await t.test('no terminal: JSON lines', async (t) => {
+    const output = await logOfOneRequest(t, {})
+    assertJsonLog(output)
+    assert.ok(!output.includes(SECRET))
+  })
+  await t.test('FIREHOUSE_LOG_FORMAT=json at a terminal: JSON lines', async (t) => {
+    const output = await logOfOneRequest(t, { terminal: true, env: { FIREHOUSE_LOG_FORMAT: 'json' } })
+    assertJsonLog(output)
+    assert.ok(!output.includes(SECRET))
+  })
+  await t.test('FIREHOUSE_LOG_FORMAT=pretty without a terminal: readable lines without colours', async (t) => {
+    const output = await logOfOneRequest(t, { env: { FIREHOUSE_LOG_FORMAT: 'pretty' } })
+    assertPrettyLog(output, false)
+    assert.ok(!output.includes(SECRET))
+  })
+})
+
+test('an unknown FIREHOUSE_LOG_FORMAT stops serve with a one-line reason and a non-zero exit', async (t) => {
+  const ws = await createWorkspace(t)
+  const result = await runFirehouse(['serve', '--port', '0', '--db', ws.db], '', { FIREHOUSE_LOG_FORMAT: 'fancy' })
+  assertOneLineFailure(result, /^error: Invalid configuration: FIREHOUSE_LOG_FORMAT must be one of auto, json, pretty \(got "fancy"\)\n$/, ws)
 })

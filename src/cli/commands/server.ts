@@ -1,6 +1,6 @@
 // `serve` (listen, seed the demo, stop cleanly on a signal) and `migrate`.
 
-import { buildServer } from '../../http/server.js'
+import { buildServer, type LogStyle } from '../../http/server.js'
 import { seedDemo, type DemoOutcome } from '../../service/demo.js'
 import { pruneExpiredIdempotencyKeys } from '../../service/update-workflow.js'
 import { migrateDatabase } from '../../service/database.js'
@@ -32,7 +32,7 @@ export const SERVER_COMMANDS: Record<string, Command> = {
       if (isClusterWorker() || workers === 1) {
         const ctx = await open()
         const demo = !isClusterWorker() && values.demo === true ? await seedDemo(ctx, config.region) : undefined
-        await serveUntilStopped(ctx, config, (address) => {
+        await serveUntilStopped(ctx, config, logStyleOf(config, io), (address) => {
           if (isClusterWorker()) return reportListening(address)
           announce(io, address, config, 1, demo)
         })
@@ -59,8 +59,13 @@ export const SERVER_COMMANDS: Record<string, Command> = {
 }
 
 /** Listens until SIGINT/SIGTERM, then stops taking connections and finishes in-flight requests. */
-async function serveUntilStopped(ctx: ServiceContext, config: Config, onListening: (address: string) => void): Promise<void> {
-  const app = buildServer({ config, ctx })
+async function serveUntilStopped(
+  ctx: ServiceContext,
+  config: Config,
+  logStyle: LogStyle,
+  onListening: (address: string) => void,
+): Promise<void> {
+  const app = buildServer({ config, ctx, logStyle })
   onListening(await app.listen({ host: config.host, port: config.port }))
   const pruning = setInterval(() => {
     pruneExpiredIdempotencyKeys(ctx).catch((error: unknown) => app.log.warn({ err: error }, 'pruning idempotency keys failed'))
@@ -70,6 +75,13 @@ async function serveUntilStopped(ctx: ServiceContext, config: Config, onListenin
   clearInterval(pruning)
   setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref()
   await app.close()
+}
+
+/** Readable lines for a person at a terminal, JSON for whatever collects them; FIREHOUSE_LOG_FORMAT decides first. */
+function logStyleOf(config: Config, io: CliEnvironment): LogStyle {
+  const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && io.terminal.stdout)
+  // Colours only on a terminal: forced pretty into a file stays free of escape codes.
+  return pretty ? { format: 'pretty', colorize: io.terminal.stdout } : { format: 'json' }
 }
 
 function announce(io: CliEnvironment, address: string, config: Config, workers: number, demo: DemoOutcome | undefined): void {
