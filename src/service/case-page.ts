@@ -12,6 +12,7 @@ import { slaTargetsOf } from './tenants.js'
 import { withDatabase } from './transaction.js'
 import { updateCase } from './update-workflow.js'
 import { listUsers, type UserInfo } from './users.js'
+import { listApiKeys } from './api-keys.js'
 import type { SlaTargets } from '../domain/sla.js'
 
 export interface StatusChoice {
@@ -31,6 +32,8 @@ export interface CasePageData {
   targets: SlaTargets
   /** The tenant's change sequence when read, for the live refresh. */
   seq: number
+  /** What a person calls each actor of the timeline (`key:<id>` → the key's label, `user:<email>` → the name). */
+  actorNames: Record<string, string>
 }
 
 export interface Person {
@@ -51,8 +54,17 @@ export async function loadCasePage(ctx: ServiceContext, person: Person, cgid: nu
     const extended = row.extended_statuses === 1 ? await listStatuses(db, person.tenantId) : []
     return { statusChoices: choicesOf(extended), targets: slaTargetsOf(row) }
   })
-  const users = (await listUsers(ctx, person.tenantSlug)).filter((user) => user.active)
-  return { record, case: shown, version: shown.history.length, statusChoices, users, targets, seq }
+  const everyone = await listUsers(ctx, person.tenantSlug)
+  const users = everyone.filter((user) => user.active)
+  const actorNames = await namesOfActors(ctx, person.tenantSlug, everyone)
+  return { record, case: shown, version: shown.history.length, statusChoices, users, targets, seq, actorNames }
+}
+
+async function namesOfActors(ctx: ServiceContext, tenantSlug: string, users: readonly UserInfo[]): Promise<Record<string, string>> {
+  const names: Record<string, string> = {}
+  for (const key of await listApiKeys(ctx, tenantSlug)) names[`key:${key.id}`] = `API key “${key.label ?? key.prefix}”`
+  for (const user of users) if (user.name) names[`user:${user.email}`] = user.name
+  return names
 }
 
 /** The tenant's extended codes, and each phase that has none (a case can still take the phase itself). */

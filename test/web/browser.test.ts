@@ -191,7 +191,7 @@ for (const kind of TEST_DATABASES) {
     const entries = page.getByRole('region', { name: 'Timeline' }).getByRole('listitem')
     await eventually(async () => assert.equal(await entries.count(), before.history.length + 1))
     const shown = await entries.last().innerText()
-    for (const part of [`user:${AGENT}`, 'OPEN → PROGRESS', `unassigned → ${COLLEAGUE}`, comment]) {
+    for (const part of [`user:${AGENT}`, 'Open → In progress', `unassigned → ${COLLEAGUE}`, comment]) {
       assert.ok(shown.includes(part), `the timeline's new entry shows "${part}": ${shown}`)
     }
 

@@ -27,6 +27,6 @@ for (const kind of TEST_DATABASES) {
     // An open case page's fragment shows the new state too (and its version moved to 2).
     const casePart = await (await getPage(nodeA.url, '/cases/2', person, { 'x-firehouse-fragment': '1' })).text()
     assert.match(casePart, /data-version="2"/)
-    assert.match(casePart, /<dd>PROGRESS<\/dd>/)
+    assert.match(casePart, /<dd>In progress<\/dd>/)
   })
 }

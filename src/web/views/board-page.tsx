@@ -112,7 +112,7 @@ function Filters({ filters, users }: { filters: BoardFilters; users: UserInfo[] 
       </div>
       <div>
         <label for="f-q">Search</label>
-        <input id="f-q" name="q" type="search" value={filters.q} placeholder="CG-ID, account, e-mail, name" />
+        <input id="f-q" name="q" type="search" value={filters.q} placeholder="CG-ID, name, e-mail…" />
       </div>
       <div>
         <label for="f-nps-min">NPS from</label>

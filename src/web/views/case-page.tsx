@@ -4,6 +4,7 @@ import { currentStatusValue, type CasePageData } from '../../service/case-page.j
 import type { HistoryEntryJson } from '../../service/case-view.js'
 import { slaBadge } from '../../domain/sla.js'
 import type { Phase } from '../../domain/status.js'
+import { PHASE_NAMES } from './board-page.js'
 import { Layout, type Viewer } from './layout.js'
 import { durationWordsOrDash, instantWords } from './time-words.js'
 
@@ -28,11 +29,9 @@ export function CasePage(props: CasePageProps) {
       </p>
       <h1>Case {cgid}</h1>
       <div class="case-layout">
-        <div>
-          <SurveyAnswer data={props.data} />
-          <CaseLive data={props.data} now={props.now} />
-        </div>
+        <SurveyAnswer data={props.data} />
         <CaseForm {...props} />
+        <CaseLive data={props.data} now={props.now} />
       </div>
       <p id="live-status" class="notice" role="status" aria-live="polite"></p>
     </Layout>
@@ -43,7 +42,7 @@ function SurveyAnswer({ data }: { data: CasePageData }) {
   const record = data.record
   const customer = [record.first_name, record.last_name].filter(Boolean).join(' ') || '–'
   return (
-    <section aria-labelledby="survey-heading">
+    <section aria-labelledby="survey-heading" class="survey">
       <h2 id="survey-heading">Survey answer</h2>
       <dl class="facts">
         <dt>NPS</dt>
@@ -76,7 +75,7 @@ export function CaseLive({ data, now }: { data: CasePageData; now: Date }) {
         <h2 id="state-heading">State</h2>
         <dl class="facts">
           <dt>Status</dt>
-          <dd>{shown.status_label ?? 'No case yet'}</dd>
+          <dd>{shown.status === null ? 'No case yet' : statusWords(shown.status, shown.status_label)}</dd>
           <dt>Assigned to</dt>
           <dd>{shown.assigned_to ?? 'Unassigned'}</dd>
           <dt>Opened</dt>
@@ -101,22 +100,29 @@ export function CaseLive({ data, now }: { data: CasePageData; now: Date }) {
       </section>
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>
-        {shown.history.length === 0 ? <p class="muted">No changes yet</p> : <Timeline entries={shown.history} />}
+        {shown.history.length === 0 ? <p class="muted">No changes yet</p> : <Timeline entries={shown.history} actors={data.actorNames} />}
       </section>
     </div>
   )
 }
 
-export function Timeline({ entries }: { entries: HistoryEntryJson[] }) {
+/** A phase by its name on the board ("In progress"), an extended status by its own label. */
+function statusWords(phase: string, label: string | null): string {
+  return label === null || label === phase ? (PHASE_NAMES[phase as Phase] ?? phase) : label
+}
+
+export function Timeline({ entries, actors }: { entries: HistoryEntryJson[]; actors: Record<string, string> }) {
   return (
     <ol class="timeline">
       {entries.map((entry) => (
         <li>
           <p>
-            <strong>{instantWords(entry.at)}</strong> · {entry.actor}
+            <strong>{instantWords(entry.at)}</strong> · {actors[entry.actor] ?? entry.actor}{' '}
+            {actors[entry.actor] !== undefined && <span class="muted">({entry.actor})</span>}
           </p>
           <p>
-            Status: {entry.status_label_from ?? '–'} → {entry.status_label_to}
+            Status: {entry.status_from === null ? '–' : statusWords(entry.status_from, entry.status_label_from)} →{' '}
+            {statusWords(entry.status_to, entry.status_label_to)}
           </p>
           <p>
             Assigned: {entry.assigned_from ?? 'unassigned'} → {entry.assigned_to ?? 'unassigned'}
@@ -141,7 +147,7 @@ function CaseForm({ viewer, data, error, changedSince, draft }: CasePageProps) {
           {changedSince && changedSince.length > 0 && (
             <>
               <p>Changed since you opened the case:</p>
-              <Timeline entries={changedSince} />
+              <Timeline entries={changedSince} actors={data.actorNames} />
             </>
           )}
         </div>
