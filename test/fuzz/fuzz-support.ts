@@ -136,7 +136,32 @@ export interface Verdict {
 }
 
 const API_PREFIX = /^\/api\/v1(\/|$)/
+/** The board's paths (SPEC §7): HTML pages, redirects to sign-in, /live's JSON, the assets. */
+const BOARD_PATH = /^\/(login|logout|board|cases\/[^/]*|insights|settings(\/[^/]*)*|live|assets\/[^/]*)?$/
+const BOARD_TYPES = /^(text\/html|application\/json|text\/css|text\/javascript); charset=utf-8$/
 const METHODS_WITHOUT_BODY = new Set(['HEAD'])
+
+/**
+ * The board's answers: a redirect to one of the server's own paths, or a page in a type it serves;
+ * an error is an HTML page (code -1: any error), so a refused POST must still change nothing.
+ */
+function checkBoardAnswer(request: Pick<RawRequest, 'method'>, answer: Answer, where: string): Verdict {
+  if (answer.status >= 300 && answer.status < 400) {
+    assert.match(answer.headers.location ?? '', /^\/(?![/\\])/, `redirect elsewhere: ${where}`)
+    return { code: null, xml: false }
+  }
+  assert.match(answer.headers['content-type'] ?? '', BOARD_TYPES, where)
+  if (answer.status < 400) return { code: null, xml: false }
+  if (METHODS_WITHOUT_BODY.has(request.method)) return { code: -1, xml: false }
+  return { code: answer.headers['content-type'] === JSON_TYPE ? checkAnswerEnvelope(answer, where) : -1, xml: false }
+}
+
+/** A JSON error envelope with a documented code (the board's paths answer unknown methods as the API does). */
+function checkAnswerEnvelope(answer: Answer, where: string): number {
+  const code = envelopeCode(answer.text, false)
+  assert.ok(DOCUMENTED_CODES.has(code), `undocumented code ${code}: ${where}`)
+  return code
+}
 
 /**
  * S13's oracle for any answer: never 5xx, no X-Powered-By, no leak; the format the path asks for
@@ -152,6 +177,7 @@ export function checkAnswer(request: Pick<RawRequest, 'method' | 'target'>, answ
   assertNoLeak(path === '/metrics' ? answer.text.replace(/^# HELP .*$/gm, '') : answer.text)
   const api = API_PREFIX.test(path)
   const contentType = answer.headers['content-type']
+  if (BOARD_PATH.test(path)) return checkBoardAnswer(request, answer, where)
   // A request line that does not parse names no path: either format will do, if it is what the answer says.
   const xml = options.brokenRequestLine ? contentType === XML_TYPE : !api && path.toLowerCase().endsWith('.xml')
   if (answer.status < 400 && path === '/metrics') {

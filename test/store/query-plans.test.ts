@@ -84,7 +84,11 @@ for (const kind of TEST_DATABASES) {
     const { ctx, tenantId } = await openWithCases(kind, t)
     await t.test("the sync feed's query reads cases_tenant_change in order: the first page, and a resumed one with or without filters", async () => {
       for (const [what, query] of FEED_QUERIES) {
-        assertUsesIndex(kind.name, await planOf(ctx, (db) => caseChangesQuery(db, tenantId, query)), /cases_tenant_change/, 'change_seq', what)
+        // With a phase and a time bound, the board's index (tenant, status, updated_at) is as narrow
+        // a range, and PostgreSQL may take it; it then sorts the few rows it read.
+        const narrowed = query.phase !== undefined && query.updatedSince !== undefined
+        const index = narrowed ? /cases_tenant_(change|status_updated)/ : /cases_tenant_change/
+        assertUsesIndex(kind.name, await planOf(ctx, (db) => caseChangesQuery(db, tenantId, query)), index, narrowed ? null : 'change_seq', what)
       }
     })
     await t.test("the metrics summary's query reads cases_tenant_opened for a range, and an index on the tenant without one", async () => {
