@@ -1,15 +1,22 @@
-// What every use case needs: the open store and a clock (passed in so tests and replays agree).
+// What every use case needs: the open store, a clock (passed in so tests and replays agree), and the
+// per-database write state (group commit's queue, idempotency keys in flight).
 
 import type { Store } from '../store/database.js'
+import { createCommitter, type Committer } from './group-commit.js'
 
 export interface ServiceContext {
   store: Store
   /** The current time; injected so timing rules can be tested without waiting. */
   now: () => Date
+  /** The writes queued for this database's next shared transaction (group commit). */
+  committer: Committer
+  /** Idempotency keys of requests running in this process (tenant id NUL key), answered 300010 when repeated. */
+  keysInFlight: Set<string>
 }
 
+/** State lives with the context, not the module: two servers in one process share nothing. */
 export function createServiceContext(store: Store, now: () => Date = () => new Date()): ServiceContext {
-  return { store, now }
+  return { store, now, committer: createCommitter(), keysInFlight: new Set() }
 }
 
 export function isoNow(ctx: ServiceContext): string {

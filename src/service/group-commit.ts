@@ -1,8 +1,8 @@
 // Group commit: the writes that arrive in one event-loop turn share one transaction and one fsync.
 
-import { runInOneTransaction, type Unit } from '../store/batch-transaction.js'
+import { runAlone, runInOneTransaction, type Unit } from '../store/batch-transaction.js'
 import type { ServiceContext } from './context.js'
-import { inTransaction, unavailableOr } from './transaction.js'
+import { unavailableOr, withDatabase } from './transaction.js'
 
 /** A batch stays small enough that its first request does not wait long for its last. */
 const MAX_BATCH = 256
@@ -13,13 +13,16 @@ interface Pending {
   reject: (error: unknown) => void
 }
 
-interface Committer {
+/** The writes waiting for the next shared transaction of one service context (one open database). */
+export interface Committer {
   queue: Pending[]
   /** A flush is scheduled or running; the next one starts when it ends. */
   busy: boolean
 }
 
-const committers = new WeakMap<ServiceContext, Committer>()
+export function createCommitter(): Committer {
+  return { queue: [], busy: false }
+}
 
 /**
  * Runs `work` in a transaction shared with the other writes queued in the same turn; resolves
@@ -28,10 +31,8 @@ const committers = new WeakMap<ServiceContext, Committer>()
  * is a plain transaction.
  */
 export function inSharedTransaction<T>(ctx: ServiceContext, work: Unit<T>): Promise<T> {
-  if (!ctx.store.dialect.groupCommit) return inTransaction(ctx, work)
-  let committer = committers.get(ctx)
-  if (!committer) committers.set(ctx, (committer = { queue: [], busy: false }))
-  const target = committer
+  if (!ctx.store.dialect.groupCommit) return withDatabase(ctx, (db) => runAlone(db, work))
+  const target = ctx.committer
   return new Promise<T>((resolve, reject) => {
     target.queue.push({ unit: work, resolve: resolve as (value: unknown) => void, reject })
     schedule(ctx, target)

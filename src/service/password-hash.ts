@@ -41,10 +41,13 @@ export async function verifyPassword(stored: string, password: string): Promise<
  */
 export interface HashGate {
   run<T>(work: () => Promise<T>): Promise<T>
+  /** A hash nobody's password matches (made once per gate), checked for unknown accounts so their answer takes as long. */
+  decoy(): Promise<string>
 }
 
 export function createHashGate(running = 2, waiting = 64): HashGate {
   let active = 0
+  let decoyHash: Promise<string> | null = null
   const queue: (() => void)[] = []
   const release = () => {
     const next = queue.shift()
@@ -52,6 +55,7 @@ export function createHashGate(running = 2, waiting = 64): HashGate {
     else active -= 1
   }
   return {
+    decoy: () => (decoyHash ??= hashPassword(randomBytes(16).toString('hex'))),
     async run(work) {
       if (active >= running) {
         if (queue.length >= waiting) {

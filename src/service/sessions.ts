@@ -15,7 +15,7 @@ import {
 import { findTenantBySlugOrNull } from '../store/tenants.js'
 import { findUserByEmail } from '../store/users.js'
 import type { ServiceContext } from './context.js'
-import { hashPassword, verifyPassword, type HashGate } from './password-hash.js'
+import { verifyPassword, type HashGate } from './password-hash.js'
 
 export const MAX_FAILED_ATTEMPTS = 5
 export const ATTEMPT_WINDOW_MS = 15 * 60 * 1000
@@ -40,13 +40,6 @@ export interface Credentials {
 
 export type { SessionOwner }
 
-let decoyHash: Promise<string> | null = null
-/** A hash nobody's password matches, checked for unknown accounts so their answer takes as long. */
-function decoy(): Promise<string> {
-  decoyHash ??= hashPassword(randomBytes(16).toString('hex'))
-  return decoyHash
-}
-
 /**
  * Checks the credentials; every wrong combination gives the same outcome after the same work. After
  * 5 failures for one workspace and e-mail within a sliding 15 minutes, even the right password is
@@ -64,7 +57,7 @@ export async function signIn(ctx: ServiceContext, gate: HashGate, credentials: C
   const user = await findSignInUser(ctx, credentials)
   const password = credentials.password.normalize('NFC')
   const tooLong = [...password].length > MAX_PASSWORD_CODE_POINTS
-  const matches = await gate.run(async () => verifyPassword(user?.password_hash ?? (await decoy()), tooLong ? '' : password))
+  const matches = await gate.run(async () => verifyPassword(user?.password_hash ?? (await gate.decoy()), tooLong ? '' : password))
   if (!user || !user.password_hash || tooLong || !matches) {
     await insertSignInFailure(db, accountKey, now.toISOString())
     return { outcome: 'wrong' }

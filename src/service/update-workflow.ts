@@ -1,7 +1,7 @@
 // The v4.1 workflow call: validate everything, then change the case and log it in one transaction.
 
 import { createHash } from 'node:crypto'
-import { applyChange, type CaseChange } from '../domain/case.js'
+import { applyChange, type CaseChange, type CaseState, type HistoryEntry } from '../domain/case.js'
 import { FirehouseError } from '../domain/errors.js'
 import { resolveStatus, type CaseStatus, type ExtendedStatus } from '../domain/status.js'
 import type { WorkflowInput } from '../domain/workflow-input.js'
@@ -14,6 +14,7 @@ import { findActiveUser } from '../store/users.js'
 import type { Caller } from './api-keys.js'
 import { isoNow, type ServiceContext } from './context.js'
 import { inSharedTransaction } from './group-commit.js'
+import { undone, type Undone } from '../store/batch-transaction.js'
 import { withDatabase } from './transaction.js'
 
 /** How long an idempotency key's first answer is replayed. */
@@ -37,9 +38,6 @@ export interface WorkflowResult {
   replayed: boolean
 }
 
-// Keyed requests running in this process, to answer a concurrent duplicate with 300010.
-const inFlight = new Set<string>()
-
 /** Applies one v4.1 call for the caller's tenant. Nothing is written unless all of it is valid. */
 export async function updateWorkflow(
   ctx: ServiceContext,
@@ -53,17 +51,14 @@ export async function updateWorkflow(
     return { numberCustomergauge: input.numberCustomergauge, replayed: false }
   }
   const flightKey = `${caller.tenantId}\u0000${idempotencyKey}`
-  if (inFlight.has(flightKey)) {
+  if (ctx.keysInFlight.has(flightKey)) {
     throw new FirehouseError('IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed')
   }
-  inFlight.add(flightKey)
+  ctx.keysInFlight.add(flightKey)
   try {
     return await inSharedTransaction(ctx, (trx) => applyKeyedWorkflow(ctx, trx, writer, input, idempotencyKey))
-  } catch (error) {
-    if (error instanceof ReplayFound) return { numberCustomergauge: error.response.number_customergauge, replayed: true }
-    throw error
   } finally {
-    inFlight.delete(flightKey)
+    ctx.keysInFlight.delete(flightKey)
   }
 }
 
@@ -87,7 +82,7 @@ async function applyKeyedWorkflow(
   writer: Writer,
   input: WorkflowInput,
   idempotencyKey: string,
-): Promise<WorkflowResult> {
+): Promise<WorkflowResult | Undone<WorkflowResult>> {
   // Taking the tenant's write lock first makes the look-up below see any concurrent twin's commit.
   const ticket = await nextChangeSeq(trx, writer.tenantId)
   const now = ctx.now()
@@ -98,8 +93,9 @@ async function applyKeyedWorkflow(
     if (stored.requestHash !== requestHash) {
       throw new FirehouseError('IDEMPOTENCY_KEY_MISMATCH', 'Idempotency-Key was already used with a different request')
     }
-    // A replay writes nothing: undo the sequence bump by rolling its transaction (or savepoint) back.
-    throw new ReplayFound(JSON.parse(stored.response) as { number_customergauge: number })
+    // A replay writes nothing: its answer comes with the sequence bump rolled back (undone).
+    const replayed = JSON.parse(stored.response) as { number_customergauge: number }
+    return undone({ numberCustomergauge: replayed.number_customergauge, replayed: true })
   }
   await applyWorkflow(ctx, trx, writer, input, ticket)
   const response = JSON.stringify({ number_customergauge: input.numberCustomergauge })
@@ -116,8 +112,7 @@ async function applyWorkflow(ctx: ServiceContext, trx: Tx, writer: Writer, input
   const ticket = held ?? (await nextChangeSeq(trx, writer.tenantId))
   const { current } = await readCaseOfRecord(trx, writer.tenantId, input.numberCustomergauge)
   checkVersion(writer, current)
-  const decide = await validateChange(ctx, trx, writer, input, ticket.extendedStatuses)
-  const { next, entry } = decide(current)
+  const { next, entry } = await validateChange(ctx, trx, writer, input, current, ticket.extendedStatuses)
   await saveCaseChange(trx, writer.tenantId, input.numberCustomergauge, next, entry, ticket.changeSeq)
 }
 
@@ -144,18 +139,24 @@ async function updateIfUnchanged(ctx: ServiceContext, db: Db, writer: Writer, in
   if (!current) return false
   // The guard below writes only at the count read here, so this check holds at the write too.
   checkVersion(writer, current)
-  const decide = await validateChange(ctx, db, writer, input, extendedStatuses)
-  const { next, entry } = decide(current)
+  const { next, entry } = await validateChange(ctx, db, writer, input, current, extendedStatuses)
   const guarded = { state: next, entry, expectedHistoryCount: current.history_count }
   return (await saveCaseChangeIfUnchanged(db, writer.tenantId, input.numberCustomergauge, guarded)).written
 }
 
 /**
  * Checks the call's status and assignee against the tenant (400011, 400201) before anything is
- * written, and returns how the change moves a case on. The time is taken when that is decided,
- * after the case was read, so that along a case's chain times never go back.
+ * written, and returns the case's next state and the entry that records it. The time is taken
+ * here, after the case was read, so that along a case's chain times never go back.
  */
-async function validateChange(ctx: ServiceContext, db: Db, writer: Writer, input: CaseInput, extendedStatuses: boolean) {
+async function validateChange(
+  ctx: ServiceContext,
+  db: Db,
+  writer: Writer,
+  input: CaseInput,
+  current: Case | null,
+  extendedStatuses: boolean,
+): Promise<{ next: CaseState; entry: HistoryEntry }> {
   const statusSet = extendedStatuses ? await listStatuses(db, writer.tenantId) : null
   const change: CaseChange = {
     status: input.status === undefined ? undefined : resolveOrThrow(input.status, statusSet),
@@ -164,7 +165,7 @@ async function validateChange(ctx: ServiceContext, db: Db, writer: Writer, input
     actor: writer.actor,
   }
   const opened = resolveOrThrow('OPEN', statusSet)
-  return (current: Case | null) => applyChange(current && rowToCaseState(current), change, isoNow(ctx), opened)
+  return applyChange(current && rowToCaseState(current), change, isoNow(ctx), opened)
 }
 
 /** A status word or extended code/label as the tenant understands it, or 400011. */
@@ -178,13 +179,6 @@ function resolveOrThrow(value: string, statusSet: readonly ExtendedStatus[] | nu
 function hashRequest(tenantId: string, input: WorkflowInput): string {
   const identity = [tenantId, input.numberCustomergauge, input.status ?? '', input.comment ?? '', input.assignedTo ?? '']
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex')
-}
-
-/** Thrown inside the transaction to roll it back when the answer is a replay. */
-class ReplayFound extends Error {
-  constructor(readonly response: { number_customergauge: number }) {
-    super('replay')
-  }
 }
 
 /** Deletes idempotency keys older than their 24 h replay window; returns how many. */
