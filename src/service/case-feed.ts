@@ -2,7 +2,7 @@
 
 import { FirehouseError } from '../domain/errors.js'
 import { standardPhase } from '../domain/status.js'
-import { listCaseChanges, listHistories } from '../store/cases.js'
+import { listCaseChanges, listHistories } from '../store/case-reads.js'
 import { toCaseJson, type CaseJson } from './case-view.js'
 import type { ServiceContext } from './context.js'
 import { decodeCursor, encodeCursor } from './feed-cursor.js'

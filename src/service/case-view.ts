@@ -1,7 +1,7 @@
 // Use case: a record's case with its history, in the one JSON shape every read surface shows (SPEC §4).
 
 import { secondsBetween } from '../domain/case.js'
-import { findCaseOfRecord, listHistory } from '../store/cases.js'
+import { findCaseOfRecord, listHistory } from '../store/case-reads.js'
 import type { Case, HistoryEntryRow } from '../store/database.js'
 import type { ServiceContext } from './context.js'
 import { tenantIdOf, type TenantRef } from './tenants.js'

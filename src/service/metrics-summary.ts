@@ -3,7 +3,7 @@
 import { secondsBetween } from '../domain/case.js'
 import { quantile } from '../domain/statistics.js'
 import { PHASES, type Phase } from '../domain/status.js'
-import { listCaseTimings } from '../store/cases.js'
+import { listCaseTimings } from '../store/case-reads.js'
 import { parseInstant } from './case-feed.js'
 import type { ServiceContext } from './context.js'
 import { withDatabase } from './transaction.js'

@@ -2,7 +2,7 @@
 
 import { Kysely, sql, type Transaction } from 'kysely'
 import { FirehouseError } from '../domain/errors.js'
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { Generated, Insertable, Selectable } from 'kysely'
 import { createPostgresDialect, createSqliteDialect, isPostgresUrl, type Dialect } from './dialect.js'
 
 /** Booleans are stored as 0/1 integers, which both SQLite and PostgreSQL read the same way. */
@@ -144,14 +144,12 @@ export interface Database {
 
 export type Tenant = Selectable<TenantTable>
 export type NewTenant = Insertable<TenantTable>
-export type TenantUpdate = Updateable<TenantTable>
 export type ApiKey = Selectable<ApiKeyTable>
 export type User = Selectable<UserTable>
 export type NewUser = Insertable<UserTable>
 export type Session = Selectable<SessionTable>
 export type SurveyRecord = Selectable<RecordTable>
 export type Case = Selectable<CaseTable>
-export type NewCase = Insertable<CaseTable>
 export type HistoryEntryRow = Selectable<HistoryEntryTable>
 export type StatusRow = Selectable<StatusTable>
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
 import { showCase } from '../../src/service/case-view.js'
 import { getTenant } from '../../src/service/tenants.js'
-import { findCaseOfRecord } from '../../src/store/cases.js'
+import { findCaseOfRecord } from '../../src/store/case-reads.js'
 import { TEST_DATABASES, type TestDatabaseKind } from '../helpers/databases.js'
 import {
   WIRE_FORMATS,

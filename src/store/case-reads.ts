@@ -1,0 +1,153 @@
+// Reads of cases and their history entries; rowToCaseState is the one row -> domain mapping.
+
+import type { Kysely } from 'kysely'
+import type { CaseState } from '../domain/case.js'
+import { FirehouseError } from '../domain/errors.js'
+import type { Phase } from '../domain/status.js'
+import { compiledOnce } from './compiled-once.js'
+import { existingCgids } from './existing-cgids.js'
+import type { Case, Database, HistoryEntryRow } from './database.js'
+
+/**
+ * The case of a record, or null while the record has none; 400200 when the tenant has no such
+ * record (another tenant's record is indistinguishable from a missing one). One statement.
+ */
+export async function findCaseOfRecord(db: Kysely<Database>, tenantId: string, cgid: number): Promise<Case | null> {
+  return (await readCaseOfRecord(db, tenantId, cgid)).current
+}
+
+/** findCaseOfRecord, and whether the tenant uses an extended status set, in the same statement. */
+export async function readCaseOfRecord(
+  db: Kysely<Database>,
+  tenantId: string,
+  cgid: number,
+): Promise<{ current: Case | null; extendedStatuses: boolean }> {
+  const [row] = await selectCaseOfRecord(db, { tenantId, cgid })
+  if (!row) throw new FirehouseError('WORKFLOW_NOT_FOUND', 'Workflow not found')
+  const { extended_statuses, ...current } = row
+  return { current: isCase(current) ? current : null, extendedStatuses: extended_statuses === 1 }
+}
+
+/** A case's columns as a left join gives them: every one null when the record has no case. */
+type CaseOrNothing = { [Column in keyof Case]: Case[Column] | null }
+
+/** Every column of a case is NOT NULL, so a null key means the join found no case. */
+function isCase(row: CaseOrNothing): row is Case {
+  return row.tenant_id !== null && row.number_customergauge !== null
+}
+
+const selectCaseOfRecord = compiledOnce({ tenantId: true, cgid: true }, (db, key: { tenantId: string; cgid: number }) =>
+  db
+    .selectFrom('records')
+    .innerJoin('tenants', 'tenants.id', 'records.tenant_id')
+    .leftJoin('cases', (join) =>
+      join.onRef('cases.tenant_id', '=', 'records.tenant_id').onRef('cases.number_customergauge', '=', 'records.number_customergauge'),
+    )
+    .selectAll('cases')
+    .select('tenants.extended_statuses')
+    .where('records.tenant_id', '=', key.tenantId)
+    .where('records.number_customergauge', '=', key.cgid),
+)
+
+/** Which of these CG-IDs already have a case in the tenant. */
+export async function existingCaseIds(
+  db: Kysely<Database>,
+  tenantId: string,
+  cgids: readonly number[],
+): Promise<Set<number>> {
+  return existingCgids(db, 'cases', tenantId, cgids)
+}
+
+export function rowToCaseState(row: Case): CaseState {
+  return {
+    status: { phase: row.status as Phase, code: row.status_code, label: row.status_label },
+    assignedTo: row.assigned_to,
+    openedAt: row.opened_at,
+    followedUpAt: row.followed_up_at,
+    closedAt: row.closed_at,
+    updatedAt: row.updated_at,
+    historyCount: row.history_count,
+  }
+}
+
+export async function listHistory(
+  db: Kysely<Database>,
+  tenantId: string,
+  cgid: number,
+): Promise<HistoryEntryRow[]> {
+  return db
+    .selectFrom('history_entries')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('number_customergauge', '=', cgid)
+    .orderBy('seq')
+    .execute()
+}
+
+export interface CaseFeedQuery {
+  /** Only changes after this value of the tenant's change sequence. */
+  afterSeq: number
+  phase?: string
+  assignedTo?: string
+  updatedSince?: string
+  limit: number
+}
+
+/** A tenant's cases in change order, after a point of the sequence (index cases_tenant_change). */
+export async function listCaseChanges(db: Kysely<Database>, tenantId: string, query: CaseFeedQuery): Promise<Case[]> {
+  return caseChangesQuery(db, tenantId, query).execute()
+}
+
+/** The feed's query, unexecuted: the query-plan test explains exactly what the feed runs. */
+export function caseChangesQuery(db: Kysely<Database>, tenantId: string, query: CaseFeedQuery) {
+  let select = db
+    .selectFrom('cases')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('change_seq', '>', query.afterSeq)
+  if (query.phase !== undefined) select = select.where('status', '=', query.phase)
+  // Assignees are matched case-insensitively, as everywhere: `assignedTo` comes lower-cased.
+  if (query.assignedTo !== undefined) select = select.where((eb) => eb(eb.fn('lower', ['assigned_to']), '=', query.assignedTo!))
+  if (query.updatedSince !== undefined) select = select.where('updated_at', '>=', query.updatedSince)
+  return select.orderBy('change_seq').limit(query.limit)
+}
+
+/** The history of several cases of a tenant at once, each case's oldest first. */
+export async function listHistories(
+  db: Kysely<Database>,
+  tenantId: string,
+  cgids: readonly number[],
+): Promise<Map<number, HistoryEntryRow[]>> {
+  const byCase = new Map<number, HistoryEntryRow[]>(cgids.map((cgid) => [cgid, []]))
+  if (cgids.length === 0) return byCase
+  const rows = await db
+    .selectFrom('history_entries')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('number_customergauge', 'in', cgids)
+    .orderBy('number_customergauge')
+    .orderBy('seq')
+    .execute()
+  for (const row of rows) byCase.get(Number(row.number_customergauge))?.push(row)
+  return byCase
+}
+
+/** The timings of a tenant's cases opened in [from, to), for the metrics summary. */
+export async function listCaseTimings(
+  db: Kysely<Database>,
+  tenantId: string,
+  range: { from?: string; to?: string },
+): Promise<Pick<Case, 'status' | 'opened_at' | 'followed_up_at' | 'closed_at'>[]> {
+  return caseTimingsQuery(db, tenantId, range).execute()
+}
+
+/** The summary's query, unexecuted, for the query-plan test. */
+export function caseTimingsQuery(db: Kysely<Database>, tenantId: string, range: { from?: string; to?: string }) {
+  let select = db
+    .selectFrom('cases')
+    .select(['status', 'opened_at', 'followed_up_at', 'closed_at'])
+    .where('tenant_id', '=', tenantId)
+  if (range.from !== undefined) select = select.where('opened_at', '>=', range.from)
+  if (range.to !== undefined) select = select.where('opened_at', '<', range.to)
+  return select
+}
