@@ -39,7 +39,7 @@ test('a statement still works after the schema changed under it', () => {
   wrapped.close()
 })
 
-test('texts that vary with their input are evicted, least recently used first', () => {
+test('texts used once are evicted, so the cache stays bounded', () => {
   const { wrapped, prepared } = countingDatabase()
   for (let i = 0; i < 2_000; i += 1) wrapped.prepare(`select ${i} as v`).all([])
   assert.equal(prepared(), 2_000)
@@ -47,5 +47,24 @@ test('texts that vary with their input are evicted, least recently used first', 
   assert.equal(prepared(), 2_000, 'a recent text is still cached')
   wrapped.prepare('select 0 as v').all([])
   assert.equal(prepared(), 2_001, 'the oldest text was evicted')
+  wrapped.close()
+})
+
+// Two texts prepared before all others; only the first keeps being used. First-in-first-out
+// would evict it first (it is the oldest); least-recently-used evicts the one left alone.
+// The loop outlasts any capacity below 2,000 without the test knowing the cache's size.
+test('texts that vary with their input are evicted, least recently used first', () => {
+  const { wrapped, prepared } = countingDatabase()
+  const reused = 'select 1 as reused'
+  const leftAlone = 'select 1 as left_alone'
+  wrapped.prepare(reused).all([])
+  wrapped.prepare(leftAlone).all([])
+  for (let i = 0; i < 2_000; i += 1) {
+    wrapped.prepare(`select ${i} as v`).all([])
+    wrapped.prepare(reused).all([])
+  }
+  assert.equal(prepared(), 2 + 2_000, 'the text reused between the others was never prepared again')
+  wrapped.prepare(leftAlone).all([])
+  assert.equal(prepared(), 2 + 2_000 + 1, 'the text left alone since the start was evicted')
   wrapped.close()
 })
