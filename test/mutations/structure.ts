@@ -13,4 +13,22 @@ export const STRUCTURE_MUTATIONS: Mutation[] = [
     tests: ['test/store/statement-cache.test.ts'],
     testNamePattern: 'least recently used',
   },
+  {
+    id: 'boundaries-side-effect-import',
+    guarantee: 'a side-effect import of http/ from domain/ fails the boundary test',
+    file: 'src/domain/region.ts',
+    find: 'export type Region = (typeof REGIONS)[number]\n',
+    replace: "export type Region = (typeof REGIONS)[number]\nimport '../http/server.js'\n",
+    tests: ['test/architecture/boundaries.test.ts'],
+    testNamePattern: 'every import in src/',
+  },
+  {
+    id: 'boundaries-dynamic-import',
+    guarantee: 'a dynamic import() of store/ from domain/ fails the boundary test',
+    file: 'src/domain/status.ts',
+    find: 'export type Phase = (typeof PHASES)[number]\n',
+    replace: "export type Phase = (typeof PHASES)[number]\nexport const loadDatabase = () => import('../store/database.js')\n",
+    tests: ['test/architecture/boundaries.test.ts'],
+    testNamePattern: 'every import in src/',
+  },
 ]
