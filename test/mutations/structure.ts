@@ -1,4 +1,4 @@
-// Breaks of the statement cache and the layer boundaries (issue 12, items 6–7).
+// Breaks of the statement cache, the layer boundaries and the client's closed sets (issue 12, items 6–7 and the code shapes).
 
 import type { Mutation } from './catalogue.js'
 
@@ -30,5 +30,21 @@ export const STRUCTURE_MUTATIONS: Mutation[] = [
     replace: "export type Phase = (typeof PHASES)[number]\nexport const loadDatabase = () => import('../store/database.js')\n",
     tests: ['test/architecture/boundaries.test.ts'],
     testNamePattern: 'every import in src/',
+  },
+  {
+    id: 'client-regions-drift',
+    guarantee: "the client's REGIONS stay equal to src/domain's",
+    file: 'src/client/options.ts',
+    find: "export const REGIONS = ['eu', 'us', 'au'] as const",
+    replace: "export const REGIONS = ['eu', 'us', 'au', 'ca'] as const",
+    tests: ['test/client/closed-sets.test.ts'],
+  },
+  {
+    id: 'client-phases-drift',
+    guarantee: "the client's PHASES stay equal to src/domain's",
+    file: 'src/client/types.ts',
+    find: "export const PHASES = ['OPEN', 'PROGRESS', 'CLOSED'] as const",
+    replace: "export const PHASES = ['OPEN', 'PROGRESS', 'CLOSED', 'ARCHIVED'] as const",
+    tests: ['test/client/closed-sets.test.ts'],
   },
 ]
