@@ -1,7 +1,8 @@
 // buildServer(): the Fastify app with every surface registered; it never listens by itself.
 
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
+import type { Server } from 'node:http'
+import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import pinoPretty from 'pino-pretty'
 import type { Registry } from 'prom-client'
 import type { Config } from '../config.js'
@@ -49,8 +50,7 @@ export function buildServer({ config, ctx, logStyle = { format: 'json' } }: Serv
     trustProxy: config.trustProxy === '' ? false : config.trustProxy,
     bodyLimit: WORKFLOW_BODY_LIMIT,
     exposeHeadRoutes: false,
-    requestTimeout: config.requestTimeout * 1000,
-    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    ...slowClientBounds(config),
     // While closing, Fastify would answer a request on a kept-alive connection with its own 503
     // body; the onRequest hook below answers 503000 in the path's format instead.
     return503OnClosing: false,
@@ -64,7 +64,6 @@ export function buildServer({ config, ctx, logStyle = { format: 'json' } }: Serv
       sendError(request, reply, known, 'api', formatOfUrl(request.url))
     },
   })
-  boundSlowClients(app, config)
   app.decorateRequest('caller', null)
   let closing = false
   app.addHook('preClose', async () => {
@@ -108,11 +107,19 @@ function loggerOptions(config: Config, style: LogStyle): NonNullable<Exclude<Fas
   }
 }
 
-/** Fastify takes requestTimeout as an option; the headers bound and Node's check interval are set on its server. */
-function boundSlowClients(app: FastifyInstance, config: Config): void {
-  app.server.headersTimeout = config.headersTimeout * 1000
-  // Read by Node when the server starts listening.
-  Object.assign(app.server, { connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS })
+/**
+ * Bounds on slow clients. Fastify takes requestTimeout and keepAliveTimeout itself; the headers
+ * bound and Node's check interval go through its `http` option (Node's createServer options).
+ * requestTimeout is given there too: Node checks headersTimeout against it when creating the
+ * server, before Fastify sets its own.
+ */
+function slowClientBounds(config: Config): Pick<FastifyHttpOptions<Server>, 'requestTimeout' | 'keepAliveTimeout' | 'http'> {
+  const requestTimeout = config.requestTimeout * 1000
+  return {
+    requestTimeout,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    http: { requestTimeout, headersTimeout: config.headersTimeout * 1000, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
+  }
 }
 
 /** In-process buckets, or Redis ones (connected when the app is ready, closed with it) when configured. */
