@@ -1,8 +1,10 @@
 // FirehouseError -> HTTP status and error envelope, per surface; Fastify's own errors mapped in.
 
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { ERROR_CODES, FirehouseError, isFirehouseError, type ErrorCode } from '../domain/errors.js'
-import { CONTENT_TYPES, renderEnvelope, type Format } from './formats.js'
+import type { ServiceContext } from '../service/context.js'
+import { unavailableOr } from '../service/transaction.js'
+import { CONTENT_TYPES, formatOfUrl, renderEnvelope, type Format } from './formats.js'
 
 export type Surface = 'v41' | 'api'
 
@@ -44,39 +46,97 @@ export function httpStatusFor(code: ErrorCode, surface: Surface): number {
   return (surface === 'api' ? API_STATUS_OVERRIDES[code] : undefined) ?? V41_STATUS[code]
 }
 
-/** Fastify's own request errors, by their code, as the SPEC codes they mean. */
-const FASTIFY_ERRORS: Record<string, () => FirehouseError> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: () => new FirehouseError('BODY_TOO_LARGE', 'Request body is larger than 64 KiB'),
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
-    new FirehouseError(
-      'UNSUPPORTED_MEDIA_TYPE',
-      'Unsupported Content-Type: use application/x-www-form-urlencoded, multipart/form-data or application/json',
-    ),
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
-    new FirehouseError('MALFORMED_BODY', 'Malformed request: the body does not match its Content-Length'),
-  FST_ERR_CTP_INVALID_TYPE: () => new FirehouseError('UNSUPPORTED_MEDIA_TYPE', 'Invalid Content-Type header'),
-  // Fastify's default JSON parser still serves the routes outside /v4.1 and /api/v1 (and their 404s).
-  FST_ERR_CTP_EMPTY_JSON_BODY: () => new FirehouseError('MALFORMED_BODY', 'Malformed request: empty JSON body'),
-  FST_ERR_CTP_INVALID_JSON_BODY: () => new FirehouseError('MALFORMED_BODY', 'Malformed request: the body is not valid JSON'),
+/** Fastify's own errors, by their code, as the SPEC errors they mean on one surface. */
+export type FrameworkErrors = Readonly<Record<string, (error: FastifyError) => FirehouseError>>
+
+/** What a surface's request bodies may be, in the words its refusals use. */
+export interface BodyRules {
+  /** The body limit, e.g. '64 KiB'. */
+  limit: string
+  /** The media types it accepts, e.g. 'application/json or text/csv'. */
+  mediaTypes: string
 }
 
+/** The one mapping of Fastify's errors; only a surface's body rules change its wording. */
+export function frameworkErrors({ limit, mediaTypes }: BodyRules): FrameworkErrors {
+  return {
+    FST_ERR_VALIDATION: (error) =>
+      new FirehouseError('INVALID_ARGUMENT', `Invalid argument: ${error.message}`),
+    FST_ERR_CTP_BODY_TOO_LARGE: () =>
+      new FirehouseError('BODY_TOO_LARGE', `Request body is larger than ${limit}`),
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
+      new FirehouseError('UNSUPPORTED_MEDIA_TYPE', `Unsupported Content-Type: use ${mediaTypes}`),
+    FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
+      new FirehouseError('MALFORMED_BODY', 'Malformed request: the body does not match its Content-Length'),
+    FST_ERR_CTP_INVALID_TYPE: () =>
+      new FirehouseError('UNSUPPORTED_MEDIA_TYPE', 'Invalid Content-Type header'),
+    // Fastify's default JSON parser still serves the routes outside /v4.1 and /api/v1 (and their 404s).
+    FST_ERR_CTP_EMPTY_JSON_BODY: () =>
+      new FirehouseError('MALFORMED_BODY', 'Malformed request: empty JSON body'),
+    FST_ERR_CTP_INVALID_JSON_BODY: () =>
+      new FirehouseError('MALFORMED_BODY', 'Malformed request: the body is not valid JSON'),
+  }
+}
+
+/**
+ * The v4.1 endpoint's wording, which the other routes outside /api/v1 share: their body limit is
+ * the endpoint's (server.ts), and so is the board's form limit.
+ */
+export const WORKFLOW_FRAMEWORK_ERRORS = frameworkErrors({
+  limit: '64 KiB',
+  mediaTypes: 'application/x-www-form-urlencoded, multipart/form-data or application/json',
+})
+
 /** The FirehouseError an error means, or null for an unexpected (internal) error. */
-export function asFirehouseError(error: unknown): FirehouseError | null {
+export function asFirehouseError(
+  error: unknown,
+  framework: FrameworkErrors = WORKFLOW_FRAMEWORK_ERRORS,
+): FirehouseError | null {
   if (isFirehouseError(error)) return error
   const code = (error as { code?: unknown } | null)?.code
-  const known = typeof code === 'string' ? FASTIFY_ERRORS[code] : undefined
-  return known ? known() : null
+  const known = typeof code === 'string' && Object.hasOwn(framework, code) ? framework[code] : undefined
+  return known ? known(error as FastifyError) : null
+}
+
+/** How one surface answers errors. */
+export interface SurfaceErrors {
+  /** Whose status table applies. */
+  surface: Surface
+  /** The format of its answers. */
+  formatOf: (request: FastifyRequest) => Format
+  /** Its wording of Fastify's own errors. */
+  framework: FrameworkErrors
+}
+
+/** The answer's format from the path's extension (.json, .xml), for the surfaces that offer both. */
+export const formatOfRequest = (request: FastifyRequest): Format => formatOfUrl(request.url)
+
+/**
+ * A surface's error handler and not-found handler. Every error becomes the surface's envelope:
+ * a lost database becomes 503000 with Retry-After, anything unexpected is logged and becomes 500000.
+ */
+export function createErrorHandlers(ctx: ServiceContext, { surface, formatOf, framework }: SurfaceErrors) {
+  return {
+    onError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+      const known = asFirehouseError(unavailableOr(ctx, error), framework)
+      return sendError(request, reply, known ?? error, surface, formatOf(request))
+    },
+    onNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+      const known = new FirehouseError('MODULE_NOT_FOUND', 'Module does not exist')
+      return sendError(request, reply, known, surface, formatOf(request))
+    },
+  }
 }
 
 /** Sends any error as the surface's envelope; unexpected ones are logged and become 500000. */
-export function sendError(
+function sendError(
   request: FastifyRequest,
   reply: FastifyReply,
   error: unknown,
   surface: Surface,
   format: Format,
 ): FastifyReply {
-  let known = asFirehouseError(error)
+  let known = isFirehouseError(error) ? error : null
   if (!known) {
     request.log.error({ err: error }, 'internal error')
     known = new FirehouseError('INTERNAL', `Internal error (request id ${request.id})`)

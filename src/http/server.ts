@@ -8,10 +8,9 @@ import type { Registry } from 'prom-client'
 import type { Config } from '../config.js'
 import { FirehouseError } from '../domain/errors.js'
 import type { ServiceContext } from '../service/context.js'
-import { UNAVAILABLE_RETRY_AFTER_S, unavailableOr } from '../service/transaction.js'
+import { UNAVAILABLE_RETRY_AFTER_S } from '../service/transaction.js'
 import { answerClientError } from './client-error.js'
-import { sendError } from './errors.js'
-import { formatOfUrl } from './formats.js'
+import { createErrorHandlers, formatOfRequest, WORKFLOW_FRAMEWORK_ERRORS } from './errors.js'
 import { instrument } from './metrics.js'
 import { registerOpenApi } from './openapi.js'
 import { createMemoryBuckets, createRateLimiter, type BucketStore } from './rate-limit.js'
@@ -44,6 +43,12 @@ function setCommonHeaders(request: FastifyRequest, reply: FastifyReply): void {
 }
 
 export function buildServer({ config, ctx, logStyle = { format: 'json' } }: ServerDeps): FastifyInstance {
+  // The routes outside /v4.1 and /api/v1 (health, /openapi.json, 404s) answer like the native API, in the path's format.
+  const errors = createErrorHandlers(ctx, {
+    surface: 'api',
+    formatOf: formatOfRequest,
+    framework: WORKFLOW_FRAMEWORK_ERRORS,
+  })
   const app = Fastify({
     logger: loggerOptions(config, logStyle),
     genReqId: () => randomUUID(),
@@ -60,8 +65,8 @@ export function buildServer({ config, ctx, logStyle = { format: 'json' } }: Serv
     // not Fastify's own {"error":"Bad Request",…} body. No hook runs for it, hence the headers here.
     frameworkErrors: (error, request, reply) => {
       setCommonHeaders(request, reply)
-      const known = error.code === 'FST_ERR_BAD_URL' ? new FirehouseError('MODULE_NOT_FOUND', 'Module does not exist') : error
-      sendError(request, reply, known, 'api', formatOfUrl(request.url))
+      if (error.code === 'FST_ERR_BAD_URL') errors.onNotFound(request, reply)
+      else errors.onError(error, request, reply)
     },
   })
   app.decorateRequest('caller', null)
@@ -77,10 +82,8 @@ export function buildServer({ config, ctx, logStyle = { format: 'json' } }: Serv
     }
   })
   app.addHook('onSend', async (request, reply) => setCommonHeaders(request, reply))
-  app.setErrorHandler((error, request, reply) => sendError(request, reply, unavailableOr(ctx, error), 'api', formatOfUrl(request.url)))
-  app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, new FirehouseError('MODULE_NOT_FOUND', 'Module does not exist'), 'api', formatOfUrl(request.url)),
-  )
+  app.setErrorHandler(errors.onError)
+  app.setNotFoundHandler(errors.onNotFound)
   registerOpenApi(app)
   const metrics = instrument(app, ctx)
   // One bucket per API key across both surfaces: a key's budget is the same whichever it calls.

@@ -1,11 +1,9 @@
 // The native API surface (/api/v1, SPEC §5): JSON only, API key and rate limit on every route.
 
-import type { FastifyError, FastifyPluginAsync } from 'fastify'
-import { FirehouseError } from '../../domain/errors.js'
+import type { FastifyPluginAsync } from 'fastify'
 import type { ServiceContext } from '../../service/context.js'
-import { unavailableOr } from '../../service/transaction.js'
 import { authenticateRequest } from '../auth.js'
-import { sendError } from '../errors.js'
+import { createErrorHandlers, frameworkErrors } from '../errors.js'
 import type { RateLimiter } from '../rate-limit.js'
 import { caseRoutes } from './cases.js'
 import { metricsSummaryRoutes } from './metrics-summary.js'
@@ -17,22 +15,20 @@ export interface ApiV1Options {
   rateLimiter: RateLimiter
 }
 
-/** Fastify's own errors as this surface words them (its limits differ from the v4.1 endpoint's). */
-const FRAMEWORK_ERRORS: Record<string, (error: FastifyError) => FirehouseError> = {
-  FST_ERR_VALIDATION: (error) => new FirehouseError('INVALID_ARGUMENT', `Invalid argument: ${error.message}`),
-  FST_ERR_CTP_BODY_TOO_LARGE: () => new FirehouseError('BODY_TOO_LARGE', 'Request body is larger than 10 MiB'),
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
-    new FirehouseError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type: use application/json, application/x-ndjson or text/csv'),
-}
+/** Fastify's own errors in this surface's words: its body limit and media types are the imports' (records.ts). */
+const API_V1_FRAMEWORK_ERRORS = frameworkErrors({
+  limit: '10 MiB',
+  mediaTypes: 'application/json, application/x-ndjson or text/csv',
+})
 
 export const apiV1: FastifyPluginAsync<ApiV1Options> = async (app, { ctx, region, rateLimiter }) => {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const known = FRAMEWORK_ERRORS[error.code]?.(error) ?? unavailableOr(ctx, error)
-    return sendError(request, reply, known, 'api', 'json')
+  const errors = createErrorHandlers(ctx, {
+    surface: 'api',
+    formatOf: () => 'json',
+    framework: API_V1_FRAMEWORK_ERRORS,
   })
-  app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, new FirehouseError('MODULE_NOT_FOUND', 'Module does not exist'), 'api', 'json'),
-  )
+  app.setErrorHandler(errors.onError)
+  app.setNotFoundHandler(errors.onNotFound)
   app.addHook('onRequest', async (request, reply) => {
     await rateLimiter(await authenticateRequest(ctx, request, region), reply)
   })

@@ -4,11 +4,10 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { FirehouseError } from '../../domain/errors.js'
 import { parseWorkflowInput } from '../../domain/workflow-input.js'
 import type { ServiceContext } from '../../service/context.js'
-import { unavailableOr } from '../../service/transaction.js'
 import { updateWorkflow } from '../../service/update-workflow.js'
 import { authenticateRequest } from '../auth.js'
 import { BODY_MEDIA_TYPES, readWorkflowFields } from '../body/read-fields.js'
-import { sendError } from '../errors.js'
+import { createErrorHandlers, formatOfRequest, WORKFLOW_FRAMEWORK_ERRORS } from '../errors.js'
 import { CONTENT_TYPES, formatOfUrl, renderEnvelope } from '../formats.js'
 import type { RateLimiter } from '../rate-limit.js'
 import { refuseOtherMethods } from './method-not-allowed.js'
@@ -29,10 +28,13 @@ export const workflowV41: FastifyPluginAsync<WorkflowV41Options> = async (app, {
   app.addContentTypeParser([...BODY_MEDIA_TYPES], { parseAs: 'buffer', bodyLimit: WORKFLOW_BODY_LIMIT }, (_request, body, done) =>
     done(null, body),
   )
-  app.setErrorHandler((error, request, reply) => sendError(request, reply, unavailableOr(ctx, error), 'v41', formatOfUrl(request.url)))
-  app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, new FirehouseError('MODULE_NOT_FOUND', 'Module does not exist'), 'v41', formatOfUrl(request.url)),
-  )
+  const errors = createErrorHandlers(ctx, {
+    surface: 'v41',
+    formatOf: formatOfRequest,
+    framework: WORKFLOW_FRAMEWORK_ERRORS,
+  })
+  app.setErrorHandler(errors.onError)
+  app.setNotFoundHandler(errors.onNotFound)
 
   const authorize = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     await rateLimiter(await authenticateRequest(ctx, request, region), reply)
