@@ -47,10 +47,10 @@ export async function listCases(ctx: ServiceContext, tenantId: string, request: 
   return withDatabase(ctx, async (db) => {
     const rows = await listCaseChanges(db, tenantId, { ...query, afterSeq, limit: perPage + 1 })
     const page = rows.slice(0, perPage)
-    const histories = await listHistories(db, tenantId, page.map((row) => Number(row.number_customergauge)))
+    const histories = await listHistories(db, tenantId, page.map((row) => row.number_customergauge))
     const lastSeq = page.at(-1)?.change_seq ?? afterSeq
     return {
-      data: page.map((row) => toCaseJson(Number(row.number_customergauge), row, histories.get(Number(row.number_customergauge)) ?? [])),
+      data: page.map((row) => toCaseJson(row.number_customergauge, row, histories.get(row.number_customergauge) ?? [])),
       next_cursor: encodeCursor(Number(lastSeq), filters),
       end_of_stream: rows.length <= perPage,
     }

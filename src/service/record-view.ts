@@ -28,7 +28,7 @@ export async function showRecord(ctx: ServiceContext, ref: TenantRef, cgid: numb
 
 export function toRecordJson(row: SurveyRecord): RecordJson {
   return {
-    number_customergauge: Number(row.number_customergauge),
+    number_customergauge: row.number_customergauge,
     nps: row.nps,
     comment: row.comment,
     account: row.account,

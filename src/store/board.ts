@@ -109,7 +109,7 @@ export async function listBoardCards(
     .orderBy('c.number_customergauge', 'desc')
     .limit(limit)
     .execute()
-  return rows.map((row) => ({ ...row, number_customergauge: Number(row.number_customergauge) }))
+  return rows
 }
 
 /** How many cases of a phase match (all of them, not only those a column shows). */
@@ -117,5 +117,5 @@ export async function countBoardCards(db: Kysely<Database>, tenantId: string, ph
   const row = await matching(db, tenantId, phase, filter)
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .executeTakeFirstOrThrow()
-  return Number(row.count)
+  return row.count
 }

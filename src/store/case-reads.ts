@@ -128,7 +128,7 @@ export async function listHistories(
     .orderBy('number_customergauge')
     .orderBy('seq')
     .execute()
-  for (const row of rows) byCase.get(Number(row.number_customergauge))?.push(row)
+  for (const row of rows) byCase.get(row.number_customergauge)?.push(row)
   return byCase
 }
 

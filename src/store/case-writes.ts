@@ -31,8 +31,8 @@ export async function saveCaseChangeIfUnchanged(
     comment: entry.comment,
   }
   const [result] = await updateCaseIfUnchanged(db, values)
-  if (!result) throw new Error('the guarded case update returned no row')
-  return { changeSeq: Number(result.change_seq), written: Number(result.written) === 1 }
+  if (!result || result.change_seq === null) throw new Error('the guarded case update found no tenant')
+  return { changeSeq: result.change_seq, written: result.written === 1 }
 }
 
 const CASE_COLUMNS = {

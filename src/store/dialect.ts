@@ -93,8 +93,12 @@ const PG_DRIVER_UNAVAILABLE = /Connection terminated|timeout exceeded when tryin
 /** Opens a pool of `poolSize` connections to PostgreSQL (the driver is loaded only then: ~15 MB). */
 export async function createPostgresDialect(url: string, poolSize: number, onPoolError: (error: Error) => void): Promise<Dialect> {
   const { default: pg } = await import('pg')
-  // CG-IDs and change sequences are BIGINT, and never above 2^53 − 1: read them as numbers.
-  pg.types.setTypeParser(PG_INT8_OID, (value) => Number(value))
+  // CG-IDs, change sequences and counts are BIGINT, never above 2^53 − 1: this pool reads them as
+  // numbers (the one conversion; other pg users in the process keep the driver's default).
+  const types = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === PG_INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  }
   // pg-pool applies one `connectionTimeoutMillis` to both queueing and connecting: the pool gets
   // the queueing bound, and each client its own, shorter, connect bound.
   class BoundedConnectClient extends pg.Client {
@@ -111,6 +115,7 @@ export async function createPostgresDialect(url: string, poolSize: number, onPoo
     // small keeps scanning it as it grows (an import slowed quadratically, then hit the statement
     // timeout). Custom plans are re-planned for the table as it is, at a few microseconds a check.
     options: '-c plan_cache_mode=force_custom_plan',
+    types,
     Client: BoundedConnectClient,
   })
   // An idle client losing its connection (a database restart) must not kill the process.

@@ -19,7 +19,7 @@ export async function existingCgids(
       .where('tenant_id', '=', tenantId)
       .where('number_customergauge', 'in', chunk)
       .execute()
-    for (const row of rows) found.add(Number(row.number_customergauge))
+    for (const row of rows) found.add(row.number_customergauge)
   }
   return found
 }

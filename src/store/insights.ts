@@ -21,7 +21,7 @@ export async function countCasesByPhase(db: Kysely<Database>, tenantId: string):
     .where('tenant_id', '=', tenantId)
     .groupBy('status')
     .execute()
-  return new Map(rows.map((row) => [row.status, Number(row.count)]))
+  return new Map(rows.map((row) => [row.status, row.count]))
 }
 
 /** How many cases were opened on each UTC day from `since` on (days without any are absent). */
@@ -33,7 +33,7 @@ export async function countOpenedPerDay(db: Kysely<Database>, tenantId: string, 
     .where('opened_at', '>=', since)
     .groupBy(dayOf('opened_at'))
     .execute()
-  return new Map(rows.map((row) => [row.day, Number(row.count)]))
+  return new Map(rows.map((row) => [row.day, row.count]))
 }
 
 /**
@@ -51,7 +51,7 @@ export async function countClosedPerDay(db: Kysely<Database>, tenantId: string, 
     .where('closed_at', '>=', since)
     .groupBy(dayOf('closed_at'))
     .execute()
-  return new Map(rows.map((row) => [row.day, Number(row.count)]))
+  return new Map(rows.map((row) => [row.day, row.count]))
 }
 
 /**
@@ -82,5 +82,5 @@ export async function countOpenPerAssignee(db: Kysely<Database>, tenantId: strin
     .where('status', 'in', NOT_CLOSED)
     .groupBy('assigned_to')
     .execute()
-  return rows.map((row) => ({ assignee: row.assigned_to, count: Number(row.count) }))
+  return rows.map((row) => ({ assignee: row.assigned_to, count: row.count }))
 }

@@ -38,7 +38,7 @@ export async function countTenants(db: Kysely<Database>): Promise<number> {
     .selectFrom('tenants')
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .executeTakeFirstOrThrow()
-  return Number(row.count)
+  return row.count
 }
 
 /** The tenant's change sequence after a bump, and what the same statement read of the tenant. */
@@ -57,7 +57,7 @@ export interface ChangeTicket {
 export async function nextChangeSeq(db: Kysely<Database>, tenantId: string, count = 1): Promise<ChangeTicket> {
   const [row] = await bumpChangeSeq(db, { tenantId, count })
   if (!row) throw new FirehouseError('INVALID_ARGUMENT', 'Unknown tenant')
-  return { changeSeq: Number(row.change_seq), extendedStatuses: row.extended_statuses === 1 }
+  return { changeSeq: row.change_seq, extendedStatuses: row.extended_statuses === 1 }
 }
 
 const bumpChangeSeq = compiledOnce({ tenantId: true, count: true }, (db, bump: { tenantId: string; count: number }) =>
@@ -92,5 +92,5 @@ export async function updateExtendedStatuses(db: Kysely<Database>, tenantId: str
 /** The tenant's change sequence as it stands: the board polls it to know when to refresh. */
 export async function readChangeSeq(db: Kysely<Database>, tenantId: string): Promise<number> {
   const row = await db.selectFrom('tenants').select('change_seq').where('id', '=', tenantId).executeTakeFirst()
-  return Number(row?.change_seq ?? 0)
+  return row?.change_seq ?? 0
 }
