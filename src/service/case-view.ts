@@ -1,6 +1,7 @@
 // Use case: a record's case with its history, in the one JSON shape every read surface shows (SPEC §4).
 
 import { secondsBetween } from '../domain/case.js'
+import type { Phase } from '../domain/status.js'
 import { findCaseOfRecord, listHistory } from '../store/case-reads.js'
 import type { Case, HistoryEntryRow } from '../store/database.js'
 import type { ServiceContext } from './context.js'
@@ -11,8 +12,8 @@ export interface HistoryEntryJson {
   seq: number
   at: string
   actor: string
-  status_from: string | null
-  status_to: string
+  status_from: Phase | null
+  status_to: Phase
   status_label_from: string | null
   status_label_to: string
   assigned_from: string | null
@@ -22,7 +23,7 @@ export interface HistoryEntryJson {
 
 export interface CaseJson {
   number_customergauge: number
-  status: string | null
+  status: Phase | null
   status_code: number | null
   status_label: string | null
   assigned_to: string | null
@@ -47,7 +48,8 @@ export async function showCase(ctx: ServiceContext, ref: TenantRef, cgid: number
 export function toCaseJson(cgid: number, row: Case | null, history: readonly HistoryEntryRow[]): CaseJson {
   return {
     number_customergauge: cgid,
-    status: row?.status ?? null,
+    // The column's CHECK constraint admits only the three phases.
+    status: (row?.status ?? null) as Phase | null,
     status_code: row?.status_code ?? null,
     status_label: row?.status_label ?? null,
     assigned_to: row?.assigned_to ?? null,
@@ -59,11 +61,12 @@ export function toCaseJson(cgid: number, row: Case | null, history: readonly His
     time_to_close_s: row?.closed_at ? secondsBetween(row.opened_at, row.closed_at) : null,
     // The row is read before its history, which a concurrent write may have extended since:
     // entries past the row's count belong to a later state, shown when the case is read again.
-    history: history.filter((entry) => row !== null && Number(entry.seq) <= row.history_count).map(toHistoryEntryJson),
+    history: history.filter((entry) => row !== null && entry.seq <= row.history_count).map(toHistoryEntryJson),
   }
 }
 
 function toHistoryEntryJson(entry: HistoryEntryRow): HistoryEntryJson {
   const { tenant_id: _tenant, number_customergauge: _cgid, ...json } = entry
-  return { ...json, seq: Number(json.seq) }
+  // The columns' CHECK constraints admit only the three phases.
+  return { ...json, status_from: json.status_from as Phase | null, status_to: json.status_to as Phase }
 }

@@ -1,7 +1,6 @@
 // GET /api/v1/cases/{cgid} (one case, SPEC §4) and GET /api/v1/cases (the sync feed).
 
-import type { FastifyPluginAsync } from 'fastify'
-import type { Static } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { parseCgid } from '../../domain/workflow-input.js'
 import { listCases } from '../../service/case-feed.js'
 import { showCase } from '../../service/case-view.js'
@@ -10,7 +9,7 @@ import { API_ERRORS, CaseListQuery, CaseListSchema, CaseSchema, CgidParams } fro
 import { rejectUnknownQuery, tenantOf } from './api-v1-request.js'
 import { refuseOtherMethods } from './method-not-allowed.js'
 
-export const caseRoutes: FastifyPluginAsync<{ ctx: ServiceContext }> = async (app, { ctx }) => {
+export const caseRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   app.get(
     '/cases/:cgid',
     {
@@ -18,7 +17,7 @@ export const caseRoutes: FastifyPluginAsync<{ ctx: ServiceContext }> = async (ap
       schema: { summary: 'One case with its history', tags: ['cases'], params: CgidParams, response: { 200: CaseSchema, ...API_ERRORS } },
     },
     async (request) => {
-      const { cgid } = request.params as Static<typeof CgidParams>
+      const { cgid } = request.params
       return showCase(ctx, { id: tenantOf(request) }, parseCgid(cgid))
     },
   )
@@ -34,7 +33,7 @@ export const caseRoutes: FastifyPluginAsync<{ ctx: ServiceContext }> = async (ap
       },
     },
     async (request) => {
-      const query = request.query as Static<typeof CaseListQuery>
+      const query = request.query
       return listCases(ctx, tenantOf(request), {
         status: query.status,
         assignedTo: query.assigned_to,

@@ -1,14 +1,13 @@
 // GET /api/v1/metrics/summary: counts by phase, median and p90 times to follow up and to close.
 
-import type { FastifyPluginAsync } from 'fastify'
-import type { Static } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { ServiceContext } from '../../service/context.js'
 import { metricsSummary } from '../../service/metrics-summary.js'
 import { API_ERRORS, MetricsSummaryQuery, MetricsSummarySchema } from '../schemas/api-v1.js'
 import { rejectUnknownQuery, tenantOf } from './api-v1-request.js'
 import { refuseOtherMethods } from './method-not-allowed.js'
 
-export const metricsSummaryRoutes: FastifyPluginAsync<{ ctx: ServiceContext }> = async (app, { ctx }) => {
+export const metricsSummaryRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   app.get(
     '/metrics/summary',
     {
@@ -21,7 +20,7 @@ export const metricsSummaryRoutes: FastifyPluginAsync<{ ctx: ServiceContext }> =
       },
     },
     async (request) => {
-      const { from, to } = request.query as Static<typeof MetricsSummaryQuery>
+      const { from, to } = request.query
       return metricsSummary(ctx, tenantOf(request), { from, to })
     },
   )

@@ -1,7 +1,7 @@
 // GET /api/v1/records/{cgid} and POST /api/v1/records (bulk import, the CLI's code path).
 
-import type { FastifyPluginAsync } from 'fastify'
-import { Type, type Static } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
 import { parseCgid } from '../../domain/workflow-input.js'
 import type { ServiceContext } from '../../service/context.js'
 import { importRecordFile } from '../../service/import-records.js'
@@ -24,7 +24,7 @@ export const IMPORT_MEDIA_TYPES: Record<string, RecordFileFormat> = {
   'text/csv': 'csv',
 }
 
-export const recordRoutes: FastifyPluginAsync<{ ctx: ServiceContext }> = async (app, { ctx }) => {
+export const recordRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   app.removeAllContentTypeParsers()
   app.addContentTypeParser(Object.keys(IMPORT_MEDIA_TYPES), { parseAs: 'buffer', bodyLimit: RECORDS_BODY_LIMIT }, (_request, body, done) =>
     done(null, body),
@@ -36,7 +36,7 @@ export const recordRoutes: FastifyPluginAsync<{ ctx: ServiceContext }> = async (
       schema: { summary: 'One survey record', tags: ['records'], params: CgidParams, response: { 200: RecordSchema, ...API_ERRORS } },
     },
     async (request) => {
-      const { cgid } = request.params as Static<typeof CgidParams>
+      const { cgid } = request.params
       return showRecord(ctx, { id: tenantOf(request) }, parseCgid(cgid))
     },
   )
