@@ -2,4 +2,13 @@
 
 import type { Mutation } from './catalogue.js'
 
-export const CRASH_AND_SHUTDOWN_MUTATIONS: Mutation[] = []
+export const CRASH_AND_SHUTDOWN_MUTATIONS: Mutation[] = [
+  {
+    id: 'pg-custom-plans',
+    guarantee: 'PostgreSQL re-plans foreign-key checks for the table as it is (needs FIREHOUSE_TEST_PG_URL, else skipped and survived)',
+    file: 'src/store/dialect.ts',
+    find: "    options: '-c plan_cache_mode=force_custom_plan',\n",
+    replace: '',
+    tests: ['test/store/postgres-plans.test.ts'],
+  },
+]
