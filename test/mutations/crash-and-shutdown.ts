@@ -11,4 +11,13 @@ export const CRASH_AND_SHUTDOWN_MUTATIONS: Mutation[] = [
     replace: '',
     tests: ['test/store/postgres-plans.test.ts'],
   },
+  {
+    id: 'sigterm-finishes-in-flight',
+    guarantee: 'on SIGTERM, calls in flight answer 200 and are written before the process exits',
+    file: 'src/cli/commands/server.ts',
+    find: "    process.once('SIGTERM', () => resolve())",
+    replace: "    process.once('SIGTERM', () => process.exit(0))",
+    tests: ['test/http/operations.test.ts'],
+    testNamePattern: 'SIGTERM',
+  },
 ]
