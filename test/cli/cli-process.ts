@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { TestContext } from 'node:test'
+import { assertFreshBuild } from '../helpers/fresh-build.js'
 
 /** The project root: the CLI runs from here, as `npx firehouse` does. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -32,6 +33,8 @@ export function cleanEnv(): NodeJS.ProcessEnv {
 /** Runs one command line to its end; `stdin` is piped in (for `-`), else stdin is closed; `env` adds variables. */
 export function runFirehouse(args: readonly string[], stdin = '', env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
+    // bin/firehouse.js runs dist/: refuse one older than src/ (see fresh-build.ts).
+    assertFreshBuild()
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...cleanEnv(), ...env } })
     let stdout = ''
     let stderr = ''
@@ -55,6 +58,7 @@ function shellCommand(args: readonly string[]): string {
  * and passes a SIGTERM on.
  */
 export function spawnInTerminal(args: readonly string[], env: Record<string, string> = {}): ChildProcess {
+  assertFreshBuild()
   return spawn('script', ['-qefc', shellCommand(args), '/dev/null'], {
     cwd: ROOT,
     env: { ...cleanEnv(), ...env },
@@ -172,6 +176,7 @@ export function startServe(
   ready: RegExp,
   { terminal = false, env = {} }: { terminal?: boolean; env?: Record<string, string> } = {},
 ): Promise<RunningServer> {
+  assertFreshBuild()
   const child = terminal
     ? spawnInTerminal(['serve', ...args], env)
     : spawn(process.execPath, [BIN, 'serve', ...args], {

@@ -2,6 +2,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { assertFreshBuild } from './fresh-build.js'
 
 const BIN = fileURLToPath(new URL('../../bin/firehouse.js', import.meta.url))
 const PROJECT = fileURLToPath(new URL('../..', import.meta.url))
@@ -16,6 +17,8 @@ export interface ServerProcess {
 }
 
 export async function spawnServer(db: string, options: { args?: string[]; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+  // bin/firehouse.js runs dist/: refuse one older than src/ (see fresh-build.ts).
+  assertFreshBuild()
   const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0', '--workers', '1', ...(options.args ?? [])], {
     cwd: PROJECT,
     env: { ...process.env, FIREHOUSE_LOG_LEVEL: 'warn', FIREHOUSE_RATE_LIMIT: '0', ...options.env },

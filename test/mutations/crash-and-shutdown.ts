@@ -1,4 +1,4 @@
-// Breaks of PostgreSQL plans, shutdown, crash safety and the always-true asserts (issue 12, items 1, 2, 8).
+// Breaks of PostgreSQL plans, graceful shutdown and the spawning helpers' build check (issue 12, items 1, 2 and the dist/ note).
 
 import type { Mutation } from './catalogue.js'
 
@@ -19,5 +19,21 @@ export const CRASH_AND_SHUTDOWN_MUTATIONS: Mutation[] = [
     replace: "    process.once('SIGTERM', () => process.exit(0))",
     tests: ['test/http/operations.test.ts'],
     testNamePattern: 'SIGTERM',
+  },
+  {
+    id: 'dist-older-than-src',
+    guarantee: 'a spawned server or CLI never runs a dist/ older than src/',
+    file: 'test/helpers/fresh-build.ts',
+    find: '    if (statSync(output).mtimeMs < statSync(source).mtimeMs) return name\n',
+    replace: '',
+    tests: ['test/helpers/fresh-build.test.ts'],
+  },
+  {
+    id: 'dist-missing-a-source',
+    guarantee: 'a spawned server or CLI never runs a dist/ that lacks a file of src/',
+    file: 'test/helpers/fresh-build.ts',
+    find: '    if (!existsSync(output)) return name\n',
+    replace: '    if (!existsSync(output)) continue\n',
+    tests: ['test/helpers/fresh-build.test.ts'],
   },
 ]
