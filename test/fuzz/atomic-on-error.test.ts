@@ -1,12 +1,14 @@
 // D6 atomic-on-error: calls that mix valid fields with exactly one invalid one answer that fault's SPEC
-// code and leave the tenant's data (every case, its history, its records) exactly as it was.
+// code and leave the tenant's data (every case, its history, its records, its raw rows) exactly as it
+// was — also when the fault strikes after the call has written (the database refuses its entry or key).
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
 import { TEST_DATABASES } from '../helpers/databases.js'
-import { createTestTenant, multipart, startTestServer } from '../helpers/server.js'
-import { checkAnswer, describeTally, send, tally, tenantChecksum } from './fuzz-support.js'
+import { REFUSED_COMMENT, REFUSED_IDEMPOTENCY_KEY, refuseMarkedWrites } from '../helpers/database-refusals.js'
+import { assertNoLeak, createTestTenant, multipart, startTestServer } from '../helpers/server.js'
+import { JSON_TYPE, XML_TYPE, checkAnswer, describeTally, envelopeCode, send, tally, tenantChecksum, type Answer } from './fuzz-support.js'
 
 const RUNS = Number(process.env.FIREHOUSE_FUZZ_RUNS ?? 500)
 const RECORDS = [12, 13]
@@ -26,8 +28,13 @@ const FAULTS = {
   keyReusedWithOtherBody: 300009,
   badIdempotencyKey: 300001,
   badUtf8: 300005,
+  // Refused by the database after the call has written: the sequence bump and the case row (the
+  // history entry), or those and the history entry too (the idempotency key). Answered as unknown.
+  historyEntryRefused: 500000,
+  idempotencyKeyRefused: 500000,
 } as const
 type Fault = keyof typeof FAULTS
+const REFUSED_BY_DATABASE: ReadonlySet<Fault> = new Set(['historyEntryRefused', 'idempotencyKeyRefused'])
 
 const valid = fc.record(
   {
@@ -77,7 +84,17 @@ function faulty(c: CallValue): { fields: Field[]; idempotencyKey?: string } {
     case 'keyReusedWithOtherBody': return { fields, idempotencyKey: SEEDED_KEY }
     case 'badIdempotencyKey': return { fields, idempotencyKey: 'has space' }
     case 'badUtf8': return { fields: set('comment', { bytes: Buffer.from([0x61, 0xc3, 0x28]) }), idempotencyKey: c.idempotencyKey }
+    case 'historyEntryRefused': return { fields: set('comment', REFUSED_COMMENT), idempotencyKey: c.idempotencyKey }
+    case 'idempotencyKeyRefused': return { fields, idempotencyKey: REFUSED_IDEMPOTENCY_KEY }
   }
+}
+
+/** A write the database refused: 500 with the 500000 envelope in the path's format, and no leak. */
+function refusedAnswerCode(format: CallValue['format'], answer: Answer): number {
+  assert.equal(answer.status, 500, answer.text.slice(0, 300))
+  assert.equal(answer.headers['content-type'], format === 'xml' ? XML_TYPE : JSON_TYPE)
+  assertNoLeak(answer.text)
+  return envelopeCode(answer.text, format === 'xml')
 }
 
 function encode(encoding: CallValue['encoding'], fields: Field[]): { contentType: string; body: Buffer } {
@@ -108,6 +125,7 @@ for (const kind of TEST_DATABASES) {
     t.after(server.close)
     const acme = await createTestTenant(server.ctx, { slug: 'acme', records: RECORDS, detractors: [13], users: ['des@acme.test', 'Ann@acme.test'] })
     await createTestTenant(server.ctx, { slug: 'other', users: ['boss@other.test'] })
+    await refuseMarkedWrites(server.ctx)
     const authorization = ['Authorization', `api_key ${acme.key}`] as const
     const seeded = await send(server, {
       method: 'POST',
@@ -127,7 +145,7 @@ for (const kind of TEST_DATABASES) {
         const headers: Array<readonly [string, string]> = [authorization, ['Content-Type', contentType]]
         if (idempotencyKey !== undefined) headers.push(['Idempotency-Key', idempotencyKey])
         const answer = await send(server, { method: 'POST', target, headers, body })
-        const { code } = checkAnswer({ method: 'POST', target }, answer)
+        const { code } = REFUSED_BY_DATABASE.has(c.fault) ? { code: refusedAnswerCode(c.format, answer) } : checkAnswer({ method: 'POST', target }, answer)
         tally(codes, code ?? 'ok')
         assert.equal(code, FAULTS[c.fault], `${c.fault} via ${c.encoding}: ${answer.text.slice(0, 300)}`)
         assert.equal(await tenantChecksum(server.ctx, 'acme', RECORDS), checksum, `${c.fault} (${code}) changed the tenant's data`)

@@ -9,6 +9,7 @@ import type { ServiceContext } from '../../src/service/context.js'
 import { showRecord } from '../../src/service/record-view.js'
 import { getTenant } from '../../src/service/tenants.js'
 import { apiStatusOf } from '../helpers/api-v1.js'
+import { readTenantRows } from '../helpers/raw-tables.js'
 import { SPEC_HTTP_STATUS, assertNoLeak, type TestServer } from '../helpers/server.js'
 
 /** The codes docs/errors.md lists (written out, not imported from src). */
@@ -200,10 +201,14 @@ export function checkAnswer(request: Pick<RawRequest, 'method' | 'target'>, answ
 
 /**
  * A checksum of everything the tenant's cases show (state and full history) and of the given
- * records, read through the service layer (the feed's code path, without HTTP's cost).
+ * records, read through the service layer (the feed's code path, without HTTP's cost), and of the
+ * tenant's raw rows: its change sequence, every case, history entry, idempotency key and record, as
+ * stored. A refused call that bumped the sequence or left a history row the views do not show
+ * changes it too.
  */
 export async function tenantChecksum(ctx: ServiceContext, slug: string, recordIds: readonly number[] = []): Promise<string> {
   const hash = createHash('sha256')
+  hash.update(JSON.stringify(await readTenantRows(ctx, slug)))
   const tenant = await getTenant(ctx, slug)
   const feed = await listCases(ctx, tenant.id, { perPage: 1000 })
   assert.equal(feed.end_of_stream, true, 'more than 1000 cases')

@@ -7,6 +7,7 @@ import fc from 'fast-check'
 import { createApiKey, revokeApiKey } from '../../src/service/api-keys.js'
 import { showCase } from '../../src/service/case-view.js'
 import { TEST_DATABASES } from '../helpers/databases.js'
+import { readTenantRows } from '../helpers/raw-tables.js'
 import { createTestTenant, startTestServer, type TestServer } from '../helpers/server.js'
 import { checkAnswer, describeTally, send, tally } from './fuzz-support.js'
 
@@ -66,7 +67,12 @@ function apply(model: Model, update: Update): void {
   })
 }
 
-/** Model and real agree on every case's status, assignee and history length. */
+/**
+ * Model and real agree on every case's status, assignee and history length as shown, and on the raw
+ * rows the API hides: one sequence number and one history row per successful write (calls run one
+ * at a time, so no number is spent), one idempotency key per successful keyed call. The other
+ * tenant is only ever refused: its sequence stays at 0.
+ */
 async function agree(model: Model, real: Real): Promise<void> {
   for (const cgid of CGIDS) {
     const shown = await showCase(real.server.ctx, real.slug, cgid)
@@ -77,6 +83,18 @@ async function agree(model: Model, real: Real): Promise<void> {
       `case ${cgid}`,
     )
   }
+  const rows = await readTenantRows(real.server.ctx, real.slug)
+  const writes = CGIDS.map((cgid) => model.cases.get(cgid)?.history ?? 0)
+  assert.deepEqual(
+    {
+      changeSeq: rows.tenant.change_seq,
+      historyRows: CGIDS.map((cgid) => rows.history.filter((entry) => entry.number_customergauge === cgid).length),
+      keys: rows.idempotencyKeys.map((row) => row.key).sort(),
+    },
+    { changeSeq: writes.reduce((a, b) => a + b, 0), historyRows: writes, keys: [...model.keys.keys()].sort() },
+    'raw rows',
+  )
+  assert.equal((await readTenantRows(real.server.ctx, 'other')).tenant.change_seq, 0, "the other tenant's sequence moved")
 }
 
 const update: fc.Arbitrary<Update> = fc.record(

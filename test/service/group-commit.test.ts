@@ -1,14 +1,23 @@
-// Group commit: writes queued in one turn share a transaction; a failing one undoes only itself.
+// Group commit: writes queued in one turn share a transaction; a failing one undoes only itself, even
+// when it fails after it has written.
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { authenticate } from '../../src/service/api-keys.js'
+import { authenticate, type Caller } from '../../src/service/api-keys.js'
 import { showCase } from '../../src/service/case-view.js'
+import type { ServiceContext } from '../../src/service/context.js'
 import { inSharedTransaction } from '../../src/service/group-commit.js'
 import { updateWorkflow } from '../../src/service/update-workflow.js'
 import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
+import { REFUSED_COMMENT, REFUSED_IDEMPOTENCY_KEY, refuseMarkedWrites } from '../helpers/database-refusals.js'
+import { readTenantRows } from '../helpers/raw-tables.js'
 import { createTestTenant } from '../helpers/server.js'
 import type { WorkflowInput } from '../../src/domain/workflow-input.js'
+
+async function acmeCaller(ctx: ServiceContext, records: number[]): Promise<Caller> {
+  const acme = await createTestTenant(ctx, { slug: 'acme', records, users: ['des@example.com'] })
+  return authenticate(ctx, acme.key, 'eu')
+}
 
 for (const kind of TEST_DATABASES) {
   test(`[${kind.name}] concurrent updates with invalid ones among them: every valid one commits, every invalid one changes nothing`, async (t) => {
@@ -54,5 +63,38 @@ for (const kind of TEST_DATABASES) {
       outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : (outcome.reason as Error).message)),
       ['first', 'second fails', 'third'],
     )
+  })
+}
+
+for (const kind of TEST_DATABASES) {
+  test(`[${kind.name}] writes refused after they wrote (the history entry, the idempotency key, the assignee) undo their sequence bump, case row and entry; the others of the turn commit`, async (t) => {
+    const { ctx } = await openTestContext(t, kind)
+    const caller = await acmeCaller(ctx, [1, 2, 3, 4])
+    for (const cgid of [1, 2, 3, 4]) await updateWorkflow(ctx, caller, { numberCustomergauge: cgid, comment: 'opened' })
+    await refuseMarkedWrites(ctx)
+    const before = await readTenantRows(ctx, 'acme')
+
+    // One turn: on SQLite one transaction, each call in its own savepoint; on PostgreSQL one each.
+    const outcomes = await Promise.allSettled([
+      updateWorkflow(ctx, caller, { numberCustomergauge: 1, status: 'PROGRESS', comment: 'kept' }),
+      updateWorkflow(ctx, caller, { numberCustomergauge: 2, status: 'CLOSED', comment: REFUSED_COMMENT }),
+      updateWorkflow(ctx, caller, { numberCustomergauge: 3, status: 'CLOSED', comment: 'undone with its key' }, REFUSED_IDEMPOTENCY_KEY),
+      updateWorkflow(ctx, caller, { numberCustomergauge: 4, status: 'PROGRESS', comment: 'kept' }, 'kept-key'),
+      updateWorkflow(ctx, caller, { numberCustomergauge: 2, status: 'CLOSED', assignedTo: 'nobody@example.com' }),
+    ])
+
+    assert.deepEqual(outcomes.map((outcome) => outcome.status), ['fulfilled', 'rejected', 'rejected', 'fulfilled', 'rejected'])
+    assert.equal((outcomes[4] as PromiseRejectedResult).reason.code, 400201)
+    const after = await readTenantRows(ctx, 'acme')
+    const seq = before.tenant.change_seq
+    assert.equal(after.tenant.change_seq, seq + 2, 'a refused write kept its sequence number')
+    const rowsOf = (rows: typeof before, cgid: number) => ({
+      case: rows.cases.find((row) => row.number_customergauge === cgid),
+      history: rows.history.filter((row) => row.number_customergauge === cgid),
+    })
+    for (const cgid of [2, 3]) assert.deepEqual(rowsOf(after, cgid), rowsOf(before, cgid), `case ${cgid} changed`)
+    assert.deepEqual(after.idempotencyKeys.map((row) => row.key), ['kept-key'])
+    for (const cgid of [1, 4]) assert.deepEqual(rowsOf(after, cgid).history.map((row) => row.comment), ['opened', 'kept'])
+    assert.deepEqual([1, 4].map((cgid) => rowsOf(after, cgid).case?.change_seq).sort(), [seq + 1, seq + 2])
   })
 }
