@@ -11,4 +11,13 @@ export const ATOMICITY_MUTATIONS: Mutation[] = [
     replace: '        results.push({ ok: false, error })',
     tests: ['test/service/group-commit.test.ts', 'test/fuzz/atomic-on-error.test.ts', 'test/fuzz/model-based.test.ts'],
   },
+  {
+    id: 'group-commit-batches',
+    guarantee: 'the writes issued in one turn commit in one transaction (one commit, one fsync), on SQLite',
+    file: 'src/service/group-commit.ts',
+    find: 'if (!ctx.store.dialect.groupCommit) return',
+    replace: 'return',
+    tests: ['test/service/group-commit.test.ts'],
+    testNamePattern: 'commit once',
+  },
 ]

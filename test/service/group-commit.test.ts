@@ -1,5 +1,5 @@
-// Group commit: writes queued in one turn share a transaction; a failing one undoes only itself, even
-// when it fails after it has written.
+// Group commit: writes queued in one turn share a transaction (one commit, one fsync); a failing one
+// undoes only itself, even when it fails after it has written.
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -12,7 +12,19 @@ import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
 import { REFUSED_COMMENT, REFUSED_IDEMPOTENCY_KEY, refuseMarkedWrites } from '../helpers/database-refusals.js'
 import { readTenantRows } from '../helpers/raw-tables.js'
 import { createTestTenant } from '../helpers/server.js'
+import { countWalCommits, emptyWal } from '../helpers/sqlite-wal.js'
 import type { WorkflowInput } from '../../src/domain/workflow-input.js'
+
+const sqlite = TEST_DATABASES.find((kind) => kind.name === 'sqlite')
+
+/** A valid and an invalid change of case 1 or 2, alternating: `count` of them, every third invalid. */
+function mixedInputs(count: number): WorkflowInput[] {
+  return Array.from({ length: count }, (_, i): WorkflowInput =>
+    i % 3 === 2
+      ? { numberCustomergauge: 1 + (i % 2), assignedTo: 'nobody@example.com', comment: 'must not be written' }
+      : { numberCustomergauge: 1 + (i % 2), status: ['PROGRESS', 'CLOSED', 'OPEN'][i % 3]!, comment: `ok ${i}` },
+  )
+}
 
 async function acmeCaller(ctx: ServiceContext, records: number[]): Promise<Caller> {
   const acme = await createTestTenant(ctx, { slug: 'acme', records, users: ['des@example.com'] })
@@ -65,6 +77,24 @@ for (const kind of TEST_DATABASES) {
     )
   })
 }
+
+test('[sqlite] the writes of one turn commit once: 40 of them (and 20 refused) make one commit frame in the WAL, where 3 in turn make 3', { skip: sqlite ? false : 'FIREHOUSE_TEST_DBS leaves SQLite out' }, async (t) => {
+  const { ctx, database } = await openTestContext(t, sqlite!)
+  const caller = await acmeCaller(ctx, [1, 2])
+
+  // The count is a real one: three writes awaited one by one are three commits.
+  emptyWal(database.url)
+  for (const input of mixedInputs(2)) await updateWorkflow(ctx, caller, input)
+  await updateWorkflow(ctx, caller, { numberCustomergauge: 1, comment: 'third' })
+  assert.equal(countWalCommits(database.url), 3)
+
+  emptyWal(database.url)
+  const inputs = mixedInputs(60)
+  const outcomes = await Promise.allSettled(inputs.map((input) => updateWorkflow(ctx, caller, input)))
+  assert.equal(outcomes.filter((outcome) => outcome.status === 'fulfilled').length, 40)
+  assert.equal(countWalCommits(database.url), 1, 'the writes of one turn were not committed together')
+  assert.equal((await readTenantRows(ctx, 'acme')).history.length, 3 + 40)
+})
 
 for (const kind of TEST_DATABASES) {
   test(`[${kind.name}] writes refused after they wrote (the history entry, the idempotency key, the assignee) undo their sequence bump, case row and entry; the others of the turn commit`, async (t) => {
