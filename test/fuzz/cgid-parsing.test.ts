@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import fc from 'fast-check'
 import { TEST_DATABASES } from '../helpers/databases.js'
 import { createTestTenant, startTestServer } from '../helpers/server.js'
-import { checkAnswer, send, type RawRequest } from './fuzz-support.js'
+import { checkAnswer, send, tenantChecksum, type RawRequest } from './fuzz-support.js'
 
 const MAX = '9007199254740991'
 const RUNS = Number(process.env.FIREHOUSE_FUZZ_RUNS ?? 500)
@@ -69,12 +69,16 @@ for (const kind of TEST_DATABASES) {
       asked++
     }
     // A valid id without a record of the caller's tenant (another tenant's included) is 400200: 400 on v4.1, 404 on /api/v1.
+    // 5 is the other tenant's: its own key reads it, so acme's 400200 there is tenancy, not absence.
+    assert.equal(await ask({ method: 'GET', target: '/api/v1/records/5', headers: [['Authorization', `api_key ${other.key}`]] }), null)
+    asked++
+    const otherBefore = await tenantChecksum(server.ctx, 'other', [5])
     for (const value of ['5', '99', '9007199254740990']) {
       assert.equal(await ask({ method: 'POST', target: '/v4.1/workflow.xml', headers: [authorization, ['Content-Type', 'application/x-www-form-urlencoded']], body: Buffer.from(`number_customergauge=${value}`) }), 400200)
       assert.equal(await ask({ method: 'GET', target: `/api/v1/cases/${value}`, headers: [authorization] }), 400200)
       asked += 2
     }
-    assert.ok(other.key)
+    assert.equal(await tenantChecksum(server.ctx, 'other', [5]), otherBefore, "acme's calls on 5 changed the other tenant's record or case")
     t.diagnostic(`I4 ${kind.name}: ${TABLE.length} table values, ${asked} requests`)
   })
 
