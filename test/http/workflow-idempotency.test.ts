@@ -2,9 +2,12 @@
 // per-tenant keys, errors not kept, and the 24 h window.
 
 import assert from 'node:assert/strict'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { test, type TestContext } from 'node:test'
+import pg from 'pg'
 import { showCase } from '../../src/service/case-view.js'
 import { addUser } from '../../src/service/users.js'
+import { openAcceptedConnections, postBytes } from '../helpers/accepted-connections.js'
 import { TEST_DATABASES, type TestDatabaseKind } from '../helpers/databases.js'
 import {
   WIRE_FORMATS,
@@ -16,6 +19,7 @@ import {
   readAnswer,
   startTestServer,
   workflowUrl,
+  type TestServer,
 } from '../helpers/server.js'
 
 const T0 = Date.parse('2026-11-27T10:00:00.000Z')
@@ -50,6 +54,52 @@ const request = {
   status: 'CLOSED',
   comment: 'Solved',
   assigned_to: 'des@acme.test',
+}
+
+/** Sends two keyed requests so that one is still in flight when its twin arrives: [the 200, the twin]. */
+type SendTwins = (server: TestServer, twins: [Uint8Array, Uint8Array]) => Promise<[Response, Response]>
+
+const SEND_TWINS: Record<string, SendTwins> = {
+  /**
+   * SQLite's writes are synchronous in the server's thread: a lock held elsewhere would stop the
+   * whole server, twin included. Both requests are written in one synchronous step, before the
+   * server runs again, so it reads both in one turn; the first one's write waits for the group
+   * commit that follows the turn.
+   * Which of the two the server takes first is its choice: the answers come back 200 first.
+   */
+  sqlite: async (server, twins) => {
+    const connections = await openAcceptedConnections(server, 2)
+    const answers = await Promise.all(twins.map((twin, i) => connections[i]!.send(twin)))
+    return answers.sort((a, b) => a.status - b.status) as [Response, Response]
+  },
+  /**
+   * The tenant's row is locked from a side connection: the first request waits for it inside its
+   * transaction (its first write bumps the tenant's sequence) while its twin is sent and answered.
+   */
+  postgres: async (server, [first, twin]) => {
+    const side = new pg.Client({ connectionString: server.database.url })
+    await side.connect()
+    try {
+      await side.query('begin')
+      await side.query(`select id from tenants where slug = 'acme' for update`)
+      const [firstConnection, twinConnection] = await openAcceptedConnections(server, 2)
+      let answered = false
+      const firstAnswer = firstConnection!.send(first).finally(() => (answered = true))
+      await waitForLockWaiter(side, () => answered)
+      const twinAnswer = await twinConnection!.send(twin)
+      await side.query('rollback')
+      return [await firstAnswer, twinAnswer]
+    } finally {
+      await side.end()
+    }
+  },
+}
+
+/** Returns once one of the server's connections waits for a lock (the side connection's), or the first answered. */
+async function waitForLockWaiter(side: pg.Client, answered: () => boolean): Promise<void> {
+  const waiting = `select count(*)::int as n from pg_stat_activity
+    where datname = current_database() and wait_event_type = 'Lock'`
+  while (!answered() && (await side.query<{ n: number }>(waiting)).rows[0]!.n === 0) await sleep(10)
 }
 
 for (const kind of TEST_DATABASES) {
@@ -128,6 +178,25 @@ for (const kind of TEST_DATABASES) {
       assert.equal((await entries()).length, 1)
       // Once the first is done, a retry replays.
       await expectOk(await keyed('burst', form(request), format), 12, format)
+      assert.equal((await entries()).length, 1)
+    })
+
+    test(`[${kind.name}] ${format}: a twin sent while the first keyed request is in flight answers 409 300010; the first then answers 200 and writes one entry`, async (t) => {
+      const { server, acme, keyed, entries } = await setup(kind, t)
+      const sendTwins =
+        SEND_TWINS[kind.name] ?? assert.fail(`no way to hold a request in flight on ${kind.name}`)
+      const headers = {
+        Authorization: `api_key ${acme.key}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'Idempotency-Key': 'twins',
+      }
+      const twin = postBytes(`/v4.1/workflow.${format}`, headers, form(request))
+      const [first, second] = await sendTwins(server, [twin, twin])
+      assert.match(await expectError(second, 409, 300010, format), /still being processed/)
+      await expectOk(first, 12, format)
+      assert.equal((await entries()).length, 1)
+      // Once the first is done, the twin's retry replays its answer.
+      await expectOk(await keyed('twins', form(request), format), 12, format)
       assert.equal((await entries()).length, 1)
     })
 

@@ -20,4 +20,13 @@ export const ATOMICITY_MUTATIONS: Mutation[] = [
     tests: ['test/service/group-commit.test.ts'],
     testNamePattern: 'commit once',
   },
+  {
+    id: 'idempotency-key-in-flight',
+    guarantee: 'a keyed request whose twin is still in flight answers 409 300010 over HTTP',
+    file: 'src/service/update-workflow.ts',
+    find: 'if (ctx.keysInFlight.has(flightKey))',
+    replace: 'if (false)',
+    tests: ['test/http/workflow-idempotency.test.ts'],
+    testNamePattern: 'in flight answers 409',
+  },
 ]
