@@ -29,4 +29,12 @@ export const ATOMICITY_MUTATIONS: Mutation[] = [
     tests: ['test/http/workflow-idempotency.test.ts'],
     testNamePattern: 'in flight answers 409',
   },
+  {
+    id: 'replay-writes-nothing',
+    guarantee: "a replayed Idempotency-Key answer writes nothing (its sequence bump is rolled back)",
+    file: 'src/service/update-workflow.ts',
+    find: 'return undone({ numberCustomergauge: replayed.number_customergauge, replayed: true })',
+    replace: 'return { numberCustomergauge: replayed.number_customergauge, replayed: true }',
+    tests: ['test/fuzz/model-based.test.ts', 'test/http/workflow-idempotency.test.ts'],
+  },
 ]
