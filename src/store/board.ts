@@ -1,7 +1,7 @@
 // The board's queries: a tenant's cases of one phase with their survey answers, filtered, newest change first.
 
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely'
-import type { Database } from './database.js'
+import type { Case, Database, SurveyRecord } from './database.js'
 
 export interface BoardFilter {
   /** undefined: anyone; null: unassigned; else this e-mail (lower-cased). */
@@ -14,21 +14,12 @@ export interface BoardFilter {
   closedSince?: string
 }
 
-export interface BoardCardRow {
-  number_customergauge: number
-  status: string
-  status_label: string
-  assigned_to: string | null
-  opened_at: string
-  followed_up_at: string | null
-  closed_at: string | null
-  updated_at: string
-  nps: number | null
-  account: string | null
-  email: string | null
-  first_name: string | null
-  last_name: string | null
-}
+/** A card: the case's columns the board shows, and the survey record's. */
+export type BoardCardRow = Pick<
+  Case,
+  'number_customergauge' | 'status' | 'status_label' | 'assigned_to' | 'opened_at' | 'followed_up_at' | 'closed_at' | 'updated_at'
+> &
+  Pick<SurveyRecord, 'nps' | 'account' | 'email' | 'first_name' | 'last_name'>
 
 type Tables = Database & { c: Database['cases']; r: Database['records'] }
 
