@@ -88,7 +88,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, fl
   for (const [name, setting] of Object.entries(SETTINGS)) {
     const raw = flags[name as keyof Config] ?? env[setting.env] ?? setting.default
     const value = setting.parse(raw.trim())
-    if (value instanceof Error) problems.push(`${setting.env} ${value.message} (got "${raw}")`)
+    if (value instanceof Error) problems.push(`${setting.env} ${value.message} (got "${withoutUserInfo(raw)}")`)
     else config[name] = value
   }
   if (typeof config.headersTimeout === 'number' && typeof config.requestTimeout === 'number' && config.headersTimeout > config.requestTimeout) {
@@ -98,6 +98,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, fl
     throw new FirehouseError('INVALID_ARGUMENT', `Invalid configuration: ${problems.join('; ')}`)
   }
   return Object.freeze(config as unknown as Config)
+}
+
+/**
+ * A value as an error may quote it: whatever precedes an '@' in its authority (user and password,
+ * however mistyped the URL around them) becomes '***', so a configuration error never prints a secret.
+ */
+export function withoutUserInfo(raw: string): string {
+  const end = raw.lastIndexOf('@')
+  if (end < 0) return raw
+  // The authority starts after the scheme's slashes, however many were typed; a password may hold '/' or '@'.
+  const start = /^[^/@]*\/+/.exec(raw)?.[0].length ?? 0
+  return start > end ? raw : `${raw.slice(0, start)}***${raw.slice(end)}`
 }
 
 function parseInteger(raw: string, min: number, max: number): number | Error {
@@ -135,7 +147,7 @@ export function loadClientSettings(env: Readonly<Record<string, string | undefin
   const apiKey = (flags.apiKey ?? env.CG_API_KEY ?? '').trim()
   const format = (flags.format ?? 'json').trim().toLowerCase()
   const problems: string[] = []
-  if (!/^https?:\/\/[^\s]+$/i.test(apiUrl) || !URL.canParse(apiUrl)) problems.push(`CG_API_URL must be an http(s) URL (got "${apiUrl}")`)
+  if (!/^https?:\/\/[^\s]+$/i.test(apiUrl) || !URL.canParse(apiUrl)) problems.push(`CG_API_URL must be an http(s) URL (got "${withoutUserInfo(apiUrl)}")`)
   if (apiKey === '') problems.push('an API key is required: set CG_API_KEY or pass --key')
   else if (!/^[\x21-\x7E]+$/.test(apiKey)) problems.push('CG_API_KEY must be visible ASCII characters')
   if (format !== 'json' && format !== 'xml') problems.push(`--format must be json or xml (got "${format}")`)
