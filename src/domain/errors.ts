@@ -46,11 +46,20 @@ export class FirehouseError extends Error {
   readonly details: ErrorDetails
 
   constructor(name: ErrorName, message: string, options: { cause?: unknown; details?: ErrorDetails } = {}) {
-    super(message, { cause: options.cause })
+    super(wellFormed(message), { cause: options.cause })
     this.name = 'FirehouseError'
     this.code = ERROR_CODES[name]
     this.details = options.details ?? {}
   }
+}
+
+/**
+ * A message that quotes input cut at a length may end in half of a surrogate pair (or the input
+ * held a lone one): dropped here, in the one place every message passes, so that every answer is
+ * text strict JSON and XML parsers take.
+ */
+function wellFormed(message: string): string {
+  return message.replace(/\p{Surrogate}/gu, '')
 }
 
 export function isFirehouseError(error: unknown): error is FirehouseError {
