@@ -46,8 +46,8 @@ export async function loadBoard(ctx: ServiceContext, person: { tenantId: string;
   const filter = toFilter(ctx, person.email, query)
   return withDatabase(ctx, async (db) => {
     // Read first: a change landing while the columns are read shows up at the next poll, never missed.
-    const seq = await readChangeSeq(db, person.tenantId)
     const tenant = await findTenantById(db, person.tenantId)
+    const seq = tenant.change_seq
     const now = ctx.now()
     const columns = await Promise.all(
       PHASES.map(async (phase) => {

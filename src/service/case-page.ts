@@ -4,7 +4,7 @@ import { FirehouseError } from '../domain/errors.js'
 import { PHASES, type Phase } from '../domain/status.js'
 import { parseWorkflowInput } from '../domain/workflow-input.js'
 import { listStatuses } from '../store/statuses.js'
-import { findTenantById, readChangeSeq } from '../store/tenants.js'
+import { findTenantById } from '../store/tenants.js'
 import { showCase, type CaseJson } from './case-view.js'
 import type { ServiceContext } from './context.js'
 import { showRecord, type RecordJson } from './record-view.js'
@@ -46,14 +46,15 @@ const PHASE_CHOICE_LABELS: Record<Phase, string> = { OPEN: 'Open', PROGRESS: 'In
 
 export async function loadCasePage(ctx: ServiceContext, person: Person, cgid: number): Promise<CasePageData> {
   const tenant = { id: person.tenantId }
-  const seq = await withDatabase(ctx, (db) => readChangeSeq(db, person.tenantId))
+  // The tenant's row, change sequence included, is read before the case, so that a change landing
+  // in between is seen by the next poll.
+  const row = await withDatabase(ctx, (db) => findTenantById(db, person.tenantId))
   const record = await showRecord(ctx, tenant, cgid)
   const shown = await showCase(ctx, tenant, cgid)
-  const { statusChoices, targets } = await withDatabase(ctx, async (db) => {
-    const row = await findTenantById(db, person.tenantId)
-    const extended = row.extended_statuses === 1 ? await listStatuses(db, person.tenantId) : []
-    return { statusChoices: choicesOf(extended), targets: slaTargetsOf(row) }
-  })
+  const extended = row.extended_statuses === 1 ? await withDatabase(ctx, (db) => listStatuses(db, person.tenantId)) : []
+  const statusChoices = choicesOf(extended)
+  const targets = slaTargetsOf(row)
+  const seq = row.change_seq
   const everyone = await listUsers(ctx, person.tenantSlug)
   const users = everyone.filter((user) => user.active)
   const actorNames = await namesOfActors(ctx, person.tenantSlug, everyone)

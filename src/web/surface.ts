@@ -4,7 +4,7 @@
 import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
 import helmet from '@fastify/helmet'
-import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { FirehouseError } from '../domain/errors.js'
 import type { ServiceContext } from '../service/context.js'
 import { createHashGate } from '../service/password-hash.js'
@@ -104,4 +104,3 @@ export function sendErrorPage(request: FastifyRequest, reply: FastifyReply, erro
     .send(renderDocument(MessagePage({ title, message: known.message, viewer: viewerOf(request) })))
 }
 
-export type WebApp = FastifyInstance
