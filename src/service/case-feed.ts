@@ -5,7 +5,7 @@ import { standardPhase } from '../domain/status.js'
 import { listCaseChanges, listHistories } from '../store/case-reads.js'
 import { toCaseJson, type CaseJson } from './case-view.js'
 import type { ServiceContext } from './context.js'
-import { decodeCursor, encodeCursor } from './feed-cursor.js'
+import { cursorSigner } from './feed-cursor.js'
 import { withDatabase } from './transaction.js'
 
 export const MIN_PER_PAGE = 1
@@ -42,8 +42,9 @@ export async function listCases(ctx: ServiceContext, tenantId: string, request: 
     assignedTo: request.assignedTo?.trim().toLowerCase(),
     updatedSince: request.updatedSince === undefined ? undefined : parseInstant(request.updatedSince, 'updated_since'),
   }
-  const filters = JSON.stringify([query.phase ?? null, query.assignedTo ?? null, query.updatedSince ?? null])
-  const afterSeq = request.cursor === undefined ? 0 : decodeCursor(request.cursor, filters)
+  const scope = { tenantId, filters: JSON.stringify([query.phase ?? null, query.assignedTo ?? null, query.updatedSince ?? null]) }
+  const cursors = await cursorSigner(ctx)
+  const afterSeq = request.cursor === undefined ? 0 : cursors.decode(request.cursor, scope)
   return withDatabase(ctx, async (db) => {
     const rows = await listCaseChanges(db, tenantId, { ...query, afterSeq, limit: perPage + 1 })
     const page = rows.slice(0, perPage)
@@ -51,7 +52,7 @@ export async function listCases(ctx: ServiceContext, tenantId: string, request: 
     const lastSeq = page.at(-1)?.change_seq ?? afterSeq
     return {
       data: page.map((row) => toCaseJson(row.number_customergauge, row, histories.get(row.number_customergauge) ?? [])),
-      next_cursor: encodeCursor(Number(lastSeq), filters),
+      next_cursor: cursors.encode(Number(lastSeq), scope),
       end_of_stream: rows.length <= perPage,
     }
   })

@@ -129,6 +129,12 @@ export interface IdempotencyKeyTable {
   created_at: string
 }
 
+/** A secret of the installation (e.g. the cursor-signing key), shared by every node through the database. */
+export interface ServerSecretTable {
+  name: string
+  secret: string
+}
+
 export interface Database {
   tenants: TenantTable
   api_keys: ApiKeyTable
@@ -140,6 +146,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeyTable
   sessions: SessionTable
   sign_in_failures: SignInFailureTable
+  server_secrets: ServerSecretTable
 }
 
 export type Tenant = Selectable<TenantTable>

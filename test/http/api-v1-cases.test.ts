@@ -1,6 +1,7 @@
 // GET /api/v1/cases/{cgid} (the SPEC §4 shape) and GET /api/v1/cases (the sync feed) over real HTTP.
 
 import assert from 'node:assert/strict'
+import { createHash, createHmac } from 'node:crypto'
 import { test, type TestContext } from 'node:test'
 import { TEST_DATABASES, type TestDatabaseKind } from '../helpers/databases.js'
 import { api, expectApiError, getCase, getFeed, readToEnd } from '../helpers/api-v1.js'
@@ -195,6 +196,40 @@ for (const kind of TEST_DATABASES) {
     for (const path of ['/cases?update_since=2026-11-27', '/cases?page=2', '/cases?per_page=2&perPage=2', '/cases/1?x=1']) {
       assert.match(await expectApiError(await api(server, acme.key, path), 300001), /unknown query parameter/, path)
     }
+  })
+
+  test(`[${kind.name}] a cursor is signed with the installation's secret: a forged one is 300001, another node of the same database takes it, another installation does not`, async (t) => {
+    const { server, acme } = await setup(kind, t, { records: range(1, 4), detractors: range(1, 4) })
+    const { next_cursor: cursor } = await getFeed(server, acme.key, 'per_page=2')
+    const [version, payload, signature] = cursor.split('.') as [string, string, string]
+    const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { s: number; f: string }
+    // Moved back to the start, the signature kept: a caller cannot choose where its sync resumes.
+    const forged = [version, Buffer.from(JSON.stringify({ ...decoded, s: 0 })).toString('base64url'), signature].join('.')
+    // The old unsigned form, whose checksum anyone could compute, is not taken either.
+    const c1Payload = Buffer.from(JSON.stringify(decoded)).toString('base64url')
+    const c1 = `c1.${c1Payload}.${createHash('sha256').update(`c1.${c1Payload}`).digest('base64url').slice(0, 16)}`
+    for (const bad of [forged, c1]) {
+      assert.match(await expectApiError(await api(server, acme.key, `/cases?per_page=2&cursor=${encodeURIComponent(bad)}`), 300001), /cursor/, bad)
+    }
+    // Signed with the database's secret (over the version, the tenant and the payload), a cursor of
+    // our own making is taken; signed with any other key it is not.
+    const db = server.ctx.store.db
+    const { secret } = await db.selectFrom('server_secrets').select('secret').where('name', '=', 'feed_cursor').executeTakeFirstOrThrow()
+    const { id: tenantId } = await db.selectFrom('tenants').select('id').where('slug', '=', 'acme').executeTakeFirstOrThrow()
+    const restart = Buffer.from(JSON.stringify({ ...decoded, s: 0 })).toString('base64url')
+    const signedWith = (key: Buffer) => `c2.${restart}.${createHmac('sha256', key).update(`c2\0${tenantId}\0${restart}`).digest().subarray(0, 16).toString('base64url')}`
+    assert.deepEqual(cgidsOf((await getFeed(server, acme.key, `per_page=2&cursor=${encodeURIComponent(signedWith(Buffer.from(secret, 'base64url')))}`)).data), [1, 2])
+    assert.equal(Buffer.from(secret, 'base64url').length, 32)
+    await expectApiError(await api(server, acme.key, `/cases?per_page=2&cursor=${encodeURIComponent(signedWith(Buffer.alloc(32)))}`), 300001)
+    // A second node on the same database resumes from the first one's cursor.
+    const sibling = await startTestServer(kind, { database: server.database })
+    t.after(sibling.close)
+    assert.deepEqual(cgidsOf((await getFeed(sibling, acme.key, `per_page=2&cursor=${encodeURIComponent(cursor)}`)).data), [3, 4])
+    // Another installation (its own database and secret), with a tenant of the same name, refuses it.
+    const other = await startTestServer(kind)
+    t.after(other.close)
+    const otherAcme = await createTestTenant(other.ctx, { slug: 'acme', records: range(1, 4), detractors: range(1, 4) })
+    assert.match(await expectApiError(await api(other, otherAcme.key, `/cases?per_page=2&cursor=${encodeURIComponent(cursor)}`), 300001), /cursor/)
   })
 
   test(`[${kind.name}] paging to the end sets end_of_stream; resuming later from the last next_cursor yields only the later changes`, async (t) => {

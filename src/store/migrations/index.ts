@@ -6,6 +6,7 @@ import * as recordsCases from './2026-11-28-02-records-cases.js'
 import * as idempotencyKeys from './2026-11-28-03-idempotency-keys.js'
 import * as caseReads from './2026-11-28-04-case-reads.js'
 import * as people from './2026-12-04-05-people.js'
+import * as serverSecrets from './2026-12-04-06-server-secrets.js'
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-28-01-tenants': tenants,
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-28-03-idempotency-keys': idempotencyKeys,
   '2026-11-28-04-case-reads': caseReads,
   '2026-12-04-05-people': people,
+  '2026-12-04-06-server-secrets': serverSecrets,
 }
 
 /** Serves the migrations from this folder's static imports (no file-system scanning). */
