@@ -1,6 +1,8 @@
 // `serve --workers N`: a primary process that keeps N server workers behind one port (node:cluster).
 
 import cluster, { type Worker } from 'node:cluster'
+import { answerBucketQuestions } from '../http/cluster-buckets.js'
+import { createMemoryBuckets } from '../http/rate-limit.js'
 
 /** A worker that dies is replaced after this pause, so a crash loop cannot spin the CPU. */
 const RESTART_DELAY_MS = 1_000
@@ -32,8 +34,11 @@ export async function runPrimary(count: number, onAllListening: (address: string
   let stopping = false
   let announced = false
   const listening = new Set<number>()
+  // Without Redis, the workers' rate limits are counted here, once for all of them.
+  const buckets = createMemoryBuckets()
   const fork = (): Worker => {
     const worker = cluster.fork()
+    answerBucketQuestions(worker, buckets)
     worker.on('message', (message: { firehouse?: string; address?: string }) => {
       if (message?.firehouse !== 'listening' || !message.address || announced) return
       listening.add(worker.id)

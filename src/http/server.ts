@@ -15,6 +15,7 @@ import { instrument } from './metrics.js'
 import { registerOpenApi } from './openapi.js'
 import { createMemoryBuckets, createRateLimiter, type BucketStore } from './rate-limit.js'
 import { createRedisBuckets } from './redis-buckets.js'
+import { createClusterBuckets, runsUnderClusterPrimary } from './cluster-buckets.js'
 import { apiV1 } from './routes/api-v1.js'
 import { healthRoutes } from './routes/health.js'
 import { WORKFLOW_BODY_LIMIT, workflowV41 } from './routes/workflow-v41.js'
@@ -125,9 +126,18 @@ function slowClientBounds(config: Config): Pick<FastifyHttpOptions<Server>, 'req
   }
 }
 
-/** In-process buckets, or Redis ones (connected when the app is ready, closed with it) when configured. */
+/**
+ * Redis buckets (connected when the app is ready, closed with it) when configured; else the
+ * buckets of `serve`'s primary for a worker of several, so the workers share one per key; else
+ * this process's own.
+ */
 function bucketStore(app: FastifyInstance, config: Config, registry: Registry): BucketStore {
-  if (config.redisUrl === null) return createMemoryBuckets()
+  if (config.redisUrl === null) {
+    if (!runsUnderClusterPrimary()) return createMemoryBuckets()
+    const shared = createClusterBuckets()
+    app.addHook('onClose', () => shared.close())
+    return shared
+  }
   const buckets = createRedisBuckets({
     url: config.redisUrl,
     prefix: config.redisPrefix,
