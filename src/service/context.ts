@@ -3,6 +3,7 @@
 
 import type { Store } from '../store/database.js'
 import { createCommitter, type Committer } from './group-commit.js'
+import { createOutboxSignal, type OutboxSignal } from './webhooks/outbox-signal.js'
 
 export interface ServiceContext {
   store: Store
@@ -12,11 +13,13 @@ export interface ServiceContext {
   committer: Committer
   /** Idempotency keys of requests running in this process (tenant id NUL key), answered 300010 when repeated. */
   keysInFlight: Set<string>
+  /** Rung after a commit that queued webhook deliveries (SPEC §8). */
+  outbox: OutboxSignal
 }
 
 /** State lives with the context, not the module: two servers in one process share nothing. */
 export function createServiceContext(store: Store, now: () => Date = () => new Date()): ServiceContext {
-  return { store, now, committer: createCommitter(), keysInFlight: new Set() }
+  return { store, now, committer: createCommitter(), keysInFlight: new Set(), outbox: createOutboxSignal() }
 }
 
 export function isoNow(ctx: ServiceContext): string {

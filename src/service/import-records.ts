@@ -15,6 +15,7 @@ import { isoNow, type ServiceContext } from './context.js'
 import { badRow, parseRecordFile, type RecordFileFormat } from './record-files.js'
 import { getTenant, type TenantRef } from './tenants.js'
 import { inTransaction, withDatabase } from './transaction.js'
+import { queueImportEvents } from './webhooks/outbox.js'
 
 /** An import that adds this many records refreshes the planner's statistics (store/statistics.ts). */
 const BULK_LOAD_ROWS = 1_000
@@ -73,9 +74,11 @@ export async function importRecords(
         return { cgid, state: next, entry, changeSeq: firstSeq + i }
       })
       await insertNewCases(trx, tenant.id, cases)
+      await queueImportEvents(trx, tenant.id, cases)
     }
     return { imported: cgids.length - existing.size, updated: existing.size, opened: toOpen.length }
   })
+  if (report.opened > 0) ctx.outbox.notify()
   if (report.imported >= BULK_LOAD_ROWS) await withDatabase(ctx, (db) => refreshStatisticsAfterBulkLoad(db, ctx.store.dialect))
   return report
 }

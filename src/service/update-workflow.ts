@@ -17,6 +17,7 @@ import { isoNow, type ServiceContext } from './context.js'
 import { inSharedTransaction } from './group-commit.js'
 import { undone, type Undone } from '../store/batch-transaction.js'
 import { withDatabase } from './transaction.js'
+import { caseEvent, queueCaseEvent } from './webhooks/outbox.js'
 
 /** How long an idempotency key's first answer is replayed. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
@@ -57,7 +58,10 @@ export async function updateWorkflow(
   }
   ctx.keysInFlight.add(flightKey)
   try {
-    return await inSharedTransaction(ctx, (trx) => applyKeyedWorkflow(ctx, trx, writer, input, idempotencyKey))
+    const outbox = { queued: 0 }
+    const result = await inSharedTransaction(ctx, (trx) => applyKeyedWorkflow(ctx, trx, writer, input, idempotencyKey, outbox))
+    if (outbox.queued > 0) ctx.outbox.notify()
+    return result
   } finally {
     ctx.keysInFlight.delete(flightKey)
   }
@@ -72,8 +76,10 @@ export async function updateCase(ctx: ServiceContext, writer: Writer, input: Cas
 }
 
 async function writeChange(ctx: ServiceContext, writer: Writer, input: CaseInput): Promise<void> {
-  const updated = ctx.store.dialect.guardedCaseWrites && (await withDatabase(ctx, (db) => updateIfUnchanged(ctx, db, writer, input)))
-  if (!updated) await inSharedTransaction(ctx, (trx) => applyWorkflow(ctx, trx, writer, input))
+  const guarded = ctx.store.dialect.guardedCaseWrites ? await withDatabase(ctx, (db) => updateIfUnchanged(ctx, db, writer, input)) : null
+  const queued = guarded ?? (await inSharedTransaction(ctx, (trx) => applyWorkflow(ctx, trx, writer, input)))
+  // After the commit: the dispatcher of this process sends the events at once (others poll).
+  if (queued > 0) ctx.outbox.notify()
 }
 
 /** The keyed call: the claim of the key commits with the change itself, or neither does. */
@@ -83,6 +89,7 @@ async function applyKeyedWorkflow(
   writer: Writer,
   input: WorkflowInput,
   idempotencyKey: string,
+  outbox: { queued: number },
 ): Promise<WorkflowResult | Undone<WorkflowResult>> {
   // Taking the tenant's write lock first makes the look-up below see any concurrent twin's commit.
   const ticket = await nextChangeSeq(trx, writer.tenantId)
@@ -98,7 +105,7 @@ async function applyKeyedWorkflow(
     const replayed = JSON.parse(stored.response) as { number_customergauge: number }
     return undone({ numberCustomergauge: replayed.number_customergauge, replayed: true })
   }
-  await applyWorkflow(ctx, trx, writer, input, ticket)
+  outbox.queued = await applyWorkflow(ctx, trx, writer, input, ticket)
   const response = JSON.stringify({ number_customergauge: input.numberCustomergauge })
   await saveIdempotencyKey(trx, writer.tenantId, idempotencyKey, { requestHash, response }, now.toISOString())
   return { numberCustomergauge: input.numberCustomergauge, replayed: false }
@@ -107,14 +114,15 @@ async function applyKeyedWorkflow(
 /**
  * Changes the case and logs it, in the caller's transaction, with the tenant's lock taken first
  * (`held`: already taken, with this sequence number), so that the case read stays as read until
- * the commit.
+ * the commit; its webhook event is queued in the same transaction. Returns the deliveries queued.
  */
-async function applyWorkflow(ctx: ServiceContext, trx: Tx, writer: Writer, input: CaseInput, held?: ChangeTicket): Promise<void> {
+async function applyWorkflow(ctx: ServiceContext, trx: Tx, writer: Writer, input: CaseInput, held?: ChangeTicket): Promise<number> {
   const ticket = held ?? (await nextChangeSeq(trx, writer.tenantId))
   const { current } = await readCaseOfRecord(trx, writer.tenantId, input.numberCustomergauge)
   checkVersion(writer, current)
   const { next, entry } = await validateChange(ctx, trx, writer, input, current, ticket.extendedStatuses)
   await saveCaseChange(trx, writer.tenantId, input.numberCustomergauge, next, entry, ticket.changeSeq)
+  return queueCaseEvent(trx, writer.tenantId, input.numberCustomergauge, next, entry)
 }
 
 /** 400206 when the case is no longer at the version the writer based its change on. */
@@ -133,16 +141,20 @@ function checkVersion(writer: Writer, current: Case | null): void {
  * whole transaction, and two round trips (BEGIN, COMMIT) go. False when nothing was written: the
  * case does not exist yet, or another write changed it in between (its sequence number is then
  * spent, a gap the feed does not mind); the caller then writes in a transaction, lock first.
- * Every writer takes the tenant's lock before a case's, so two writers never deadlock.
+ * Every writer takes the tenant's lock before a case's, so two writers never deadlock. The webhook
+ * event's deliveries are written by the same statement, only if the case was. Returns the
+ * deliveries queued, or null when nothing was written.
  */
-async function updateIfUnchanged(ctx: ServiceContext, db: Db, writer: Writer, input: CaseInput): Promise<boolean> {
+async function updateIfUnchanged(ctx: ServiceContext, db: Db, writer: Writer, input: CaseInput): Promise<number | null> {
   const { current, extendedStatuses } = await readCaseOfRecord(db, writer.tenantId, input.numberCustomergauge)
-  if (!current) return false
+  if (!current) return null
   // The guard below writes only at the count read here, so this check holds at the write too.
   checkVersion(writer, current)
   const { next, entry } = await validateChange(ctx, db, writer, input, current, extendedStatuses)
-  const guarded = { state: next, entry, expectedHistoryCount: current.history_count }
-  return (await saveCaseChangeIfUnchanged(db, writer.tenantId, input.numberCustomergauge, guarded)).written
+  const event = caseEvent(input.numberCustomergauge, next, entry)
+  const guarded = { state: next, entry, expectedHistoryCount: current.history_count, event }
+  const saved = await saveCaseChangeIfUnchanged(db, writer.tenantId, input.numberCustomergauge, guarded)
+  return saved.written ? saved.queued : null
 }
 
 /**

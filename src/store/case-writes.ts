@@ -1,10 +1,11 @@
 // Writes of cases and their history entries: one change, the guarded single statement, and imports' many rows.
 
-import type { ExpressionBuilder, Kysely, OnConflictDatabase, OnConflictTables } from 'kysely'
+import { sql, type ExpressionBuilder, type Kysely, type OnConflictDatabase, type OnConflictTables } from 'kysely'
 import type { CaseState, HistoryEntry } from '../domain/case.js'
 import { chunks } from './chunks.js'
 import { compiledOnce, compiledOncePerRowCount } from './compiled-once.js'
 import type { Case, Database, HistoryEntryRow } from './database.js'
+import { DELIVERY_COLUMNS, eventDeliveryRows, type OutboxEvent } from './webhook-deliveries.js'
 
 /**
  * PostgreSQL only, one statement (one round trip): advances the tenant's change sequence, and if
@@ -17,8 +18,8 @@ export async function saveCaseChangeIfUnchanged(
   db: Kysely<Database>,
   tenantId: string,
   cgid: number,
-  change: { state: CaseState; entry: HistoryEntry; expectedHistoryCount: number },
-): Promise<{ changeSeq: number; written: boolean }> {
+  change: { state: CaseState; entry: HistoryEntry; expectedHistoryCount: number; event: GuardedEvent },
+): Promise<{ changeSeq: number; written: boolean; queued: number }> {
   const { change_seq: _seq, opened_at: _opened, ...row } = caseRow(tenantId, cgid, change.state, 0)
   const entry = entryToRow(tenantId, cgid, change.entry)
   const values: GuardedChange = {
@@ -29,11 +30,18 @@ export async function saveCaseChangeIfUnchanged(
     status_label_from: entry.status_label_from,
     assigned_from: entry.assigned_from,
     comment: entry.comment,
+    event_id: change.event.eventId,
+    delivery_id_prefix: change.event.deliveryIdPrefix,
+    event_type: change.event.type,
+    payload: change.event.payload,
   }
   const [result] = await updateCaseIfUnchanged(db, values)
   if (!result || result.change_seq === null) throw new Error('the guarded case update found no tenant')
-  return { changeSeq: result.change_seq, written: result.written === 1 }
+  return { changeSeq: result.change_seq, written: result.written === 1, queued: Number(result.queued ?? 0) }
 }
+
+/** The webhook event of a guarded change (its case, entry, actor and time are the change's own). */
+export type GuardedEvent = Pick<OutboxEvent, 'eventId' | 'deliveryIdPrefix' | 'type' | 'payload'>
 
 const CASE_COLUMNS = {
   tenant_id: true,
@@ -53,7 +61,7 @@ const CASE_COLUMNS = {
 type GuardedChange = Omit<Case, 'change_seq' | 'opened_at'> & { expected_history_count: number } & Pick<
     HistoryEntryRow,
     'actor' | 'status_from' | 'status_label_from' | 'assigned_from' | 'comment'
-  >
+  > & { event_id: string; delivery_id_prefix: string; event_type: string; payload: string }
 
 const { change_seq: _seq, opened_at: _opened, ...GUARDED_CASE_COLUMNS } = CASE_COLUMNS
 
@@ -66,6 +74,10 @@ const updateCaseIfUnchanged = compiledOnce(
     status_label_from: true,
     assigned_from: true,
     comment: true,
+    event_id: true,
+    delivery_id_prefix: true,
+    event_type: true,
+    payload: true,
   },
   (db, change: GuardedChange) =>
     db
@@ -120,11 +132,36 @@ const updateCaseIfUnchanged = compiledOnce(
           )
           .returning('seq'),
       )
+      // The outbox: the event's deliveries, selected only when the guarded update wrote the case.
+      .with('queued', (qb) =>
+        qb
+          .insertInto('webhook_deliveries')
+          .columns([...DELIVERY_COLUMNS])
+          .expression((eb) => eventDeliveryRows(eb, guardedEvent(change)).where(sql<boolean>`exists (select 1 from changed)`))
+          .returning('id'),
+      )
       .selectNoFrom((eb) => [
         eb.selectFrom('bump').select('change_seq').as('change_seq'),
         eb.selectFrom('logged').select((eb) => eb.fn.countAll<number>().as('count')).as('written'),
+        eb.selectFrom('queued').select((eb) => eb.fn.countAll<number>().as('count')).as('queued'),
       ]),
 )
+
+/** The outbox event of a guarded change: the case, entry, actor and time are the change's own values. */
+function guardedEvent(change: GuardedChange): OutboxEvent {
+  return {
+    tenantId: change.tenant_id,
+    eventId: change.event_id,
+    deliveryIdPrefix: change.delivery_id_prefix,
+    type: change.event_type,
+    cgid: change.number_customergauge,
+    entrySeq: change.history_count,
+    eventAt: change.updated_at,
+    actor: change.actor,
+    payload: change.payload,
+    now: change.updated_at,
+  }
+}
 
 /** Writes a case's new state and the history entry that records the change. */
 export async function saveCaseChange(

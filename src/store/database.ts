@@ -135,6 +135,68 @@ export interface ServerSecretTable {
   secret: string
 }
 
+/** A tenant's webhook endpoint (SPEC §8). */
+export interface WebhookEndpointTable {
+  id: string
+  tenant_id: string
+  url: string
+  description: string | null
+  /** JSON arrays, as given. */
+  events: string
+  exclude_actors: string
+  enabled: Flag
+  disabled_reason: string | null
+  secret: string
+  /** The secret before the last rotation, still signing until `previous_secret_until`. */
+  previous_secret: string | null
+  previous_secret_until: string | null
+  created_at: string
+  updated_at: string
+  enabled_at: string
+  last_success_at: string | null
+}
+
+/** One event type (or '*') an endpoint wants, or one actor whose changes it is not sent. */
+export interface WebhookEndpointFilterTable {
+  endpoint_id: string
+  kind: 'event' | 'exclude_actor'
+  value: string
+}
+
+/** One event for one endpoint: the outbox row, written with the change, then its delivery state. */
+export interface WebhookDeliveryTable {
+  id: string
+  tenant_id: string
+  endpoint_id: string
+  event_id: string
+  event_type: string
+  number_customergauge: number | null
+  /** The history entry's seq (0 for a ping): a case's events go out in this order. */
+  entry_seq: number
+  event_at: string
+  /** The event's `data` without the tenant, as JSON. */
+  payload: string
+  status: 'pending' | 'succeeded' | 'failed'
+  attempt_count: number
+  next_attempt_at: string
+  /** The process attempting it now, and until when; another may take it over after that. */
+  lease_owner: string | null
+  lease_until: string | null
+  created_at: string
+  finished_at: string | null
+}
+
+export interface WebhookAttemptTable {
+  delivery_id: string
+  n: number
+  at: string
+  http_status: number | null
+  error: string | null
+  duration_ms: number
+  /** The first 1 KiB of the answer. */
+  response: string | null
+}
+
 export interface Database {
   tenants: TenantTable
   api_keys: ApiKeyTable
@@ -147,6 +209,10 @@ export interface Database {
   sessions: SessionTable
   sign_in_failures: SignInFailureTable
   server_secrets: ServerSecretTable
+  webhook_endpoints: WebhookEndpointTable
+  webhook_endpoint_filters: WebhookEndpointFilterTable
+  webhook_deliveries: WebhookDeliveryTable
+  webhook_attempts: WebhookAttemptTable
 }
 
 export type Tenant = Selectable<TenantTable>
@@ -159,6 +225,9 @@ export type SurveyRecord = Selectable<RecordTable>
 export type Case = Selectable<CaseTable>
 export type HistoryEntryRow = Selectable<HistoryEntryTable>
 export type StatusRow = Selectable<StatusTable>
+export type WebhookEndpoint = Selectable<WebhookEndpointTable>
+export type WebhookDelivery = Selectable<WebhookDeliveryTable>
+export type WebhookAttempt = Selectable<WebhookAttemptTable>
 
 /** An open database: the Kysely instance and what differs between the two engines. */
 export interface Store {
