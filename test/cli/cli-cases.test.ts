@@ -26,7 +26,7 @@ test('cases list pages the feed with a cursor; cases export writes every case as
   assert.deepEqual(rest.data.map((entry) => entry.number_customergauge), [6])
   assert.equal(rest.end_of_stream, true)
   const text = await ws.ok(['cases', 'list', 'acme', '--status', 'open'])
-  assert.match(text, /End of the feed; resume later with --cursor c1\./)
+  assert.match(text, /End of the feed; resume later with --cursor c2\./)
 
   const [csvText, ndjsonText, emptyText] = await Promise.all([
     ws.ok(['cases', 'export', 'acme', '--format', 'csv']),
