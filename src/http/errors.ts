@@ -1,5 +1,6 @@
 // FirehouseError -> HTTP status and error envelope, per surface; Fastify's own errors mapped in.
 
+import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { ERROR_CODES, FirehouseError, isFirehouseError, type ErrorCode } from '../domain/errors.js'
 import type { ServiceContext } from '../service/context.js'
@@ -75,6 +76,8 @@ export function frameworkErrors({ limit, mediaTypes }: BodyRules): FrameworkErro
       new FirehouseError('MALFORMED_BODY', 'Malformed request: empty JSON body'),
     FST_ERR_CTP_INVALID_JSON_BODY: () =>
       new FirehouseError('MALFORMED_BODY', 'Malformed request: the body is not valid JSON'),
+    // The /docs page's files (@fastify/static): a path it refuses (`..`, NUL) names no file we serve.
+    FST_STATIC_FORBIDDEN_PATH: () => new FirehouseError('MODULE_NOT_FOUND', 'Module does not exist'),
   }
 }
 
@@ -95,7 +98,19 @@ export function asFirehouseError(
   if (isFirehouseError(error)) return error
   const code = (error as { code?: unknown } | null)?.code
   const known = typeof code === 'string' && Object.hasOwn(framework, code) ? framework[code] : undefined
-  return known ? known(error as FastifyError) : null
+  return known ? known(error as FastifyError) : clientFault(error)
+}
+
+/**
+ * An error of Fastify or a plugin that blames the request (a 4xx status: a Range the /docs files
+ * cannot satisfy, an If-Match they do not meet) is the caller's fault, not a 500 to log and alert
+ * on: 300002 for "no such thing", else 300001 naming the status. Its text is never echoed.
+ */
+function clientFault(error: unknown): FirehouseError | null {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode
+  if (typeof status !== 'number' || status < 400 || status > 499) return null
+  if (status === 403 || status === 404 || status === 410) return new FirehouseError('MODULE_NOT_FOUND', 'Module does not exist')
+  return new FirehouseError('INVALID_ARGUMENT', `Invalid argument: ${STATUS_CODES[status] ?? `HTTP ${status}`}`)
 }
 
 /** How one surface answers errors. */

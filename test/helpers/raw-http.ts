@@ -72,3 +72,16 @@ export async function untilConnectionsRefused(url: string, boundMs: number): Pro
     await sleep(20)
   }
 }
+
+/** A request as raw bytes: the request line, the headers exactly as listed (repeats included), the body. */
+export function rawHttp(requestLine: string, headers: ReadonlyArray<readonly [string, string]>, body: string | Buffer = ''): Buffer {
+  const head = [requestLine, ...headers.map(([name, value]) => `${name}: ${value}`)].join('\r\n')
+  return Buffer.concat([Buffer.from(`${head}\r\n\r\n`, 'latin1'), Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8')])
+}
+
+/** Sends `bytes` in one write on a new connection; returns the answers once the server has closed it. */
+export async function exchange(url: string, bytes: string | Buffer): Promise<Response[]> {
+  const connection = await openConnection(url)
+  connection.socket.write(bytes)
+  return parseAnswers(await connection.received)
+}
