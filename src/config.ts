@@ -1,6 +1,7 @@
 // loadConfig(env, flags): validates every setting at once and returns a frozen Config.
 
 import { FirehouseError } from './domain/errors.js'
+import { isCidr } from './domain/address-rules.js'
 import { isRegion, REGIONS, type Region } from './domain/region.js'
 
 export interface Config {
@@ -32,6 +33,12 @@ export interface Config {
    * makes the board's session cookie Secure.
    */
   readonly trustProxy: string
+  /** Seconds before webhook attempts 2, 3, … (SPEC §8); the list's length plus one is the number of attempts. */
+  readonly webhookRetrySchedule: readonly number[]
+  /** Milliseconds a webhook receiver has to answer. */
+  readonly webhookTimeoutMs: number
+  /** CIDRs webhooks may reach although they are not public (e.g. 127.0.0.0/8 for a receiver on this machine). */
+  readonly webhookAllowNets: readonly string[]
 }
 
 /** Command-line flags; each overrides its environment variable. */
@@ -69,6 +76,16 @@ const SETTINGS: { [K in keyof Config]: { env: string; default: string; parse: (r
       raw === '' || raw.split(',').every((part) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)$/.test(part.trim()))
         ? raw
         : new Error('must be proxy addresses or CIDRs (or loopback, linklocal, uniquelocal), comma-separated'),
+  },
+  webhookRetrySchedule: { env: 'FIREHOUSE_WEBHOOK_RETRY_SCHEDULE', default: '5,300,1800,7200,18000,36000,36000', parse: parseRetrySchedule },
+  webhookTimeoutMs: { env: 'FIREHOUSE_WEBHOOK_TIMEOUT_MS', default: '10000', parse: (raw) => parseInteger(raw, 100, 60_000) },
+  webhookAllowNets: {
+    env: 'FIREHOUSE_WEBHOOK_ALLOW_NETS',
+    default: '',
+    parse: (raw) => {
+      const nets = raw.split(',').map((part) => part.trim()).filter((part) => part !== '')
+      return nets.every(isCidr) ? Object.freeze(nets) : new Error('must be CIDRs (e.g. 127.0.0.0/8), comma-separated')
+    },
   },
   logLevel: {
     env: 'FIREHOUSE_LOG_LEVEL',
@@ -117,6 +134,14 @@ function parseInteger(raw: string, min: number, max: number): number | Error {
   return Number.isInteger(value) && value >= min && value <= max
     ? value
     : new Error(`must be an integer from ${min} to ${max}`)
+}
+
+/** Seconds, comma-separated (fractions allowed, for tests); each at most a week. */
+function parseRetrySchedule(raw: string): readonly number[] | Error {
+  const delays = raw === '' ? [] : raw.split(',').map((part) => (/^\d+(\.\d+)?$/.test(part.trim()) ? Number(part) : NaN))
+  return delays.length <= 30 && delays.every((delay) => Number.isFinite(delay) && delay <= 604_800)
+    ? Object.freeze(delays)
+    : new Error('must be at most 30 delays in seconds (0 to 604800), comma-separated')
 }
 
 function parseRedisUrl(raw: string): string | null | Error {

@@ -14,7 +14,8 @@ export function isEventType(value: string): value is EventType {
  * `case.closed`: into CLOSED from another phase; `case.updated`: anything else.
  */
 export function eventTypeOf(entry: Pick<HistoryEntry, 'statusFrom' | 'statusTo'>): EventType {
-  const from = entry.statusFrom?.phase ?? null
+  if (entry.statusFrom === null) return 'case.opened'
+  const from = entry.statusFrom.phase
   const to = entry.statusTo.phase
   if (to === 'OPEN' && from !== 'OPEN') return 'case.opened'
   if (to === 'CLOSED' && from !== 'CLOSED') return 'case.closed'

@@ -1,9 +1,11 @@
-// Prometheus metrics: request counts and latencies by route and status, database pool usage.
+// Prometheus metrics: request counts and latencies by route and status, database pool usage, webhook deliveries.
 
 import type { FastifyInstance } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { ServiceContext } from '../service/context.js'
 import { databasePoolUsage } from '../service/database.js'
+import { deliveryBacklog } from '../service/webhooks/deliveries.js'
+import type { DeliveryObserver } from '../service/webhooks/dispatcher.js'
 
 const LATENCY_BUCKETS_S = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5]
 
@@ -39,4 +41,37 @@ export function instrument(app: FastifyInstance, ctx: ServiceContext): Registry 
     latency.observe(labels, reply.elapsedTime / 1000)
   })
   return registry
+}
+
+/**
+ * Webhook metrics (SPEC §8) on `registry`: attempts and ended deliveries by this process, and the
+ * outbox (every process's) read when scraped. Returns what the dispatcher reports to.
+ */
+export function instrumentWebhooks(registry: Registry, ctx: ServiceContext): DeliveryObserver {
+  const attempts = new Counter({
+    name: 'firehouse_webhook_attempts_total',
+    help: 'Webhook delivery attempts by result (success: a 2xx; http_error: another status; network_error: no answer)',
+    labelNames: ['result'],
+    registers: [registry],
+  })
+  const deliveries = new Counter({
+    name: 'firehouse_webhook_deliveries_total',
+    help: 'Webhook deliveries ended, by outcome',
+    labelNames: ['outcome'],
+    registers: [registry],
+  })
+  const backlog = new Gauge({ name: 'firehouse_webhook_outbox_pending', help: 'Webhook deliveries not yet ended (all processes)', registers: [registry] })
+  new Gauge({
+    name: 'firehouse_webhook_outbox_oldest_pending_age_seconds',
+    help: 'Age of the oldest webhook delivery not yet ended (0: none)',
+    registers: [registry],
+    async collect() {
+      const { pending, oldestAgeS } = await deliveryBacklog(ctx).catch(() => ({ pending: 0, oldestAgeS: 0 }))
+      backlog.set(pending)
+      this.set(oldestAgeS)
+    },
+  })
+  for (const result of ['success', 'http_error', 'network_error']) attempts.inc({ result }, 0)
+  for (const outcome of ['succeeded', 'failed']) deliveries.inc({ outcome }, 0)
+  return { attempted: (result) => attempts.inc({ result }), finished: (outcome) => deliveries.inc({ outcome }) }
 }

@@ -20,6 +20,8 @@ import { apiV1 } from './routes/api-v1.js'
 import { healthRoutes } from './routes/health.js'
 import { WORKFLOW_BODY_LIMIT, workflowV41 } from './routes/workflow-v41.js'
 import { webSurface } from '../web/surface.js'
+import type { HostResolver } from '../service/webhooks/settings.js'
+import { runWebhooks } from './webhooks.js'
 
 /** How log lines are written: JSON (the default, for machines), or readable for a person at a terminal. */
 export type LogStyle = { format: 'json' } | { format: 'pretty'; colorize: boolean }
@@ -29,6 +31,8 @@ export interface ServerDeps {
   ctx: ServiceContext
   /** Decided by the caller, which knows where stdout goes; JSON when left out. */
   logStyle?: LogStyle
+  /** How webhook hosts resolve: the system's DNS unless given (a test proves a changed answer is refused). */
+  resolveHost?: HostResolver
 }
 
 /** Bounds on slow or idle clients, so a slow-loris cannot hold sockets for long (the rest is config). */
@@ -43,7 +47,7 @@ function setCommonHeaders(request: FastifyRequest, reply: FastifyReply): void {
   reply.header('cache-control', 'no-store')
 }
 
-export function buildServer({ config, ctx, logStyle = { format: 'json' } }: ServerDeps): FastifyInstance {
+export function buildServer({ config, ctx, logStyle = { format: 'json' }, resolveHost }: ServerDeps): FastifyInstance {
   // The routes outside /v4.1 and /api/v1 (health, /openapi.json, 404s) answer like the native API, in the path's format.
   const errors = createErrorHandlers(ctx, {
     surface: 'api',
@@ -90,7 +94,9 @@ export function buildServer({ config, ctx, logStyle = { format: 'json' } }: Serv
   // One bucket per API key across both surfaces: a key's budget is the same whichever it calls.
   const rateLimiter = createRateLimiter(config.rateLimit, bucketStore(app, config, metrics))
   app.register(workflowV41, { prefix: '/v4.1', ctx, region: config.region, rateLimiter })
-  app.register(apiV1, { prefix: '/api/v1', ctx, region: config.region, rateLimiter })
+  // The webhook dispatcher runs while the app does (started when ready, stopped on close).
+  const urlRules = runWebhooks(app, { config, ctx, registry: metrics, resolveHost })
+  app.register(apiV1, { prefix: '/api/v1', ctx, region: config.region, rateLimiter, urlRules })
   app.register(healthRoutes, { ctx, metrics })
   app.register(webSurface, { ctx, region: config.region })
   return app

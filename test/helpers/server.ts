@@ -16,6 +16,7 @@ import { createTenant, type NewTenantInput } from '../../src/service/tenants.js'
 import { addUser } from '../../src/service/users.js'
 import { openDatabase } from '../../src/store/database.js'
 import { migrateToLatest } from '../../src/store/migrate.js'
+import type { HostResolver } from '../../src/service/webhooks/settings.js'
 import type { TestDatabase, TestDatabaseKind } from './databases.js'
 
 export interface TestServer {
@@ -33,6 +34,8 @@ export interface TestServerOptions {
   now?: () => Date
   /** Serve this database (another server's) instead of a fresh one; it is left for its owner to drop. */
   database?: TestDatabase
+  /** How webhook hosts resolve (the system's DNS by default). */
+  resolveHost?: HostResolver
 }
 
 export async function startTestServer(kind: TestDatabaseKind, options: TestServerOptions = {}): Promise<TestServer> {
@@ -41,7 +44,7 @@ export async function startTestServer(kind: TestDatabaseKind, options: TestServe
   const store = await openDatabase(config.db)
   await migrateToLatest(store.db)
   const ctx = createServiceContext(store, options.now)
-  const app = buildServer({ config, ctx })
+  const app = buildServer({ config, ctx, resolveHost: options.resolveHost })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as AddressInfo
   return {
@@ -267,6 +270,8 @@ export const SPEC_HTTP_STATUS: Readonly<Record<number, number>> = {
   400201: 400,
   400202: 400,
   400203: 400,
+  400300: 400,
+  400301: 404,
   500000: 500,
   503000: 503,
 }

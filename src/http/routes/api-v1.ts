@@ -2,17 +2,21 @@
 
 import type { FastifyPluginAsync } from 'fastify'
 import type { ServiceContext } from '../../service/context.js'
+import type { UrlRules } from '../../service/webhooks/url-rules.js'
 import { authenticateRequest } from '../auth.js'
 import { createErrorHandlers, frameworkErrors } from '../errors.js'
 import type { RateLimiter } from '../rate-limit.js'
 import { caseRoutes } from './cases.js'
 import { metricsSummaryRoutes } from './metrics-summary.js'
 import { recordRoutes } from './records.js'
+import { webhookRoutes } from './webhooks.js'
 
 export interface ApiV1Options {
   ctx: ServiceContext
   region: string
   rateLimiter: RateLimiter
+  /** What a webhook URL may be (SPEC §8). */
+  urlRules: UrlRules
 }
 
 /** Fastify's own errors in this surface's words: its body limit and media types are the imports' (records.ts). */
@@ -21,7 +25,7 @@ const API_V1_FRAMEWORK_ERRORS = frameworkErrors({
   mediaTypes: 'application/json, application/x-ndjson or text/csv',
 })
 
-export const apiV1: FastifyPluginAsync<ApiV1Options> = async (app, { ctx, region, rateLimiter }) => {
+export const apiV1: FastifyPluginAsync<ApiV1Options> = async (app, { ctx, region, rateLimiter, urlRules }) => {
   const errors = createErrorHandlers(ctx, {
     surface: 'api',
     formatOf: () => 'json',
@@ -35,4 +39,5 @@ export const apiV1: FastifyPluginAsync<ApiV1Options> = async (app, { ctx, region
   await app.register(caseRoutes, { ctx })
   await app.register(recordRoutes, { ctx })
   await app.register(metricsSummaryRoutes, { ctx })
+  await app.register(webhookRoutes, { ctx, urlRules })
 }

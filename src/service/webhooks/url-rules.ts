@@ -1,8 +1,7 @@
 // A webhook URL's rules (SPEC §8): http(s), at most 2,048 characters, no user info, a public address.
 
-import { isIP } from 'node:net'
 import { FirehouseError } from '../../domain/errors.js'
-import type { AddressPolicy } from './address-rules.js'
+import { isIpAddress, type AddressPolicy } from '../../domain/address-rules.js'
 import { systemResolver, type HostResolver } from './settings.js'
 
 export const MAX_URL_LENGTH = 2_048
@@ -31,7 +30,7 @@ export async function checkWebhookUrl(raw: string, rules: UrlRules): Promise<URL
  */
 export async function checkHost(hostname: string, rules: UrlRules): Promise<void> {
   const literal = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname
-  if (isIP(literal) !== 0) {
+  if (isIpAddress(literal)) {
     const refusal = rules.policy.refusalOf(literal)
     if (refusal) throw notAllowed(`${literal} is a ${refusal} address`)
     return

@@ -1,6 +1,5 @@
-// Which addresses a webhook may reach (SPEC §8): public ones, and those the operator allows.
-
-import { isIP } from 'node:net'
+// Which addresses a webhook may reach (SPEC §8): public ones, and those the operator allows. Pure:
+// addresses are parsed here, without node:net, so config can check CIDRs with the same code.
 
 /** Ranges that are not public, each with the name a refusal gives it. */
 const NOT_PUBLIC: readonly [cidr: string, kind: string][] = [
@@ -93,28 +92,40 @@ function parseAddress(raw: string): { family: 4 | 6; value: bigint } | null {
   const text = raw.startsWith('[') && raw.endsWith(']') ? raw.slice(1, -1) : raw
   // A zone (fe80::1%eth0) names an interface of this machine: judged by its address.
   const address = text.split('%')[0]!
-  const family = isIP(address)
-  if (family === 4) return { family, value: ipv4Value(address) }
-  if (family === 6) return { family, value: ipv6Value(address) }
-  return null
+  const v4 = ipv4Value(address)
+  if (v4 !== null) return { family: 4, value: v4 }
+  const v6 = ipv6Value(address)
+  return v6 === null ? null : { family: 6, value: v6 }
 }
 
-function ipv4Value(address: string): bigint {
-  return address.split('.').reduce((value, part) => (value << 8n) | BigInt(Number(part)), 0n)
+/** True when the text is an IPv4 or IPv6 address (IPv6 possibly in brackets). */
+export function isIpAddress(text: string): boolean {
+  return parseAddress(text) !== null
 }
 
-function ipv6Value(address: string): bigint {
+function ipv4Value(address: string): bigint | null {
+  const parts = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address)?.slice(1).map(Number)
+  if (!parts || parts.some((part) => part > 255)) return null
+  return parts.reduce((value, part) => (value << 8n) | BigInt(part), 0n)
+}
+
+function ipv6Value(address: string): bigint | null {
   let text = address
   // A trailing dotted quad is two groups.
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)
+  const dotted = /:(\d+\.\d+\.\d+\.\d+)$/.exec(text)
   if (dotted) {
     const v4 = ipv4Value(dotted[1]!)
+    if (v4 === null) return null
     text = `${text.slice(0, -dotted[1]!.length)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`
   }
-  const [head, tail] = text.split('::') as [string, string | undefined]
-  const groups = (part: string | undefined) => (part ? part.split(':') : [])
-  const left = groups(head)
-  const right = groups(tail)
-  const all = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right]
+  const halves = text.split('::')
+  if (halves.length > 2) return null
+  const groups = (part: string) => (part === '' ? [] : part.split(':'))
+  const left = groups(halves[0]!)
+  const right = halves.length === 2 ? groups(halves[1]!) : []
+  const missing = 8 - left.length - right.length
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return null
+  const all = [...left, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...right]
+  if (!all.every((group) => /^[0-9a-f]{1,4}$/i.test(group))) return null
   return all.reduce((value, group) => (value << 16n) | BigInt(parseInt(group, 16)), 0n)
 }
