@@ -1,35 +1,98 @@
-// Answers a request Node's HTTP parser rejects (bad method, bad header byte, bad framing) with the SPEC envelope.
+// Answers a request Node's HTTP parser rejects (bad framing, bad header byte, too slow, headers too
+// large) with the SPEC envelope and the common headers, after the answers the connection still owes.
 
+import { randomUUID } from 'node:crypto'
+import type { Server, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
+import type { FastifyInstance } from 'fastify'
 import { ERROR_CODES } from '../domain/errors.js'
 import { CONTENT_TYPES, formatOfUrl, renderEnvelope } from './formats.js'
 
-const MESSAGE = 'Malformed request: the HTTP request cannot be parsed'
-
-/**
- * Fastify's default answers such a request with its own {"error":"Bad Request",…} body, which is
- * no SPEC envelope; this one answers 300005 in the format of the path, when the request line names one.
- * Timeouts and oversized headers keep Fastify's answers (408, 431): no SPEC code means them.
- */
 type ClientError = Error & { code?: string; rawPacket?: unknown }
 
-export function answerClientError(error: ClientError, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return
-  if (socket.writable) socket.write(rawAnswer(error))
-  socket.destroy(error)
+/** How long a refused connection may take to read its last answer before it is dropped. */
+const LINGER_MS = 5_000
+
+/**
+ * The status and message of each refusal. The code is 300005 for all: the request could not be
+ * read. A timeout and oversized headers keep their own statuses (408: a client may retry; 431).
+ */
+function refusal(error: ClientError): { status: string; message: string } {
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return { status: '408 Request Timeout', message: 'Malformed request: the request did not arrive in time' }
+  }
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    return { status: '431 Request Header Fields Too Large', message: 'Malformed request: the headers are too large' }
+  }
+  return { status: '400 Bad Request', message: 'Malformed request: the HTTP request cannot be parsed' }
 }
 
-function rawAnswer(error: ClientError): string {
-  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return fastifyAnswer(408, 'Request Timeout', 'Client Timeout')
-  if (error.code === 'HPE_HEADER_OVERFLOW') return fastifyAnswer(431, 'Request Header Fields Too Large', 'Exceeded maximum allowed HTTP header size')
+export interface ClientErrors {
+  /** Fastify's clientErrorHandler (called with the Fastify instance as `this`). */
+  answer(this: FastifyInstance, error: ClientError, socket: Socket): void
+  /** Follows the answers each connection owes; call once with the HTTP server. */
+  track(server: Server): void
+}
+
+/**
+ * Pipelined requests are answered in order: a request read whole before the malformed one gets its
+ * answer first (the parser has read past it while it was in flight), then the refusal, then the
+ * connection closes. Without this, destroying the socket would drop an answer to a committed change.
+ */
+export function createClientErrors(): ClientErrors {
+  const owed = new WeakMap<Socket, Set<ServerResponse>>()
+  const refusing = new WeakSet<Socket>()
+  return {
+    track(server) {
+      server.on('request', (request, response: ServerResponse) => {
+        const socket = request.socket
+        const answers = owed.get(socket) ?? new Set()
+        owed.set(socket, answers)
+        answers.add(response)
+        response.once('close', () => answers.delete(response))
+      })
+    },
+    answer(error, socket) {
+      // A broken parser reports again on every later chunk: one answer per connection.
+      if (error.code === 'ECONNRESET' || socket.destroyed || refusing.has(socket)) return
+      refusing.add(socket)
+      const requestId = randomUUID()
+      this.log.info({ reqId: requestId, code: error.code }, 'malformed request refused')
+      const answers = [...(owed.get(socket) ?? [])]
+      // The request being read when the parser failed is the one refused; those read whole come first.
+      const before = answers.filter((response) => response.req.complete)
+      const refused = answers.find((response) => !response.req.complete)
+      const refuse = (): void => {
+        if (socket.destroyed) return
+        // Its own answer already begun: a refusal written after it would corrupt it.
+        if (refused?.headersSent || !socket.writable) return void socket.destroy()
+        setTimeout(() => socket.destroy(), LINGER_MS).unref()
+        socket.end(rawAnswer(error, requestId), () => socket.destroy())
+      }
+      if (before.length === 0) refuse()
+      else void Promise.all(before.map(untilClosed)).then(refuse)
+    },
+  }
+}
+
+/** An owed answer stays in its socket's set until it closes: written whole, or its connection gone. */
+function untilClosed(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => response.once('close', () => resolve()))
+}
+
+/** The envelope in the format of the path, when the request line names one. */
+function rawAnswer(error: ClientError, requestId: string): string {
+  const { status, message } = refusal(error)
   const target = /^\S* (\S+)/.exec(Buffer.isBuffer(error.rawPacket) ? error.rawPacket.toString('latin1') : '')?.[1] ?? ''
   const format = formatOfUrl(target)
-  const body = renderEnvelope({ Error: { Message: MESSAGE, Code: ERROR_CODES.MALFORMED_BODY } }, format)
-  const headers = `Content-Type: ${CONTENT_TYPES[format]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close`
-  return `HTTP/1.1 400 Bad Request\r\n${headers}\r\n\r\n${body}`
-}
-
-function fastifyAnswer(status: number, reason: string, message: string): string {
-  const body = `{"error":"${reason}","message":"${message}","statusCode":${status}}`
-  return `HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${body.length}\r\nContent-Type: application/json\r\n\r\n${body}`
+  const body = renderEnvelope({ Error: { Message: message, Code: ERROR_CODES.MALFORMED_BODY } }, format)
+  const headers = [
+    `Content-Type: ${CONTENT_TYPES[format]}`,
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    `X-Request-Id: ${requestId}`,
+    'X-Content-Type-Options: nosniff',
+    'Cache-Control: no-store',
+    'Connection: close',
+  ]
+  return `HTTP/1.1 ${status}\r\n${headers.join('\r\n')}\r\n\r\n${body}`
 }

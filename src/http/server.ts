@@ -9,7 +9,8 @@ import type { Config } from '../config.js'
 import { FirehouseError } from '../domain/errors.js'
 import type { ServiceContext } from '../service/context.js'
 import { UNAVAILABLE_RETRY_AFTER_S } from '../service/transaction.js'
-import { answerClientError } from './client-error.js'
+import { createClientErrors } from './client-error.js'
+import { addCommonChecks } from './common-checks.js'
 import { createErrorHandlers, formatOfRequest, WORKFLOW_FRAMEWORK_ERRORS } from './errors.js'
 import { instrument } from './metrics.js'
 import { registerOpenApi } from './openapi.js'
@@ -54,6 +55,7 @@ export function buildServer({ config, ctx, logStyle = { format: 'json' }, resolv
     formatOf: formatOfRequest,
     framework: WORKFLOW_FRAMEWORK_ERRORS,
   })
+  const clientErrors = createClientErrors()
   const app = Fastify({
     logger: loggerOptions(config, logStyle),
     genReqId: () => randomUUID(),
@@ -64,8 +66,9 @@ export function buildServer({ config, ctx, logStyle = { format: 'json' }, resolv
     // While closing, Fastify would answer a request on a kept-alive connection with its own 503
     // body; the onRequest hook below answers 503000 in the path's format instead.
     return503OnClosing: false,
-    // A request the HTTP parser rejects gets the SPEC envelope (300005), not Fastify's own body.
-    clientErrorHandler: answerClientError,
+    // A request the HTTP parser rejects gets the SPEC envelope (300005) and headers, not Fastify's
+    // own body, once the requests read before it on its connection are answered.
+    clientErrorHandler: clientErrors.answer,
     // A path with malformed percent-encoding names no module: the envelope in the path's format,
     // not Fastify's own {"error":"Bad Request",…} body. No hook runs for it, hence the headers here.
     frameworkErrors: (error, request, reply) => {
@@ -74,6 +77,7 @@ export function buildServer({ config, ctx, logStyle = { format: 'json' }, resolv
       else errors.onError(error, request, reply)
     },
   })
+  clientErrors.track(app.server)
   app.decorateRequest('caller', null)
   let closing = false
   app.addHook('preClose', async () => {
@@ -86,6 +90,8 @@ export function buildServer({ config, ctx, logStyle = { format: 'json' }, resolv
       })
     }
   })
+  // After the shutdown check, before every surface's own: the order of checks (docs/errors.md).
+  addCommonChecks(app)
   app.addHook('onSend', async (request, reply) => setCommonHeaders(request, reply))
   app.setErrorHandler(errors.onError)
   app.setNotFoundHandler(errors.onNotFound)
@@ -121,14 +127,20 @@ function loggerOptions(config: Config, style: LogStyle): NonNullable<Exclude<Fas
  * Bounds on slow clients. Fastify takes requestTimeout and keepAliveTimeout itself; the headers
  * bound and Node's check interval go through its `http` option (Node's createServer options).
  * requestTimeout is given there too: Node checks headersTimeout against it when creating the
- * server, before Fastify sets its own.
+ * server, before Fastify sets its own. Node's own Host check goes off there as well.
  */
 function slowClientBounds(config: Config): Pick<FastifyHttpOptions<Server>, 'requestTimeout' | 'keepAliveTimeout' | 'http'> {
   const requestTimeout = config.requestTimeout * 1000
   return {
     requestTimeout,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-    http: { requestTimeout, headersTimeout: config.headersTimeout * 1000, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
+    http: {
+      requestTimeout,
+      headersTimeout: config.headersTimeout * 1000,
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+      // Node would answer a missing Host with an empty 400; common-checks.ts answers 300005 instead.
+      requireHostHeader: false,
+    },
   }
 }
 

@@ -7,7 +7,6 @@ import { showCase } from '../../service/case-view.js'
 import type { ServiceContext } from '../../service/context.js'
 import { API_ERRORS, CaseListQuery, CaseListSchema, CaseSchema, CgidParams } from '../schemas/api-v1.js'
 import { rejectUnknownQuery, tenantOf } from './api-v1-request.js'
-import { refuseOtherMethods } from './method-not-allowed.js'
 
 export const caseRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   app.get(
@@ -43,6 +42,4 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = as
       })
     },
   )
-  refuseOtherMethods(app, '/cases/:cgid', ['GET'])
-  refuseOtherMethods(app, '/cases', ['GET'])
 }

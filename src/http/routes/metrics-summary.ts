@@ -5,7 +5,6 @@ import type { ServiceContext } from '../../service/context.js'
 import { metricsSummary } from '../../service/metrics-summary.js'
 import { API_ERRORS, MetricsSummaryQuery, MetricsSummarySchema } from '../schemas/api-v1.js'
 import { rejectUnknownQuery, tenantOf } from './api-v1-request.js'
-import { refuseOtherMethods } from './method-not-allowed.js'
 
 export const metricsSummaryRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   app.get(
@@ -24,5 +23,4 @@ export const metricsSummaryRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceConte
       return metricsSummary(ctx, tenantOf(request), { from, to })
     },
   )
-  refuseOtherMethods(app, '/metrics/summary', ['GET'])
 }

@@ -8,10 +8,10 @@ import { importRecordFile } from '../../service/import-records.js'
 import type { RecordFileFormat } from '../../service/record-files.js'
 import { showRecord } from '../../service/record-view.js'
 import { decodeUtf8Strict } from '../body/utf8.js'
+import { refuseOtherMediaTypes } from '../common-checks.js'
 import { DOCUMENTED_BODY } from '../openapi.js'
 import { API_ERRORS, CgidParams, ImportReportSchema, RecordInputSchema, RecordSchema } from '../schemas/api-v1.js'
 import { rejectUnknownQuery, tenantOf } from './api-v1-request.js'
-import { refuseOtherMethods } from './method-not-allowed.js'
 
 export const RECORDS_BODY_LIMIT = 10 * 1024 * 1024
 
@@ -29,6 +29,7 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = 
   app.addContentTypeParser(Object.keys(IMPORT_MEDIA_TYPES), { parseAs: 'buffer', bodyLimit: RECORDS_BODY_LIMIT }, (_request, body, done) =>
     done(null, body),
   )
+  refuseOtherMediaTypes(app, RECORDS_BODY_LIMIT)
   app.get(
     '/records/:cgid',
     {
@@ -64,8 +65,6 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = 
       return importRecordFile(ctx, { id: tenantOf(request) }, text, format)
     },
   )
-  refuseOtherMethods(app, '/records/:cgid', ['GET'])
-  refuseOtherMethods(app, '/records', ['POST'])
 }
 
 function mediaTypeOf(header: string | undefined): string {

@@ -7,10 +7,10 @@ import type { ServiceContext } from '../../service/context.js'
 import { updateWorkflow } from '../../service/update-workflow.js'
 import { authenticateRequest } from '../auth.js'
 import { BODY_MEDIA_TYPES, readWorkflowFields } from '../body/read-fields.js'
+import { headerCount, refuseOtherMediaTypes } from '../common-checks.js'
 import { createErrorHandlers, formatOfRequest, WORKFLOW_FRAMEWORK_ERRORS } from '../errors.js'
 import { CONTENT_TYPES, formatOfUrl, renderEnvelope } from '../formats.js'
 import type { RateLimiter } from '../rate-limit.js'
-import { refuseOtherMethods } from './method-not-allowed.js'
 import { WorkflowV41Schema } from '../schemas/workflow-v41.js'
 
 export interface WorkflowV41Options {
@@ -28,6 +28,7 @@ export const workflowV41: FastifyPluginAsync<WorkflowV41Options> = async (app, {
   app.addContentTypeParser([...BODY_MEDIA_TYPES], { parseAs: 'buffer', bodyLimit: WORKFLOW_BODY_LIMIT }, (_request, body, done) =>
     done(null, body),
   )
+  refuseOtherMediaTypes(app, WORKFLOW_BODY_LIMIT)
   const errors = createErrorHandlers(ctx, {
     surface: 'v41',
     formatOf: formatOfRequest,
@@ -42,13 +43,12 @@ export const workflowV41: FastifyPluginAsync<WorkflowV41Options> = async (app, {
   for (const url of WORKFLOW_PATHS) {
     app.post(url, { onRequest: authorize, schema: WorkflowV41Schema }, async (request, reply) => {
       const input = parseWorkflowInput(await readWorkflowFields(request))
-      const idempotencyKey = readIdempotencyKey(request.headers['idempotency-key'])
+      const idempotencyKey = readIdempotencyKey(request)
       const result = await updateWorkflow(ctx, callerOf(request), input, idempotencyKey)
       const format = formatOfUrl(request.url)
       const body = renderEnvelope({ Data: { number_customergauge: result.numberCustomergauge } }, format)
       return reply.header('content-type', CONTENT_TYPES[format]).send(body)
     })
-    refuseOtherMethods(app, url, ['POST'])
   }
 }
 
@@ -57,9 +57,14 @@ function callerOf(request: FastifyRequest): NonNullable<FastifyRequest['caller']
   return request.caller
 }
 
-function readIdempotencyKey(header: string | string[] | undefined): string | undefined {
+function readIdempotencyKey(request: FastifyRequest): string | undefined {
+  const header = request.headers['idempotency-key']
   if (header === undefined) return undefined
-  const key = Array.isArray(header) ? header.join(',') : header.trim()
+  // Node joins two into one value ("a, b"): refused by name rather than as a key with a space.
+  if (headerCount(request, 'idempotency-key') > 1) {
+    throw new FirehouseError('INVALID_ARGUMENT', 'Invalid argument: the Idempotency-Key header is given more than once')
+  }
+  const key = String(header).trim()
   if (!IDEMPOTENCY_KEY.test(key)) {
     throw new FirehouseError('INVALID_ARGUMENT', 'Invalid argument: Idempotency-Key must be 1 to 255 visible ASCII characters')
   }
