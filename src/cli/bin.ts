@@ -2,11 +2,12 @@
 
 import { runCli } from './main.js'
 import { askHidden } from './secret-prompt.js'
+import { decodeUtf8Input } from './utf8-input.js'
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = []
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
+  return decodeUtf8Input(Buffer.concat(chunks), 'standard input')
 }
 
 process.exitCode = await runCli(

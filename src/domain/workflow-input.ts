@@ -88,9 +88,14 @@ function asText(value: unknown, name: WorkflowField): string | undefined {
   throw new FirehouseError('INVALID_ARGUMENT', `Invalid argument: ${name} must be a string`)
 }
 
+/** Whether `text` holds only characters XML 1.0 can carry: the comment's rule, which imported text follows too. */
+export function isXmlText(text: string): boolean {
+  return !FORBIDDEN_IN_COMMENT.test(text)
+}
+
 /** A comment is at most 10,000 code points of text that XML 1.0 can carry. */
 export function checkComment(comment: string): void {
-  if (FORBIDDEN_IN_COMMENT.test(comment)) {
+  if (!isXmlText(comment)) {
     throw new FirehouseError('COMMENT_INVALID_CHARACTER', 'comment contains a character that is not allowed')
   }
   let codePoints = 0

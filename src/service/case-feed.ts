@@ -1,5 +1,6 @@
 // Use case: the sync feed — a tenant's cases in change order, paged by an opaque cursor (SPEC §5).
 
+import { parseIsoDateTime } from '../domain/date-time.js'
 import { FirehouseError } from '../domain/errors.js'
 import { standardPhase } from '../domain/status.js'
 import { listCaseChanges, listHistories } from '../store/case-reads.js'
@@ -64,11 +65,12 @@ function parsePhase(status: string): string {
   return phase
 }
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/
-
-/** An ISO 8601 date or date-time, as the UTC string with milliseconds the store compares against. */
+/**
+ * An ISO 8601 date or date-time (a day that exists; UTC unless it gives an offset), as the UTC
+ * string with milliseconds the store compares against.
+ */
 export function parseInstant(value: string, name: string): string {
-  const time = ISO_INSTANT.test(value.trim()) ? Date.parse(value.trim()) : NaN
-  if (Number.isNaN(time)) throw new FirehouseError('INVALID_ARGUMENT', `Invalid argument: ${name} must be an ISO 8601 date-time`)
-  return new Date(time).toISOString()
+  const parsed = parseIsoDateTime(value.trim())
+  if (parsed === undefined) throw new FirehouseError('INVALID_ARGUMENT', `Invalid argument: ${name} must be an ISO 8601 date-time`)
+  return new Date(parsed.epochMs).toISOString()
 }

@@ -36,11 +36,11 @@ export async function importRecordFile(
   text: string,
   format: RecordFileFormat,
 ): Promise<ImportReport> {
-  const records = parseRecordFile(text, format).map(({ line, fields }) => {
+  const records = parseRecordFile(text, format).map((row) => {
     try {
-      return parseSurveyRecord(fields)
+      return parseSurveyRecord(row.fields, row)
     } catch (error) {
-      throw isFirehouseError(error) ? badRow(line, error.message, error) : error
+      throw isFirehouseError(error) ? badRow(row.line, error.message, error) : error
     }
   })
   return importRecords(ctx, ref, records)

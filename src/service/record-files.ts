@@ -1,13 +1,14 @@
 // Reads a records file (CSV with a header row, JSON array or NDJSON) into rows with line numbers.
 
 import { parse as parseCsv } from 'csv-parse/sync'
-import { FirehouseError } from '../domain/errors.js'
+import { FirehouseError, isFirehouseError } from '../domain/errors.js'
+import { MAX_JSON_DEPTH, scanJsonShape, type JsonShape, type WrittenRecord } from '../domain/json-shape.js'
 
 export const RECORD_FILE_FORMATS = ['csv', 'json', 'ndjson'] as const
 export type RecordFileFormat = (typeof RECORD_FILE_FORMATS)[number]
 
 /** One row and where it starts: the physical line (CSV, NDJSON) or 1-based element index (JSON). */
-export interface NumberedRow {
+export interface NumberedRow extends WrittenRecord {
   line: number
   fields: Record<string, unknown>
 }
@@ -42,12 +43,24 @@ interface CsvRecord {
 function parseCsvRows(text: string): NumberedRow[] {
   let records: CsvRecord[]
   try {
-    records = parseCsv(text, { columns: true, raw: true, info: true, skip_empty_lines: true, bom: true }) as CsvRecord[]
+    const options = { columns: uniqueColumns, raw: true, info: true, skip_empty_lines: true, bom: true }
+    records = parseCsv(text, options) as CsvRecord[]
   } catch (error) {
+    if (isFirehouseError(error)) throw error
     const line = (error as { lines?: number }).lines ?? 1
     throw badRow(line, (error as Error).message.replace(/ on line \d+$| at line \d+$/, ''), error)
   }
   return records.map(({ record, info, raw }) => ({ line: csvStartLine(info.lines, raw), fields: record }))
+}
+
+/** The header row's names; one given twice is refused (csv-parse would keep the later column's values). */
+function uniqueColumns(header: string[]): string[] {
+  const seen = new Set<string>()
+  for (const name of header) {
+    if (seen.has(name)) throw badRow(1, `the column ${JSON.stringify(name)} is given more than once`)
+    seen.add(name)
+  }
+  return header
 }
 
 /** csv-parse reports the line a record ends on; its raw text tells how many lines it spans. */
@@ -57,6 +70,9 @@ function csvStartLine(endLine: number, raw: string): number {
 }
 
 function parseJsonArray(text: string): NumberedRow[] {
+  // Scanned before it is parsed: deep nesting is refused before it costs anything (domain/json-shape.ts).
+  const shape = scanJsonShape(text, 'array')
+  if (shape.tooDeepAt !== -1) throw tooDeep(shape.record + 1)
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
@@ -64,10 +80,12 @@ function parseJsonArray(text: string): NumberedRow[] {
     throw new FirehouseError('MALFORMED_BODY', 'The file is not valid JSON', { cause: error })
   }
   if (!Array.isArray(parsed)) throw new FirehouseError('MALFORMED_BODY', 'A JSON records file must hold an array')
-  return parsed.map((element, index) => ({ line: index + 1, fields: asObject(element, index + 1) }))
+  return parsed.map((element, index) => jsonRow(index + 1, element, shape, index))
 }
 
 function parseNdjson(text: string): NumberedRow[] {
+  const shape = scanJsonShape(text, 'lines')
+  if (shape.tooDeepAt !== -1) throw tooDeep(shape.record + 1)
   const rows: NumberedRow[] = []
   text.split('\n').forEach((content, index) => {
     if (content.trim() === '') return
@@ -77,9 +95,18 @@ function parseNdjson(text: string): NumberedRow[] {
     } catch (error) {
       throw badRow(index + 1, 'not valid JSON', error)
     }
-    rows.push({ line: index + 1, fields: asObject(parsed, index + 1) })
+    rows.push(jsonRow(index + 1, parsed, shape, index))
   })
   return rows
+}
+
+function tooDeep(line: number): FirehouseError {
+  return badRow(line, `nested deeper than ${MAX_JSON_DEPTH} arrays and objects`)
+}
+
+/** A parsed record, with what its text told that the value does not (see NumberedRow). */
+function jsonRow(line: number, value: unknown, shape: JsonShape, index: number): NumberedRow {
+  return { line, fields: asObject(value, line), members: shape.members[index], numberTexts: shape.numberTexts.get(index) }
 }
 
 function asObject(value: unknown, line: number): Record<string, unknown> {

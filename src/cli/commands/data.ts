@@ -2,7 +2,7 @@
 
 import { readFile } from 'node:fs/promises'
 import { extname } from 'node:path'
-import { FirehouseError } from '../../domain/errors.js'
+import { FirehouseError, isFirehouseError } from '../../domain/errors.js'
 import { parseCgid } from '../../domain/workflow-input.js'
 import { showCase } from '../../service/case-view.js'
 import { importRecordFile } from '../../service/import-records.js'
@@ -10,6 +10,7 @@ import { sniffRecordFileFormat, type RecordFileFormat } from '../../service/reco
 import { setStatusesFromFile } from '../../service/statuses.js'
 import type { CliEnvironment, Command } from '../command.js'
 import { table } from '../output.js'
+import { decodeUtf8Input } from '../utf8-input.js'
 
 const FORMAT_BY_EXTENSION: Record<string, RecordFileFormat> = {
   '.csv': 'csv',
@@ -58,8 +59,9 @@ export const DATA_COMMANDS: Record<string, Command> = {
 async function readInputFile(name: string, io: CliEnvironment): Promise<{ text: string; format: RecordFileFormat }> {
   let text: string
   try {
-    text = name === '-' ? await io.readStdin() : await readFile(name, 'utf8')
+    text = name === '-' ? await io.readStdin() : decodeUtf8Input(await readFile(name), 'the input file')
   } catch (error) {
+    if (isFirehouseError(error)) throw error
     const reason = (error as { code?: string }).code === 'ENOENT' ? 'no such file' : 'not readable'
     throw new FirehouseError('INVALID_ARGUMENT', `Cannot read the input file (${reason})`, { cause: error })
   }

@@ -1,0 +1,14 @@
+// What a command reads (a file, standard input) as strict UTF-8: invalid bytes are refused, never made U+FFFD.
+
+import { FirehouseError } from '../domain/errors.js'
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/** `what` names the input in the one-line reason, e.g. "the input file". */
+export function decodeUtf8Input(bytes: Uint8Array, what: string): string {
+  try {
+    return STRICT_UTF8.decode(bytes)
+  } catch {
+    throw new FirehouseError('MALFORMED_BODY', `${what} is not valid UTF-8`)
+  }
+}
