@@ -3,6 +3,16 @@
 export { WorkflowClient } from './workflow-client.js'
 export { WorkflowApiError, CLIENT_ERROR_CODE, type WorkflowErrorKind, type WorkflowApiErrorInit } from './workflow-api-error.js'
 export { CaseStream } from './case-feed.js'
+export {
+  WebhooksApi,
+  type Webhook,
+  type NewWebhook,
+  type WebhookPatch,
+  type WebhookDelivery,
+  type WebhookDeliveryPage,
+  type WebhookEventType,
+  type QueuedDelivery,
+} from './webhooks.js'
 export { REGIONS, type Region, type WireFormat, type FetchFunction, type RetryInfo, type WorkflowClientOptions } from './options.js'
 export {
   PHASES,

@@ -6,6 +6,7 @@ import { answerError, readJsonAnswer, readWorkflowAnswer, type WireAnswer } from
 import { withRetries } from './retry.js'
 import { send, type WireRequest } from './transport.js'
 import type { CaseJson, CasePage, CaseQuery, ReadOptions, UpdateWorkflowInput, UpdateWorkflowResult } from './types.js'
+import { WebhooksApi } from './webhooks.js'
 
 const ACCEPT: Record<WireFormat, string> = { json: 'application/json', xml: 'application/xml' }
 
@@ -24,6 +25,8 @@ export class WorkflowClient {
   readonly baseUrl: string
   /** The v4.1 answer format. */
   readonly format: WireFormat
+  /** The tenant's webhook endpoints and their delivery logs (`cg.webhooks.create(…)`, …). */
+  readonly webhooks: WebhooksApi
   readonly #options: ResolvedOptions
 
   /** Throws a TypeError naming a bad option. */
@@ -31,6 +34,13 @@ export class WorkflowClient {
     this.#options = resolveOptions(options)
     this.baseUrl = this.#options.baseUrl
     this.format = this.#options.format
+    this.webhooks = new WebhooksApi(({ method, path, body }, retry) => {
+      const request: WireRequest = { method, url: `${this.baseUrl}/api/v1/webhooks${path}`, headers: this.#headers('application/json') }
+      if (body !== undefined) Object.assign(request, { body: JSON.stringify(body), headers: { ...request.headers, 'content-type': 'application/json' } })
+      const options = retry ? this.#options : { ...this.#options, retries: 0 }
+      const read = (answer: WireAnswer) => (answer.status === 204 && answer.text === '' ? undefined : readJsonAnswer(answer))
+      return withRetries(async (signal, attempt) => read(await send(options.fetch, request, signal, attempt)), options)
+    })
   }
 
   /**

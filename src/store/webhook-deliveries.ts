@@ -140,17 +140,20 @@ export interface ClaimedDelivery extends WebhookDelivery {
   tenant_slug: string
 }
 
+export interface Claim {
+  owner: string
+  now: string
+  leaseUntil: string
+  limit: number
+}
+
 /**
- * Claims up to `limit` due deliveries for `owner` until `leaseUntil`: pending, due, not leased by
- * a live claim, and the earliest pending event of their case for their endpoint (by the entry's
- * seq, the order the case's changes committed in; a delivery waiting for a retry holds the later
- * ones). The candidates are read first, so an idle poll writes nothing; the lease is then taken by
- * a conditional update, which one process alone wins, on either database.
+ * Up to `limit` deliveries that may be claimed now: pending, due, not leased by a live claim, and
+ * the earliest pending event of their case for their endpoint (by the entry's seq, the order the
+ * case's changes committed in; a delivery waiting for a retry holds the later ones). A read only,
+ * so that an idle poll writes nothing; takeClaims then claims them.
  */
-export async function claimDue(
-  db: Kysely<Database>,
-  claim: { owner: string; now: string; leaseUntil: string; limit: number },
-): Promise<ClaimedDelivery[]> {
+export async function findClaimable(db: Kysely<Database>, claim: Claim): Promise<string[]> {
   const candidates = await db
     .selectFrom('webhook_deliveries as d')
     .select('d.id')
@@ -172,15 +175,20 @@ export async function claimDue(
     .orderBy('d.next_attempt_at')
     .limit(claim.limit)
     .execute()
-  if (candidates.length === 0) return []
+  return candidates.map((candidate) => candidate.id)
+}
+
+/**
+ * Claims these deliveries for `claim.owner` until `claim.leaseUntil` where they are still pending
+ * and unleased: a conditional update, which one process alone wins, on either database. Returns
+ * the deliveries it claimed, with what sending them needs.
+ */
+export async function takeClaims(db: Kysely<Database>, ids: readonly string[], claim: Claim): Promise<ClaimedDelivery[]> {
+  if (ids.length === 0) return []
   const claimed = await db
     .updateTable('webhook_deliveries')
     .set({ lease_owner: claim.owner, lease_until: claim.leaseUntil })
-    .where(
-      'id',
-      'in',
-      candidates.map((candidate) => candidate.id),
-    )
+    .where('id', 'in', [...ids])
     .where('status', '=', 'pending')
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', claim.now)]))
     .returning('id')

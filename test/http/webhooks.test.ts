@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
+import { WorkflowApiError, WorkflowClient } from '../../src/client/index.js'
 import { createApiKey } from '../../src/service/api-keys.js'
 import { api, expectApiError, expectJson, getCase } from '../helpers/api-v1.js'
 import { createHook, deliveriesOf, sendJson, waitForLog, type Hook } from '../helpers/webhook-api.js'
@@ -59,7 +60,9 @@ for (const kind of TEST_DATABASES) {
         { number_customergauge: 2, status: 'PROGRESS' },
       ]
       for (const change of changes) assert.equal((await update(server, acme.other, change)).status, 200)
-      const got = await inbox.waitForSuccesses(4)
+      // Other cases are not held up by each other: the order across cases is not the history's.
+      const caseAndSeq = (request: (typeof inbox.received)[number]) => [request.event.data.case?.number_customergauge as number, request.event.data.entry!.seq]
+      const got = (await inbox.waitForSuccesses(4)).slice().sort((a, b) => caseAndSeq(a)[0]! - caseAndSeq(b)[0]! || caseAndSeq(a)[1]! - caseAndSeq(b)[1]!)
       await new Promise((resolve) => setTimeout(resolve, 300))
       assert.equal(inbox.received.length, 4, 'exactly one request per change')
 
@@ -90,7 +93,8 @@ for (const kind of TEST_DATABASES) {
       assert.equal((events[1]!.data.case as { closed_at: unknown }).closed_at, null)
 
       const log = await waitForLog(server, acme.key, hook.id, (entries) => entries.length === 4 && entries.every((entry) => entry.status === 'succeeded'))
-      assert.deepEqual(log.map((entry) => entry.event_id), events.map((event) => event.id).reverse(), 'the log is newest first')
+      const newestFirst = events.slice().sort((a, b) => b.timestamp.localeCompare(a.timestamp))
+      assert.deepEqual(log.map((entry) => entry.event_id), newestFirst.map((event) => event.id), 'the log is newest first')
       for (const entry of log) assert.equal(entry.attempts.length, 1)
     })
 
@@ -230,6 +234,30 @@ for (const kind of TEST_DATABASES) {
       await expectApiError(await api(server, acme.key, `/webhooks/${hook.id}/deliveries?cursor=forged`), 300001)
       await expectApiError(await api(server, acme.key, `/webhooks/${hook.id}/deliveries?per_page=0`), 300001)
       assert.equal((await expectJson<{ data: unknown[] }>(await api(server, acme.key, '/webhooks'))).data.length, 1)
+    })
+
+    await t.test('the typed client: cg.webhooks creates, reads, changes, pings, lists deliveries, redelivers, rotates and deletes; a missing one rejects with 400301', async (t) => {
+      const acme = await tenant()
+      const inbox = await receiver(t)
+      const cg = new WorkflowClient({ apiKey: acme.key, baseUrl: server.url, retries: 0 })
+      const hook = await cg.webhooks.create({ url: inbox.url, events: ['case.closed'], excludeActors: [] })
+      assert.match(hook.secret, /^whsec_/)
+      assert.deepEqual((await cg.webhooks.list()).map((listed) => listed.id), [hook.id])
+      assert.deepEqual((await cg.webhooks.update(hook.id, { events: ['*'], description: 'desk' })).events, ['*'])
+      assert.equal((await cg.webhooks.get(hook.id)).description, 'desk')
+      const ping = await cg.webhooks.test(hook.id)
+      await inbox.waitForSuccesses(1)
+      const page = await cg.webhooks.deliveries(hook.id, { perPage: 1 })
+      assert.equal(page.data[0]!.event_id, ping.event_id)
+      const again = await cg.webhooks.redeliver(hook.id, page.data[0]!.id)
+      assert.equal(again.event_id, ping.event_id)
+      await inbox.waitForSuccesses(2)
+      const { secret } = await cg.webhooks.rotateSecret(hook.id)
+      assert.notEqual(secret, hook.secret)
+      await cg.webhooks.delete(hook.id)
+      const missing = await cg.webhooks.get(hook.id).catch((error: unknown) => error)
+      assert.ok(missing instanceof WorkflowApiError)
+      assert.deepEqual([missing.code, missing.status], [400301, 404])
     })
 
     await t.test('/metrics counts attempts and deliveries by outcome and shows the outbox backlog and its age', async () => {

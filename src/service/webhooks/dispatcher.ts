@@ -4,10 +4,20 @@
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import { createAddressPolicy } from '../../domain/address-rules.js'
-import { claimDue, failPendingDeliveries, pruneDeliveryLog, recordAttempt, type AttemptOutcome, type ClaimedDelivery } from '../../store/webhook-deliveries.js'
+import {
+  failPendingDeliveries,
+  findClaimable,
+  pruneDeliveryLog,
+  recordAttempt,
+  takeClaims,
+  type AttemptOutcome,
+  type ClaimedDelivery,
+} from '../../store/webhook-deliveries.js'
+import type { Tx } from '../../store/database.js'
 import { findEndpoint, updateEndpoint } from '../../store/webhook-endpoints.js'
 import type { ServiceContext } from '../context.js'
-import { inTransaction, withDatabase } from '../transaction.js'
+import { inSharedTransaction } from '../group-commit.js'
+import { withDatabase } from '../transaction.js'
 import { postWebhook, type SendResult } from './send.js'
 import type { WebhookSettings } from './settings.js'
 import { signatureHeader } from './signing.js'
@@ -87,7 +97,9 @@ export function createDispatcher({ ctx, settings, log, observer }: DispatcherDep
         if (room <= 0) break
         const now = ctx.now()
         const claim = { owner, now: now.toISOString(), leaseUntil: new Date(now.getTime() + leaseMs).toISOString(), limit: room }
-        const claimed = await withDatabase(ctx, (db) => claimDue(db, claim))
+        const ids = await withDatabase(ctx, (db) => findClaimable(db, claim))
+        // Claims and records join the writes' shared transaction (SQLite: one fsync for many).
+        const claimed = ids.length === 0 ? [] : await inSharedTransaction(ctx, (trx) => takeClaims(trx, ids, claim))
         for (const delivery of claimed) track(attempt(delivery))
         if (claimed.length === room) again = true
       } while (again && running)
@@ -113,7 +125,7 @@ export function createDispatcher({ ctx, settings, log, observer }: DispatcherDep
       if (stopping.signal.aborted) return
       const outcome = decide(delivery, result)
       observer?.attempted(result.status === null ? 'network_error' : isSuccess(result) ? 'success' : 'http_error')
-      const recorded = await inTransaction(ctx, (trx) => record(trx, delivery, result, outcome))
+      const recorded = await inSharedTransaction(ctx, (trx) => record(trx, delivery, result, outcome))
       if (recorded && outcome.next.status !== 'pending') observer?.finished(outcome.next.status)
       if (recorded && outcome.next.status === 'pending') later(Math.max(0, Date.parse(outcome.next.at) - ctx.now().getTime()), () => void pump())
     } catch (error) {
@@ -148,7 +160,7 @@ export function createDispatcher({ ctx, settings, log, observer }: DispatcherDep
   }
 
   /** Logs the attempt; then 410 disables the endpoint, a success or a final failure update its 5-day count. */
-  async function record(trx: Parameters<Parameters<typeof inTransaction>[1]>[0], delivery: ClaimedDelivery, result: SendResult, outcome: Omit<AttemptOutcome, 'owner'>): Promise<boolean> {
+  async function record(trx: Tx, delivery: ClaimedDelivery, result: SendResult, outcome: Omit<AttemptOutcome, 'owner'>): Promise<boolean> {
     if ((await recordAttempt(trx, { ...outcome, owner })) === null) return false
     const at = outcome.attempt.at
     if (outcome.next.status === 'succeeded') {
@@ -163,7 +175,7 @@ export function createDispatcher({ ctx, settings, log, observer }: DispatcherDep
     return true
   }
 
-  async function disable(trx: Parameters<Parameters<typeof inTransaction>[1]>[0], delivery: ClaimedDelivery, reason: string, at: string): Promise<void> {
+  async function disable(trx: Tx, delivery: ClaimedDelivery, reason: string, at: string): Promise<void> {
     await updateEndpoint(trx, delivery.tenant_id, delivery.endpoint_id, { enabled: 0, disabled_reason: reason, updated_at: at })
     await failPendingDeliveries(trx, delivery.endpoint_id, at)
   }
