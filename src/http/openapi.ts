@@ -3,25 +3,45 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance, FastifySchema } from 'fastify'
+import { API_V1_SCHEMAS } from './schemas/api-v1.js'
+import { DOCUMENTED_BODY, DOCUMENTED_HEADERS, type DocumentedBody } from './schemas/documented.js'
+import { RECORD_SCHEMAS } from './schemas/records.js'
+import { WEBHOOK_SCHEMAS } from './schemas/webhooks.js'
+import { WORKFLOW_V41_SCHEMAS } from './schemas/workflow-v41.js'
 
-/**
- * A route whose body our own parsers read (the strict form parser, the import formats) cannot
- * give Fastify a `body` schema — Fastify would validate the raw bytes against it. It names its
- * body's documentation under this key instead, and only the document shows it as the body.
- */
-export const DOCUMENTED_BODY = 'documentedBody'
-
-export interface DocumentedBody {
-  description: string
-  /** Media type → the schema of a body of that type. */
-  content: Record<string, { schema: unknown }>
-}
+export { DOCUMENTED_BODY, DOCUMENTED_HEADERS, type DocumentedBody }
 
 /** The version of the API surfaces this server describes (not the package's). */
 const API_VERSION = '1.0.0'
 
-/** Registers the generator and its two routes; must run before the routes it describes. */
+/** Every named schema: registered once on the root, so every route can `$ref` it, and listed in components.schemas. */
+const NAMED_SCHEMAS = [...WORKFLOW_V41_SCHEMAS, ...API_V1_SCHEMAS, ...RECORD_SCHEMAS, ...WEBHOOK_SCHEMAS]
+
+/** Alphabetical, as OpenAPI linters expect. */
+const TAGS = [
+  { name: 'cases', description: 'Cases and the sync feed (SPEC §4, §5)' },
+  { name: 'metrics', description: 'Counts and SLA timings' },
+  { name: 'operations', description: 'Liveness, readiness and Prometheus metrics; no API key' },
+  { name: 'records', description: 'Survey records and their bulk import' },
+  { name: 'webhooks', description: 'Endpoints that are sent the tenant\'s case events, and their delivery log (SPEC §8)' },
+  { name: 'workflow v4.1', description: 'The CustomerGauge Workflow API v4.1, wire-compatible: JSON or XML by the path\'s extension' },
+]
+
+/**
+ * Relative: the paths are on the server that served this document, whichever address it was
+ * reached by (a proxy, a load balancer, 127.0.0.1); a URL written here would be wrong behind one.
+ * `x-internal: false` tells documentation tools the API is meant for outside callers.
+ */
+const SERVER = { url: '/', description: 'The server that served this document (production, staging or local)', 'x-internal': false }
+
+const API_KEY_DESCRIPTION =
+  'Send the header exactly as `Authorization: api_key <KEY>`: the word api_key (any letter case), one space, then the key (fh_…). ' +
+  'A generator that fills an apiKey scheme with the value as given must be given the whole value "api_key <KEY>", not the key alone. ' +
+  'A key in the query string is not read.'
+
+/** Registers the named schemas, the generator and its two routes; must run before the routes it describes. */
 export function registerOpenApi(app: FastifyInstance): void {
+  for (const schema of NAMED_SCHEMAS) app.addSchema(schema)
   app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -29,23 +49,62 @@ export function registerOpenApi(app: FastifyInstance): void {
         title: 'Firehouse',
         version: API_VERSION,
         description: 'Closed-loop feedback workflow service: the CustomerGauge Workflow API v4.1 and the native API (/api/v1).',
+        license: { name: 'MIT', url: 'https://spdx.org/licenses/MIT.html' },
+        // Firehouse is self-hosted: whoever runs this server answers for it.
+        contact: { name: 'The operator of this Firehouse server' },
       },
+      servers: [SERVER],
+      tags: TAGS,
       components: {
-        securitySchemes: {
-          apiKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Send "Authorization: api_key <KEY>"' },
-        },
+        securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: API_KEY_DESCRIPTION } },
       },
       security: [{ apiKey: [] }],
     },
-    transform: ({ schema, url }) => ({ schema: withDocumentedBody(schema), url }),
+    // The board's pages (HTML for browsers, signed-in sessions; src/web) carry no tag: they are no API.
+    hideUntagged: true,
+    // Named schemas keep their names (`#/components/schemas/Case`), not `def-0`.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    transform: ({ schema, url }) => ({ schema: withDocumentedParts(schema), url }),
+    transformObject: (document) => ('openapiObject' in document ? withRequiredHeaders(document.openapiObject) : document.swaggerObject),
   })
   app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 }
 
-function withDocumentedBody(schema: FastifySchema | undefined): FastifySchema {
-  const documented = (schema as Record<string, unknown> | undefined)?.[DOCUMENTED_BODY] as DocumentedBody | undefined
-  if (!schema || !documented) return schema ?? {}
-  const { [DOCUMENTED_BODY]: _omit, ...rest } = schema as Record<string, unknown>
-  return { ...rest, body: { description: documented.description, content: documented.content } }
+/** The route's schema with the parts only the document shows (DOCUMENTED_BODY, DOCUMENTED_HEADERS) where Fastify's keys would put them. */
+function withDocumentedParts(schema: FastifySchema | undefined): FastifySchema {
+  if (!schema) return {}
+  const { [DOCUMENTED_BODY]: body, [DOCUMENTED_HEADERS]: headers, ...rest } = schema as Record<string, unknown>
+  const documented: Record<string, unknown> = { ...rest }
+  if (body) {
+    const { description, content } = body as DocumentedBody
+    documented.body = { description, content }
+  }
+  if (headers) documented.headers = headers
+  return documented as FastifySchema
+}
+
+/**
+ * A response header's schema says `x-required: true` where the header is on every such answer:
+ * the generator copies the schema as it is, and the Header Object's `required` is set here.
+ */
+function withRequiredHeaders<T>(document: T): T {
+  const paths = (document as { paths?: Record<string, Record<string, { responses?: Record<string, { headers?: Record<string, HeaderObject> }> }>> }).paths
+  for (const operations of Object.values(paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      for (const response of Object.values(operation.responses ?? {})) {
+        for (const header of Object.values(response.headers ?? {})) {
+          const { 'x-required': required, ...schema } = header.schema
+          header.schema = schema
+          if (required === true) header.required = true
+        }
+      }
+    }
+  }
+  return document
+}
+
+interface HeaderObject {
+  schema: Record<string, unknown>
+  required?: boolean
 }

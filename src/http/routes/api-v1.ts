@@ -6,6 +6,7 @@ import type { UrlRules } from '../../service/webhooks/url-rules.js'
 import { authenticateRequest } from '../auth.js'
 import { createErrorHandlers, frameworkErrors } from '../errors.js'
 import type { RateLimiter } from '../rate-limit.js'
+import { requireDecimalIntegers } from './api-v1-request.js'
 import { caseRoutes } from './cases.js'
 import { metricsSummaryRoutes } from './metrics-summary.js'
 import { recordRoutes } from './records.js'
@@ -36,6 +37,7 @@ export const apiV1: FastifyPluginAsync<ApiV1Options> = async (app, { ctx, region
   app.addHook('onRequest', async (request, reply) => {
     await rateLimiter(await authenticateRequest(ctx, request, region), reply)
   })
+  app.addHook('preValidation', requireDecimalIntegers)
   await app.register(caseRoutes, { ctx })
   await app.register(recordRoutes, { ctx })
   await app.register(metricsSummaryRoutes, { ctx })

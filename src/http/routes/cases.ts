@@ -5,15 +5,15 @@ import { parseCgid } from '../../domain/workflow-input.js'
 import { listCases } from '../../service/case-feed.js'
 import { showCase } from '../../service/case-view.js'
 import type { ServiceContext } from '../../service/context.js'
-import { API_ERRORS, CaseListQuery, CaseListSchema, CaseSchema, CgidParams } from '../schemas/api-v1.js'
-import { rejectUnknownQuery, tenantOf } from './api-v1-request.js'
+import { CaseListQuery, GET_CASE_SCHEMA, LIST_CASES_SCHEMA } from '../schemas/api-v1.js'
+import { acceptPhaseWords, rejectUnknownQuery, tenantOf } from './api-v1-request.js'
 
 export const caseRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   app.get(
     '/cases/:cgid',
     {
       preValidation: rejectUnknownQuery([]),
-      schema: { summary: 'One case with its history', tags: ['cases'], params: CgidParams, response: { 200: CaseSchema, ...API_ERRORS } },
+      schema: GET_CASE_SCHEMA,
     },
     async (request) => {
       const { cgid } = request.params
@@ -23,13 +23,8 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = as
   app.get(
     '/cases',
     {
-      preValidation: rejectUnknownQuery(Object.keys(CaseListQuery.properties)),
-      schema: {
-        summary: 'The sync feed: cases in change order, paged by an opaque cursor',
-        tags: ['cases'],
-        querystring: CaseListQuery,
-        response: { 200: CaseListSchema, ...API_ERRORS },
-      },
+      preValidation: [rejectUnknownQuery(Object.keys(CaseListQuery.properties)), acceptPhaseWords],
+      schema: LIST_CASES_SCHEMA,
     },
     async (request) => {
       const query = request.query

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { ServiceContext } from '../../service/context.js'
 import { metricsSummary } from '../../service/metrics-summary.js'
-import { API_ERRORS, MetricsSummaryQuery, MetricsSummarySchema } from '../schemas/api-v1.js'
+import { METRICS_SUMMARY_SCHEMA, MetricsSummaryQuery } from '../schemas/api-v1.js'
 import { rejectUnknownQuery, tenantOf } from './api-v1-request.js'
 
 export const metricsSummaryRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = async (app, { ctx }) => {
@@ -11,12 +11,7 @@ export const metricsSummaryRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceConte
     '/metrics/summary',
     {
       preValidation: rejectUnknownQuery(Object.keys(MetricsSummaryQuery.properties)),
-      schema: {
-        summary: 'Counts by phase and SLA timings of the cases opened in [from, to)',
-        tags: ['metrics'],
-        querystring: MetricsSummaryQuery,
-        response: { 200: MetricsSummarySchema, ...API_ERRORS },
-      },
+      schema: METRICS_SUMMARY_SCHEMA,
     },
     async (request) => {
       const { from, to } = request.query

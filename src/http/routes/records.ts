@@ -1,7 +1,6 @@
 // GET /api/v1/records/{cgid} and POST /api/v1/records (bulk import, the CLI's code path).
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
 import { parseCgid } from '../../domain/workflow-input.js'
 import type { ServiceContext } from '../../service/context.js'
 import { importRecordFile } from '../../service/import-records.js'
@@ -9,8 +8,7 @@ import type { RecordFileFormat } from '../../service/record-files.js'
 import { showRecord } from '../../service/record-view.js'
 import { decodeUtf8Strict } from '../body/utf8.js'
 import { refuseOtherMediaTypes } from '../common-checks.js'
-import { DOCUMENTED_BODY } from '../openapi.js'
-import { API_ERRORS, CgidParams, ImportReportSchema, RecordInputSchema, RecordSchema } from '../schemas/api-v1.js'
+import { GET_RECORD_SCHEMA, IMPORT_RECORDS_SCHEMA } from '../schemas/records.js'
 import { rejectUnknownQuery, tenantOf } from './api-v1-request.js'
 
 export const RECORDS_BODY_LIMIT = 10 * 1024 * 1024
@@ -34,7 +32,7 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = 
     '/records/:cgid',
     {
       preValidation: rejectUnknownQuery([]),
-      schema: { summary: 'One survey record', tags: ['records'], params: CgidParams, response: { 200: RecordSchema, ...API_ERRORS } },
+      schema: GET_RECORD_SCHEMA,
     },
     async (request) => {
       const { cgid } = request.params
@@ -45,19 +43,7 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = 
     '/records',
     {
       preValidation: rejectUnknownQuery([]),
-      schema: {
-        summary: 'Bulk import of survey records, all or nothing; detractors get an OPEN case',
-        tags: ['records'],
-        [DOCUMENTED_BODY]: {
-          description: 'At most 10 MiB of UTF-8; a bad row rejects the whole import, naming its line',
-          content: {
-            'application/json': { schema: Type.Array(RecordInputSchema) },
-            'application/x-ndjson': { schema: Type.String({ description: 'One record object per line' }) },
-            'text/csv': { schema: Type.String({ description: 'A header row naming the fields, then one record per row' }) },
-          },
-        },
-        response: { 200: ImportReportSchema, ...API_ERRORS },
-      },
+      schema: IMPORT_RECORDS_SCHEMA,
     },
     async (request) => {
       const format = IMPORT_MEDIA_TYPES[mediaTypeOf(request.headers['content-type'])]!

@@ -11,7 +11,7 @@ import { headerCount, refuseOtherMediaTypes } from '../common-checks.js'
 import { createErrorHandlers, formatOfRequest, WORKFLOW_FRAMEWORK_ERRORS } from '../errors.js'
 import { CONTENT_TYPES, formatOfUrl, renderEnvelope } from '../formats.js'
 import type { RateLimiter } from '../rate-limit.js'
-import { WorkflowV41Schema } from '../schemas/workflow-v41.js'
+import { workflowV41Schema } from '../schemas/workflow-v41.js'
 
 export interface WorkflowV41Options {
   ctx: ServiceContext
@@ -20,7 +20,7 @@ export interface WorkflowV41Options {
 }
 
 export const WORKFLOW_BODY_LIMIT = 64 * 1024
-const WORKFLOW_PATHS = ['/workflow', '/workflow.json', '/workflow.xml']
+const WORKFLOW_PATHS = ['/workflow', '/workflow.json', '/workflow.xml'] as const
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/
 
 export const workflowV41: FastifyPluginAsync<WorkflowV41Options> = async (app, { ctx, region, rateLimiter }) => {
@@ -41,7 +41,7 @@ export const workflowV41: FastifyPluginAsync<WorkflowV41Options> = async (app, {
     await rateLimiter(await authenticateRequest(ctx, request, region), reply)
   }
   for (const url of WORKFLOW_PATHS) {
-    app.post(url, { onRequest: authorize, schema: WorkflowV41Schema }, async (request, reply) => {
+    app.post(url, { onRequest: authorize, schema: workflowV41Schema(url) }, async (request, reply) => {
       const input = parseWorkflowInput(await readWorkflowFields(request))
       const idempotencyKey = readIdempotencyKey(request)
       const result = await updateWorkflow(ctx, callerOf(request), input, idempotencyKey)

@@ -1,39 +1,123 @@
-// TypeBox schemas of the v4.1 call: they document the route (and feed /openapi.json).
+// TypeBox schemas of the v4.1 call: they document the route's body and answers (and feed /openapi.json).
 
 import { Type } from '@sinclair/typebox'
-import { MAX_COMMENT_CODE_POINTS } from '../../domain/workflow-input.js'
-import { DOCUMENTED_BODY } from '../openapi.js'
+import { MAX_COMMENT_CODE_POINTS, MAX_FIELDS } from '../../domain/workflow-input.js'
+import type { Format } from '../formats.js'
+import { DOCUMENTED_BODY, DOCUMENTED_HEADERS } from './documented.js'
+import {
+  CgidInteger,
+  ErrorDetailSchema,
+  ErrorEnvelopeSchema,
+  JSON_ANSWERS,
+  KEYED_ERRORS,
+  XML_TEXT_PATTERN,
+  XML_ANSWERS,
+  errorAnswers,
+  limitedAnswer,
+  ref,
+} from './common.js'
 
-export const WorkflowV41Body = Type.Object(
+/** The longest e-mail address (RFC 5321): a longer assignee is no user's. */
+const MAX_EMAIL_LENGTH = 254
+/** The longest status word or label (service/statuses.ts): a longer status names none. */
+const MAX_STATUS_LENGTH = 100
+
+export const WorkflowInputSchema = Type.Object(
   {
-    number_customergauge: Type.Union([Type.String({ pattern: '^\\s*[0-9]+\\s*$' }), Type.Integer({ minimum: 1 })]),
-    status: Type.Optional(Type.String({ description: 'OPEN, IN-PROGRESS/PROGRESS, CLOSED/CLOSE, or an extended code or label' })),
-    comment: Type.Optional(Type.String({ maxLength: MAX_COMMENT_CODE_POINTS })),
-    assigned_to: Type.Optional(Type.String({ description: 'E-mail of an active user of the tenant' })),
+    number_customergauge: CgidInteger(
+      'The CG-ID of a survey record of your tenant, in decimal digits (a JSON body may also send the digits as a string)',
+    ),
+    status: Type.Optional(
+      Type.String({
+        maxLength: MAX_STATUS_LENGTH,
+        description: 'OPEN, IN-PROGRESS or PROGRESS, CLOSED or CLOSE (any letter case), or a code or label of the tenant\'s extended set',
+      }),
+    ),
+    comment: Type.Optional(
+      Type.String({
+        maxLength: MAX_COMMENT_CODE_POINTS,
+        pattern: XML_TEXT_PATTERN,
+        description: 'At most 10,000 characters (code points) of text XML 1.0 can carry: no NUL or other C0 control but tab, CR and LF, no U+FFFE or U+FFFF',
+      }),
+    ),
+    assigned_to: Type.Optional(Type.String({ maxLength: MAX_EMAIL_LENGTH, description: 'The e-mail address of an active user of your tenant' })),
   },
-  { additionalProperties: true },
+  {
+    $id: 'WorkflowInput',
+    additionalProperties: true,
+    maxProperties: MAX_FIELDS,
+    description: 'The v4.1 fields; other fields are ignored, at most 100 in all, none given twice',
+  },
 )
 
-export const WorkflowV41Success = Type.Object({
-  Data: Type.Object({ number_customergauge: Type.Integer() }),
-})
+/** The success in XML: its root element is `<Data>`. The JSON envelope holds it under `Data`. */
+export const WorkflowDataSchema = Type.Object(
+  { number_customergauge: CgidInteger('The CG-ID of the updated case') },
+  { $id: 'WorkflowData', xml: { name: 'Data' }, description: 'The XML answer is this element: <Data><number_customergauge>…</number_customergauge></Data>' },
+)
 
-export const ErrorEnvelope = Type.Object({
-  Error: Type.Object({ Message: Type.String(), Code: Type.Integer() }),
-})
+export const WorkflowResultSchema = Type.Object(
+  { Data: ref(WorkflowDataSchema) },
+  { $id: 'WorkflowResult', description: 'The success envelope: {"Data":{"number_customergauge":…}}' },
+)
 
-/** Documentation only: the body is parsed by our strict parsers, which give the SPEC codes. */
-export const WorkflowV41Schema = {
-  summary: 'Update the case of a survey record (CustomerGauge Workflow API v4.1)',
-  description: 'The answer is JSON for .json and extension-less paths, XML for .xml. Send Idempotency-Key to make a retry safe.',
-  tags: ['workflow v4.1'],
-  [DOCUMENTED_BODY]: {
-    description: 'The v4.1 fields, at most 64 KiB, in any of these encodings',
-    content: {
-      'application/x-www-form-urlencoded': { schema: WorkflowV41Body },
-      'multipart/form-data': { schema: WorkflowV41Body },
-      'application/json': { schema: WorkflowV41Body },
+/** The named schemas of the v4.1 surface (the error envelope included: v4.1 defined it). */
+export const WORKFLOW_V41_SCHEMAS = [ErrorDetailSchema, ErrorEnvelopeSchema, WorkflowInputSchema, WorkflowDataSchema, WorkflowResultSchema]
+
+/** The schema of a POST /v4.1/workflow[.json|.xml] route, by the path's extension. */
+export function workflowV41Schema(path: '/workflow' | '/workflow.json' | '/workflow.xml') {
+  const format: Format = path.endsWith('.xml') ? 'xml' : 'json'
+  const answers = format === 'xml' ? XML_ANSWERS : JSON_ANSWERS
+  return {
+    operationId: OPERATION_IDS[path],
+    summary: SUMMARIES[path],
+    description:
+      'Updates the case of a survey record, creating it on the first call; one history entry per successful call. ' +
+      'Answers in the path\'s format, errors included. Send an Idempotency-Key to make a retry safe.',
+    tags: ['workflow v4.1'],
+    [DOCUMENTED_BODY]: {
+      description: 'The v4.1 fields, at most 64 KiB, in any of these encodings (the fields may also come in the query string)',
+      content: {
+        'application/x-www-form-urlencoded': { schema: ref(WorkflowInputSchema) },
+        'multipart/form-data': { schema: ref(WorkflowInputSchema) },
+        'application/json': { schema: ref(WorkflowInputSchema) },
+      },
     },
-  },
-  response: { 200: WorkflowV41Success, '4xx': ErrorEnvelope, '5xx': ErrorEnvelope },
+    [DOCUMENTED_HEADERS]: Type.Object({
+      'Idempotency-Key': Type.Optional(
+        Type.String({
+          minLength: 1,
+          maxLength: 255,
+          pattern: '^[\\x21-\\x7e]{1,255}$',
+          description: 'Makes a retry safe: the same key with the same fields within 24 hours replays the first answer and changes nothing',
+        }),
+      ),
+    }),
+    response: {
+      200: limitedAnswer('The change is committed', answers.mediaType, format === 'xml' ? ref(WorkflowDataSchema) : ref(WorkflowResultSchema)),
+      ...errorAnswers(answers, true, {
+        400:
+          '300000: more than 100 fields; 300001: an invalid argument (number_customergauge not an integer in range, a field given twice, a bad Idempotency-Key); ' +
+          '300004: number_customergauge missing; 300005: a malformed body; 400011: an unknown status; 400200: no such record ("Workflow not found"); ' +
+          '400201: assigned_to is no active user; 400202: comment too long; 400203: a character comment may not hold',
+        ...KEYED_ERRORS,
+        409: '300010: a request with this Idempotency-Key is still being processed; retry',
+        413: '300006: the body is larger than 64 KiB',
+        415: '300007: the Content-Type is not application/x-www-form-urlencoded, multipart/form-data or application/json',
+        422: '300009: this Idempotency-Key was used with other fields',
+      }),
+    },
+  }
 }
+
+const OPERATION_IDS = {
+  '/workflow': 'updateWorkflowDefault',
+  '/workflow.json': 'updateWorkflow',
+  '/workflow.xml': 'updateWorkflowXml',
+} as const
+
+const SUMMARIES = {
+  '/workflow': 'Update the case of a survey record, answering JSON (the path without extension)',
+  '/workflow.json': 'Update the case of a survey record, answering JSON (CustomerGauge Workflow API v4.1)',
+  '/workflow.xml': 'Update the case of a survey record, answering XML (CustomerGauge Workflow API v4.1)',
+} as const
