@@ -27,7 +27,8 @@ const TABLE: ReadonlyArray<readonly [string, number | null, number | null]> = [
   [MAX, null, null],
   ['9007199254740992', 300001, 300001],
   ['18446744073709551616', 300001, 300001],
-  ['', 300004, 300001],
+  // An empty path segment names no route: the routing check (300002) comes first.
+  ['', 300004, 300002],
   ['   ', 300004, 300001],
 ]
 
