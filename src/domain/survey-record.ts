@@ -18,7 +18,6 @@ export interface SurveyRecordInput {
   extra: Record<string, unknown>
 }
 
-export const DETRACTOR_MAX_NPS = 6
 const MAX_TEXT_LENGTH = 10_000
 const MAX_EXTRA_JSON_LENGTH = 64 * 1024
 const TEXT_FIELDS = ['comment', 'account', 'email', 'first_name', 'last_name'] as const
@@ -58,8 +57,19 @@ function requireDecimalDigits({ numberTexts }: WrittenRecord, name: string, rule
   }
 }
 
-export function isDetractor(record: Pick<SurveyRecordInput, 'nps'>): boolean {
-  return record.nps !== null && record.nps <= DETRACTOR_MAX_NPS
+/** A record's field by the name an import gives it: a known one (nps, first_name …) or an extra. */
+export function recordField(record: SurveyRecordInput, name: string): unknown {
+  const known: Record<string, unknown> = {
+    number_customergauge: record.numberCustomergauge,
+    nps: record.nps,
+    comment: record.comment,
+    account: record.account,
+    email: record.email,
+    first_name: record.firstName,
+    last_name: record.lastName,
+    date_creation: record.dateCreation,
+  }
+  return Object.hasOwn(known, name) ? known[name] : Object.hasOwn(record.extra, name) ? record.extra[name] : undefined
 }
 
 function parseNps(value: unknown): number | null {

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifySchema } from 'fastify'
 import { API_V1_SCHEMAS } from './schemas/api-v1.js'
 import { DOCUMENTED_BODY, DOCUMENTED_HEADERS, type DocumentedBody } from './schemas/documented.js'
 import { RECORD_SCHEMAS } from './schemas/records.js'
+import { SETTINGS_SCHEMAS } from './schemas/settings.js'
 import { WEBHOOK_SCHEMAS } from './schemas/webhooks.js'
 import { WORKFLOW_V41_SCHEMAS } from './schemas/workflow-v41.js'
 
@@ -15,7 +16,7 @@ export { DOCUMENTED_BODY, DOCUMENTED_HEADERS, type DocumentedBody }
 const API_VERSION = '1.0.0'
 
 /** Every named schema: registered once on the root, so every route can `$ref` it, and listed in components.schemas. */
-const NAMED_SCHEMAS = [...WORKFLOW_V41_SCHEMAS, ...API_V1_SCHEMAS, ...RECORD_SCHEMAS, ...WEBHOOK_SCHEMAS]
+const NAMED_SCHEMAS = [...WORKFLOW_V41_SCHEMAS, ...API_V1_SCHEMAS, ...RECORD_SCHEMAS, ...WEBHOOK_SCHEMAS, ...SETTINGS_SCHEMAS]
 
 /** Alphabetical, as OpenAPI linters expect. */
 const TAGS = [
@@ -23,6 +24,7 @@ const TAGS = [
   { name: 'metrics', description: 'Counts and SLA timings' },
   { name: 'operations', description: 'Liveness, readiness and Prometheus metrics; no API key' },
   { name: 'records', description: 'Survey records and their bulk import' },
+  { name: 'settings', description: "The tenant's workflow rules (SPEC §9); admin keys change them" },
   { name: 'webhooks', description: 'Endpoints that are sent the tenant\'s case events, and their delivery log (SPEC §8)' },
   { name: 'workflow v4.1', description: 'The CustomerGauge Workflow API v4.1, wire-compatible: JSON or XML by the path\'s extension' },
 ]

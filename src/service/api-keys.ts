@@ -18,6 +18,8 @@ export interface ApiKeyInfo {
   id: string
   prefix: string
   label: string | null
+  /** May change the tenant's settings (SPEC §9). */
+  admin: boolean
   created_at: string
   revoked_at: string | null
 }
@@ -28,6 +30,8 @@ export interface Caller {
   keyId: string
   /** The tenant's own rate limit, or null for the server's default. */
   rateLimit: number | null
+  /** An admin key: it may change the tenant's settings (SPEC §9). */
+  admin: boolean
 }
 
 export function hashApiKey(key: string): string {
@@ -39,6 +43,7 @@ export async function createApiKey(
   ctx: ServiceContext,
   tenantSlug: string,
   label?: string,
+  options: { admin?: boolean } = {},
 ): Promise<{ key: string; info: ApiKeyInfo }> {
   const tenant = await getTenant(ctx, tenantSlug)
   const key = `fh_${randomBytes(KEY_BYTES).toString('base64url')}`
@@ -50,6 +55,7 @@ export async function createApiKey(
     label: label?.slice(0, 200) ?? null,
     created_at: isoNow(ctx),
     revoked_at: null,
+    admin: options.admin === true ? 1 : 0,
   }
   await insertApiKey(ctx.store.db, row)
   return { key, info: toKeyInfo(row) }
@@ -91,7 +97,7 @@ function keyMatches(key: ApiKey, given: string): boolean {
 }
 
 function toKeyInfo(key: ApiKey): ApiKeyInfo {
-  return { id: key.id, prefix: key.prefix, label: key.label, created_at: key.created_at, revoked_at: key.revoked_at }
+  return { id: key.id, prefix: key.prefix, label: key.label, admin: key.admin === 1, created_at: key.created_at, revoked_at: key.revoked_at }
 }
 
 /** Resolves a presented key to its caller, or 200000 naming why it is refused. */
@@ -102,5 +108,5 @@ export async function authenticate(ctx: ServiceContext, presentedKey: string, re
   if (found.tenant.region !== region) {
     throw new FirehouseError('INVALID_API_KEY', 'API key is not valid in this region')
   }
-  return { tenantId: found.tenant.id, keyId: found.key.id, rateLimit: found.tenant.rate_limit }
+  return { tenantId: found.tenant.id, keyId: found.key.id, rateLimit: found.tenant.rate_limit, admin: found.key.admin === 1 }
 }

@@ -1,9 +1,10 @@
-// Imports survey records, all or nothing: upserts them and auto-opens cases for detractors.
+// Imports survey records, all or nothing: upserts them and opens cases as the tenant's auto_open rule says.
 
 import { applyChange } from '../domain/case.js'
 import { isFirehouseError } from '../domain/errors.js'
 import { statusForPhase } from '../domain/status.js'
-import { isDetractor, parseSurveyRecord, type SurveyRecordInput } from '../domain/survey-record.js'
+import { parseSurveyRecord, recordField, type SurveyRecordInput } from '../domain/survey-record.js'
+import { opensCase } from '../domain/workflow-rules.js'
 import { existingCaseIds } from '../store/case-reads.js'
 import { insertNewCases } from '../store/case-writes.js'
 import type { SurveyRecord } from '../store/database.js'
@@ -25,7 +26,7 @@ export interface ImportReport {
   imported: number
   /** Records that existed and were replaced. */
   updated: number
-  /** Cases auto-opened for detractors. */
+  /** Cases auto-opened by the tenant's auto_open rule (SPEC §9). */
   opened: number
 }
 
@@ -59,12 +60,13 @@ export async function importRecords(
   const report = await inTransaction(ctx, async (trx) => {
     // Write first, as every writer does: it takes the write lock (waiting for it), whereas a SQLite
     // transaction that reads first fails with SQLITE_BUSY(_SNAPSHOT) when another process writes.
-    const { extendedStatuses } = await nextChangeSeq(trx, tenant.id, 0)
+    // The rules as they are now, read under the lock: they may have changed a moment ago.
+    const { extendedStatuses, rules } = await nextChangeSeq(trx, tenant.id, 0)
     const existing = await existingRecordIds(trx, tenant.id, cgids)
     await upsertRecords(trx, [...byCgid.values()].map((record) => toRow(tenant.id, record, now)))
-    const detractors = tenant.auto_open === 1 ? cgids.filter((cgid) => isDetractor(byCgid.get(cgid)!)) : []
-    const withCase = await existingCaseIds(trx, tenant.id, detractors)
-    const toOpen = detractors.filter((cgid) => !withCase.has(cgid))
+    const opening = cgids.filter((cgid) => opensCase(rules.autoOpen, importedRecord(byCgid.get(cgid)!)))
+    const withCase = await existingCaseIds(trx, tenant.id, opening)
+    const toOpen = opening.filter((cgid) => !withCase.has(cgid))
     if (toOpen.length > 0) {
       const opened = statusForPhase('OPEN', extendedStatuses ? await listStatuses(trx, tenant.id) : [])
       const { changeSeq: lastSeq } = await nextChangeSeq(trx, tenant.id, toOpen.length)
@@ -81,6 +83,11 @@ export async function importRecords(
   if (report.opened > 0) ctx.outbox.notify()
   if (report.imported >= BULK_LOAD_ROWS) await withDatabase(ctx, (db) => refreshStatisticsAfterBulkLoad(db, ctx.store.dialect))
   return report
+}
+
+/** A record as the auto-open rule reads it: its NPS, and any field by the name the import gave it. */
+function importedRecord(record: SurveyRecordInput) {
+  return { nps: record.nps, field: (name: string) => recordField(record, name) }
 }
 
 function toRow(tenantId: string, record: SurveyRecordInput, now: string): SurveyRecord {

@@ -4,8 +4,9 @@ import { randomUUID } from 'node:crypto'
 import { FirehouseError } from '../domain/errors.js'
 import { isRegion, REGIONS, type Region } from '../domain/region.js'
 import { DEFAULT_SLA_TARGETS, type SlaTargets } from '../domain/sla.js'
+import { DEFAULT_RULES, NO_AUTO_OPEN } from '../domain/workflow-rules.js'
 import type { Tenant } from '../store/database.js'
-import { findTenantById, findTenantBySlug, insertTenant, listTenants as listTenantRows, updateExtendedStatuses, updateSlaTargets } from '../store/tenants.js'
+import { findTenantById, findTenantBySlug, insertTenant, rowOfRules, listTenants as listTenantRows, updateExtendedStatuses, updateSlaTargets } from '../store/tenants.js'
 import { isoNow, type ServiceContext } from './context.js'
 import { withDatabase } from './transaction.js'
 
@@ -38,7 +39,8 @@ export async function createTenant(ctx: ServiceContext, input: NewTenantInput): 
     name: (input.name ?? input.slug).slice(0, 200),
     region,
     extended_statuses: input.extendedStatuses ? 1 : 0,
-    auto_open: input.autoOpen === false ? 0 : 1,
+    // Rules off, as v4.1 is; imports open detractors' cases unless told not to (SPEC §9).
+    ...rowOfRules({ ...DEFAULT_RULES, autoOpen: input.autoOpen === false ? NO_AUTO_OPEN : DEFAULT_RULES.autoOpen }),
     rate_limit: rateLimit,
     change_seq: 0,
     created_at: isoNow(ctx),

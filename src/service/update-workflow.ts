@@ -5,6 +5,7 @@ import { applyChange, type CaseChange, type CaseState, type HistoryEntry } from 
 import { FirehouseError } from '../domain/errors.js'
 import { resolveStatus, type CaseStatus, type ExtendedStatus } from '../domain/status.js'
 import type { WorkflowInput } from '../domain/workflow-input.js'
+import { checkRules, type WorkflowRules } from '../domain/workflow-rules.js'
 import { readCaseOfRecord, rowToCaseState } from '../store/case-reads.js'
 import { saveCaseChange, saveCaseChangeIfUnchanged } from '../store/case-writes.js'
 import type { Case, Db, Tx } from '../store/database.js'
@@ -120,7 +121,7 @@ async function applyWorkflow(ctx: ServiceContext, trx: Tx, writer: Writer, input
   const ticket = held ?? (await nextChangeSeq(trx, writer.tenantId))
   const { current } = await readCaseOfRecord(trx, writer.tenantId, input.numberCustomergauge)
   checkVersion(writer, current)
-  const { next, entry } = await validateChange(ctx, trx, writer, input, current, ticket.extendedStatuses)
+  const { next, entry } = await validateChange(ctx, trx, writer, input, current, ticket)
   await saveCaseChange(trx, writer.tenantId, input.numberCustomergauge, next, entry, ticket.changeSeq)
   return queueCaseEvent(trx, writer.tenantId, input.numberCustomergauge, next, entry)
 }
@@ -146,21 +147,29 @@ function checkVersion(writer: Writer, current: Case | null): void {
  * deliveries queued, or null when nothing was written.
  */
 async function updateIfUnchanged(ctx: ServiceContext, db: Db, writer: Writer, input: CaseInput): Promise<number | null> {
-  const { current, extendedStatuses } = await readCaseOfRecord(db, writer.tenantId, input.numberCustomergauge)
+  const read = await readCaseOfRecord(db, writer.tenantId, input.numberCustomergauge)
+  const { current } = read
   if (!current) return null
   // The guard below writes only at the count read here, so this check holds at the write too.
   checkVersion(writer, current)
-  const { next, entry } = await validateChange(ctx, db, writer, input, current, extendedStatuses)
+  const { next, entry } = await validateChange(ctx, db, writer, input, current, read)
   const event = caseEvent(input.numberCustomergauge, next, entry)
   const guarded = { state: next, entry, expectedHistoryCount: current.history_count, event }
   const saved = await saveCaseChangeIfUnchanged(db, writer.tenantId, input.numberCustomergauge, guarded)
   return saved.written ? saved.queued : null
 }
 
+/** What a write needs to know of its tenant, read in the write's own statement (never cached). */
+interface TenantAtWrite {
+  extendedStatuses: boolean
+  rules: WorkflowRules
+}
+
 /**
- * Checks the call's status and assignee against the tenant (400011, 400201) before anything is
- * written, and returns the case's next state and the entry that records it. The time is taken
- * here, after the case was read, so that along a case's chain times never go back.
+ * Checks the call's status and assignee against the tenant (400011, 400201) and the change
+ * against the tenant's workflow rules (400205, 400204) before anything is written, and returns
+ * the case's next state and the entry that records it. The time is taken here, after the case was
+ * read, so that along a case's chain times never go back. Every surface's writes pass here.
  */
 async function validateChange(
   ctx: ServiceContext,
@@ -168,9 +177,9 @@ async function validateChange(
   writer: Writer,
   input: CaseInput,
   current: Case | null,
-  extendedStatuses: boolean,
+  tenant: TenantAtWrite,
 ): Promise<{ next: CaseState; entry: HistoryEntry }> {
-  const statusSet = extendedStatuses ? await listStatuses(db, writer.tenantId) : null
+  const statusSet = tenant.extendedStatuses ? await listStatuses(db, writer.tenantId) : null
   const change: CaseChange = {
     status: input.status === undefined ? undefined : resolveOrThrow(input.status, statusSet),
     assignedTo: typeof input.assignedTo === 'string' ? (await findActiveUser(db, writer.tenantId, input.assignedTo)).email : input.assignedTo,
@@ -178,7 +187,10 @@ async function validateChange(
     actor: writer.actor,
   }
   const opened = resolveOrThrow('OPEN', statusSet)
-  return applyChange(current && rowToCaseState(current), change, isoNow(ctx), opened)
+  const before = current && rowToCaseState(current)
+  const result = applyChange(before, change, isoNow(ctx), opened)
+  checkRules(tenant.rules, before, result.next, input.comment, opened)
+  return result
 }
 
 /** A status word or extended code/label as the tenant understands it, or 400011. */

@@ -7,6 +7,8 @@ import type { Phase } from '../domain/status.js'
 import { compiledOnce } from './compiled-once.js'
 import { existingCgids } from './existing-cgids.js'
 import type { Case, Database, HistoryEntryRow } from './database.js'
+import { RULE_COLUMNS, rulesOfRow } from './tenants.js'
+import type { WorkflowRules } from '../domain/workflow-rules.js'
 
 /**
  * The case of a record, or null while the record has none; 400200 when the tenant has no such
@@ -16,16 +18,26 @@ export async function findCaseOfRecord(db: Kysely<Database>, tenantId: string, c
   return (await readCaseOfRecord(db, tenantId, cgid)).current
 }
 
-/** findCaseOfRecord, and whether the tenant uses an extended status set, in the same statement. */
+/** findCaseOfRecord, whether the tenant uses an extended status set and its workflow rules, in the same statement. */
 export async function readCaseOfRecord(
   db: Kysely<Database>,
   tenantId: string,
   cgid: number,
-): Promise<{ current: Case | null; extendedStatuses: boolean }> {
+): Promise<{ current: Case | null; extendedStatuses: boolean; rules: WorkflowRules }> {
   const [row] = await selectCaseOfRecord(db, { tenantId, cgid })
   if (!row) throw new FirehouseError('WORKFLOW_NOT_FOUND', 'Workflow not found')
-  const { extended_statuses, ...current } = row
-  return { current: isCase(current) ? current : null, extendedStatuses: extended_statuses === 1 }
+  const {
+    extended_statuses,
+    rule_progressive,
+    rule_comment_on_status_change,
+    rule_comment_on_reassign,
+    auto_open_nps_min,
+    auto_open_nps_max,
+    auto_open_field,
+    ...current
+  } = row
+  const rules = rulesOfRow({ rule_progressive, rule_comment_on_status_change, rule_comment_on_reassign, auto_open_nps_min, auto_open_nps_max, auto_open_field })
+  return { current: isCase(current) ? current : null, extendedStatuses: extended_statuses === 1, rules }
 }
 
 /** A case's columns as a left join gives them: every one null when the record has no case. */
@@ -44,7 +56,7 @@ const selectCaseOfRecord = compiledOnce({ tenantId: true, cgid: true }, (db, key
       join.onRef('cases.tenant_id', '=', 'records.tenant_id').onRef('cases.number_customergauge', '=', 'records.number_customergauge'),
     )
     .selectAll('cases')
-    .select('tenants.extended_statuses')
+    .select(['tenants.extended_statuses', ...RULE_COLUMNS.map((column) => `tenants.${column}` as const)])
     .where('records.tenant_id', '=', key.tenantId)
     .where('records.number_customergauge', '=', key.cgid),
 )

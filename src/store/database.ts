@@ -14,7 +14,15 @@ export interface TenantTable {
   name: string
   region: string
   extended_statuses: Flag
-  auto_open: Flag
+  /** Workflow rules (SPEC §9), read with every write: see store/tenants.ts rulesOfRow. */
+  rule_progressive: Generated<Flag>
+  rule_comment_on_status_change: Generated<Flag>
+  rule_comment_on_reassign: Generated<Flag>
+  /** The auto-open NPS range; both null: no NPS rule. */
+  auto_open_nps_min: Generated<number | null>
+  auto_open_nps_max: Generated<number | null>
+  /** A record field whose true value opens a case on import. */
+  auto_open_field: Generated<string | null>
   /** Requests per second per API key; null: the server's default. */
   rate_limit: number | null
   /** The per-tenant change sequence: bumped by every write to one of the tenant's cases. */
@@ -35,6 +43,8 @@ export interface ApiKeyTable {
   label: string | null
   created_at: string
   revoked_at: string | null
+  /** An admin key may change the tenant's settings (SPEC §9); made by `key create --admin`. */
+  admin: Generated<Flag>
 }
 
 export interface UserTable {

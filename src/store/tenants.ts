@@ -2,8 +2,42 @@
 
 import type { Kysely } from 'kysely'
 import { FirehouseError } from '../domain/errors.js'
+import type { WorkflowRules } from '../domain/workflow-rules.js'
 import { compiledOnce } from './compiled-once.js'
 import type { Database, NewTenant, Tenant } from './database.js'
+
+/** The tenant's columns that hold its workflow rules: every write reads them in its own statement. */
+export const RULE_COLUMNS = [
+  'rule_progressive',
+  'rule_comment_on_status_change',
+  'rule_comment_on_reassign',
+  'auto_open_nps_min',
+  'auto_open_nps_max',
+  'auto_open_field',
+] as const satisfies readonly (keyof Tenant)[]
+
+export type RuleColumns = Pick<Tenant, (typeof RULE_COLUMNS)[number]>
+
+/** The rules as stored, in the domain's words. */
+export function rulesOfRow(row: RuleColumns): WorkflowRules {
+  return {
+    progressive: row.rule_progressive === 1,
+    commentOnStatusChange: row.rule_comment_on_status_change === 1,
+    commentOnReassign: row.rule_comment_on_reassign === 1,
+    autoOpen: { npsMin: row.auto_open_nps_min, npsMax: row.auto_open_nps_max, field: row.auto_open_field },
+  }
+}
+
+export function rowOfRules(rules: WorkflowRules): RuleColumns {
+  return {
+    rule_progressive: rules.progressive ? 1 : 0,
+    rule_comment_on_status_change: rules.commentOnStatusChange ? 1 : 0,
+    rule_comment_on_reassign: rules.commentOnReassign ? 1 : 0,
+    auto_open_nps_min: rules.autoOpen.npsMin,
+    auto_open_nps_max: rules.autoOpen.npsMax,
+    auto_open_field: rules.autoOpen.field,
+  }
+}
 
 export async function insertTenant(db: Kysely<Database>, tenant: NewTenant): Promise<void> {
   await db.insertInto('tenants').values(tenant).execute()
@@ -47,6 +81,8 @@ export interface ChangeTicket {
   changeSeq: number
   /** Whether the tenant uses its own extended status set. */
   extendedStatuses: boolean
+  /** The tenant's workflow rules as they are at this write (never from a cache: they change at run time). */
+  rules: WorkflowRules
 }
 
 /**
@@ -57,7 +93,7 @@ export interface ChangeTicket {
 export async function nextChangeSeq(db: Kysely<Database>, tenantId: string, count = 1): Promise<ChangeTicket> {
   const [row] = await bumpChangeSeq(db, { tenantId, count })
   if (!row) throw new FirehouseError('INVALID_ARGUMENT', 'Unknown tenant')
-  return { changeSeq: row.change_seq, extendedStatuses: row.extended_statuses === 1 }
+  return { changeSeq: row.change_seq, extendedStatuses: row.extended_statuses === 1, rules: rulesOfRow(row) }
 }
 
 const bumpChangeSeq = compiledOnce({ tenantId: true, count: true }, (db, bump: { tenantId: string; count: number }) =>
@@ -65,7 +101,7 @@ const bumpChangeSeq = compiledOnce({ tenantId: true, count: true }, (db, bump: {
     .updateTable('tenants')
     .set((eb) => ({ change_seq: eb('change_seq', '+', bump.count) }))
     .where('id', '=', bump.tenantId)
-    .returning(['change_seq', 'extended_statuses']),
+    .returning(['change_seq', 'extended_statuses', ...RULE_COLUMNS]),
 )
 
 export async function updateSlaTargets(
@@ -78,6 +114,11 @@ export async function updateSlaTargets(
     .set({ sla_follow_up_hours: targets.followUpHours, sla_close_hours: targets.closeHours })
     .where('id', '=', tenantId)
     .execute()
+}
+
+/** Stores the tenant's workflow rules, whole. */
+export async function updateWorkflowRules(db: Kysely<Database>, tenantId: string, rules: WorkflowRules): Promise<void> {
+  await db.updateTable('tenants').set(rowOfRules(rules)).where('id', '=', tenantId).execute()
 }
 
 /** Turns the tenant's extended status set on or off (its rows are kept either way). */

@@ -254,6 +254,7 @@ export async function openSideConnection(database: TestDatabase): Promise<SideCo
 /** The HTTP status of each v4.1 error code, as the SPEC §1 table gives it (written out, not imported). */
 export const SPEC_HTTP_STATUS: Readonly<Record<number, number>> = {
   200000: 401,
+  200001: 403,
   300000: 400,
   300001: 400,
   300002: 404,
@@ -270,6 +271,10 @@ export const SPEC_HTTP_STATUS: Readonly<Record<number, number>> = {
   400201: 400,
   400202: 400,
   400203: 400,
+  400204: 400,
+  400205: 400,
+  400206: 409,
+  400207: 400,
   400300: 400,
   400301: 404,
   500000: 500,

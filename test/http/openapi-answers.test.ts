@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { createApiKey } from '../../src/service/api-keys.js'
 import { TEST_DATABASES } from '../helpers/databases.js'
 import { createAnswerValidator, fetchOpenApi } from '../helpers/openapi-answers.js'
 import { createTestTenant, form, multipart, startTestServer, type TestServer } from '../helpers/server.js'
@@ -29,6 +30,7 @@ function send(server: TestServer, method: string, path: string, call: Call): Pro
 
 const WORKFLOW_OPERATIONS = ['updateWorkflowDefault', 'updateWorkflow', 'updateWorkflowXml'] as const
 const KEYED_READS = ['getCase', 'listCases', 'getRecord', 'getMetricsSummary'] as const
+const SETTINGS_OPERATIONS = ['getWorkflowRules', 'setWorkflowRules'] as const
 /** What no test here provokes: 409 needs a request in flight (workflow-idempotency tests it), 500 and 503 a broken server. */
 const NOT_PROVOKED = new Set([409, 500, 503])
 
@@ -96,7 +98,18 @@ for (const kind of TEST_DATABASES) {
     await expect('importRecords', 413, { key, body: `[${' '.repeat(10 * 1024 * 1024)}]`, contentType: 'application/json' })
     await expect('importRecords', 415, { key, body: 'number_customergauge\n1\n', contentType: 'text/plain' })
 
-    for (const operationId of [...KEYED_READS, 'importRecords']) {
+    const admin = (await createApiKey(server.ctx, 'acme', 'admin', { admin: true })).key
+    const rules = (body: string): Call => ({ key: admin, body, contentType: 'application/json' })
+    await expect('getWorkflowRules', 200, { key })
+    await expect('getWorkflowRules', 400, { key, query: 'x=1' })
+    await expect('setWorkflowRules', 200, rules('{"comment_on_reassign": true, "auto_open": {"nps_min": null, "nps_max": null, "field": "contact_me"}}'))
+    await expect('setWorkflowRules', 200, rules('{"comment_on_reassign": false, "auto_open": {"nps_min": 0, "nps_max": 6, "field": null}}'))
+    await expect('setWorkflowRules', 400, rules('{"progressive": "yes"}'))
+    await expect('setWorkflowRules', 403, { key, body: '{"progressive": true}', contentType: 'application/json' })
+    await expect('setWorkflowRules', 413, rules(`{"x": "${'x'.repeat(70 * 1024)}"}`))
+    await expect('setWorkflowRules', 415, { key: admin, body: 'progressive=true', contentType: 'application/x-www-form-urlencoded' })
+
+    for (const operationId of [...KEYED_READS, ...SETTINGS_OPERATIONS, 'importRecords']) {
       const { path } = validator.operation(operationId)
       const params = path.includes('{cgid}') ? { params: { cgid: 12 } } : {}
       await expect(operationId, 401, { ...params })
@@ -112,6 +125,8 @@ for (const kind of TEST_DATABASES) {
       listCases: {},
       getMetricsSummary: {},
       importRecords: { body: 'number_customergauge\n12\n', contentType: 'text/csv' },
+      getWorkflowRules: {},
+      setWorkflowRules: { body: '{}', contentType: 'application/json' },
       ...Object.fromEntries(WORKFLOW_OPERATIONS.map((id) => [id, { body: form({ number_customergauge: 12 }), contentType: 'application/x-www-form-urlencoded' }])),
     }
     for (const [operationId, call] of Object.entries(calls)) {
@@ -153,7 +168,7 @@ for (const kind of TEST_DATABASES) {
 
 function declaredStatuses(validator: ReturnType<typeof createAnswerValidator>): Array<{ operationId: string; status: number }> {
   const all: Array<{ operationId: string; status: number }> = []
-  for (const operationId of [...WORKFLOW_OPERATIONS, ...KEYED_READS, 'importRecords', 'getLiveness', 'getReadiness', 'getPrometheusMetrics']) {
+  for (const operationId of [...WORKFLOW_OPERATIONS, ...KEYED_READS, ...SETTINGS_OPERATIONS, 'importRecords', 'getLiveness', 'getReadiness', 'getPrometheusMetrics']) {
     for (const status of Object.keys(validator.operation(operationId).operation.responses)) all.push({ operationId, status: Number(status) })
   }
   return all

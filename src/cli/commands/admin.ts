@@ -1,5 +1,6 @@
 // Operator commands for tenants and API keys.
 
+import { autoOpens } from '../../service/workflow-rules.js'
 import { createApiKey, listApiKeys, revokeApiKey } from '../../service/api-keys.js'
 import { createTenant, listTenants } from '../../service/tenants.js'
 import type { Command } from '../command.js'
@@ -28,7 +29,7 @@ export const ADMIN_COMMANDS: Record<string, Command> = {
         // Not a number parse: "1e3" or "12abc" must be refused, not read as 1000 or 12.
         rateLimit: rateLimit === undefined ? undefined : /^\d+$/.test(rateLimit.trim()) ? Number(rateLimit) : NaN,
       })
-      const json = { slug: tenant.slug, name: tenant.name, region: tenant.region, extended_statuses: tenant.extended_statuses === 1, auto_open: tenant.auto_open === 1 }
+      const json = { slug: tenant.slug, name: tenant.name, region: tenant.region, extended_statuses: tenant.extended_statuses === 1, auto_open: autoOpens(tenant) }
       return { text: `Created tenant ${tenant.slug} (region ${tenant.region})`, json }
     },
   },
@@ -42,20 +43,21 @@ export const ADMIN_COMMANDS: Record<string, Command> = {
         name: tenant.name,
         region: tenant.region,
         extended_statuses: tenant.extended_statuses === 1,
-        auto_open: tenant.auto_open === 1,
+        auto_open: autoOpens(tenant),
         created_at: tenant.created_at,
       }))
       return { text: table(tenants, ['slug', 'name', 'region', 'extended_statuses', 'auto_open']), json: tenants }
     },
   },
   'key create': {
-    usage: 'key create <tenant> [--label L]',
-    summary: 'Create an API key; it is shown once, alone on the last line',
+    usage: 'key create <tenant> [--label L] [--admin]',
+    summary: 'Create an API key (--admin: it may also change the tenant\'s settings); it is shown once, alone on the last line',
     args: ['tenant'],
-    options: { label: { type: 'string' } },
+    options: { label: { type: 'string' }, admin: { type: 'boolean' } },
     async run({ args, values, open }) {
-      const { key, info } = await createApiKey(await open(), args[0]!, values.label as string | undefined)
-      return { text: `Created key ${info.id} (${info.prefix}…). Store it now: it is not shown again.\n${key}`, json: { ...info, key } }
+      const { key, info } = await createApiKey(await open(), args[0]!, values.label as string | undefined, { admin: values.admin === true })
+      const kind = info.admin ? 'admin key' : 'key'
+      return { text: `Created ${kind} ${info.id} (${info.prefix}…). Store it now: it is not shown again.\n${key}`, json: { ...info, key } }
     },
   },
   'key list': {
@@ -64,7 +66,7 @@ export const ADMIN_COMMANDS: Record<string, Command> = {
     args: ['tenant'],
     async run({ args, open }) {
       const keys = await listApiKeys(await open(), args[0]!)
-      return { text: table(keys, ['id', 'prefix', 'label', 'created_at', 'revoked_at']), json: keys }
+      return { text: table(keys, ['id', 'prefix', 'label', 'admin', 'created_at', 'revoked_at']), json: keys }
     },
   },
   'key revoke': {

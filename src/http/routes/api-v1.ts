@@ -10,6 +10,7 @@ import { requireDecimalIntegers } from './api-v1-request.js'
 import { caseRoutes } from './cases.js'
 import { metricsSummaryRoutes } from './metrics-summary.js'
 import { recordRoutes } from './records.js'
+import { settingsRoutes } from './settings.js'
 import { webhookRoutes } from './webhooks.js'
 
 export interface ApiV1Options {
@@ -42,4 +43,5 @@ export const apiV1: FastifyPluginAsync<ApiV1Options> = async (app, { ctx, region
   await app.register(recordRoutes, { ctx })
   await app.register(metricsSummaryRoutes, { ctx })
   await app.register(webhookRoutes, { ctx, urlRules })
+  await app.register(settingsRoutes, { ctx })
 }

@@ -94,12 +94,13 @@ export function answer(description: string, mediaType: string, schema: TSchema, 
 }
 
 /** What each error status means, for the operations that can answer it. */
-export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503
 
 const ERROR_HEADERS: Record<ErrorStatus, (limited: boolean) => Headers> = {
   400: (limited) => (limited ? RATE_LIMIT : {}),
   // The key is checked before the rate limit: a refused key has no bucket to report.
   401: () => ({}),
+  403: (limited) => (limited ? RATE_LIMIT : {}),
   404: (limited) => (limited ? RATE_LIMIT : {}),
   409: (limited) => (limited ? RATE_LIMIT : {}),
   413: (limited) => (limited ? RATE_LIMIT : {}),
