@@ -9,13 +9,14 @@ import { openServiceContext } from '../service/database.js'
 import { ADMIN_COMMANDS } from './commands/admin.js'
 import { CASE_COMMANDS } from './commands/cases.js'
 import { DATA_COMMANDS } from './commands/data.js'
+import { RULES_COMMANDS } from './commands/rules.js'
 import { SERVER_COMMANDS } from './commands/server.js'
 import { USER_COMMANDS } from './commands/users.js'
 import { WEBHOOK_COMMANDS } from './commands/webhooks.js'
 import { WORKFLOW_COMMANDS } from './commands/workflow.js'
 import type { CliEnvironment, Command, OptionSpecs, OptionValues } from './command.js'
 
-const COMMANDS: Record<string, Command> = { ...SERVER_COMMANDS, ...ADMIN_COMMANDS, ...USER_COMMANDS, ...DATA_COMMANDS, ...CASE_COMMANDS, ...WORKFLOW_COMMANDS, ...WEBHOOK_COMMANDS }
+const COMMANDS: Record<string, Command> = { ...SERVER_COMMANDS, ...ADMIN_COMMANDS, ...USER_COMMANDS, ...DATA_COMMANDS, ...CASE_COMMANDS, ...RULES_COMMANDS, ...WORKFLOW_COMMANDS, ...WEBHOOK_COMMANDS }
 
 const COMMON_OPTIONS: OptionSpecs = {
   db: { type: 'string' },

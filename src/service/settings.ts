@@ -3,11 +3,12 @@
 import { ERROR_CODES, FirehouseError, isFirehouseError } from '../domain/errors.js'
 import { isRole, normalizePassword, ROLES } from '../domain/people.js'
 import type { SlaTargets } from '../domain/sla.js'
+import type { RulesUpdate, WorkflowRules } from '../domain/workflow-rules.js'
 import type { ExtendedStatus } from '../domain/status.js'
 import type { Tx, User } from '../store/database.js'
 import { deleteSessionsOfUser } from '../store/sessions.js'
 import { listStatuses } from '../store/statuses.js'
-import { nextChangeSeq } from '../store/tenants.js'
+import { nextChangeSeq, rulesOfRow } from '../store/tenants.js'
 import { listUsers as listUserRows, updateUser } from '../store/users.js'
 import { listApiKeys, type ApiKeyInfo } from './api-keys.js'
 import type { ServiceContext } from './context.js'
@@ -28,6 +29,7 @@ export interface SettingsData {
   statuses: ExtendedStatus[]
   extendedEnabled: boolean
   sla: SlaTargets
+  rules: WorkflowRules
 }
 
 /** Settings are for admins: an agent (or an admin demoted since the page was loaded) is refused. */
@@ -43,6 +45,7 @@ export async function loadSettings(ctx: ServiceContext, tenant: AdminTenant): Pr
     statuses: await withDatabase(ctx, (db) => listStatuses(db, tenant.id)),
     extendedEnabled: row.extended_statuses === 1,
     sla: slaTargetsOf(row),
+    rules: rulesOfRow(row),
   }
 }
 
@@ -155,6 +158,23 @@ export function statusTableText(statuses: readonly ExtendedStatus[]): string {
 }
 
 /** Reads an SLA target as typed in the form: a whole number of hours (the range is setSlaTargets'). */
+/** The rules form, whole: a box not ticked is off; both NPS fields empty is no NPS rule, an empty field name none. */
+export function rulesFromForm(fields: Readonly<Record<string, string | undefined>>): RulesUpdate {
+  const npsOf = (name: string, label: string): number | null => {
+    const text = (fields[name] ?? '').trim()
+    if (text === '') return null
+    if (!/^\d{1,2}$/.test(text)) throw new FirehouseError('INVALID_ARGUMENT', `${label} must be a whole number from 0 to 10`)
+    return Number(text)
+  }
+  const field = (fields.field ?? '').trim()
+  return {
+    progressive: fields.progressive === '1',
+    commentOnStatusChange: fields.comment_on_status_change === '1',
+    commentOnReassign: fields.comment_on_reassign === '1',
+    autoOpen: { npsMin: npsOf('nps_min', 'From NPS'), npsMax: npsOf('nps_max', 'To NPS'), field: field === '' ? null : field },
+  }
+}
+
 export function parseSlaHours(raw: string, field: string): number {
   const text = raw.trim()
   if (!/^\d{1,7}$/.test(text)) throw new FirehouseError('INVALID_ARGUMENT', `${field} must be a whole number of hours`)

@@ -65,6 +65,7 @@ function everyPost(acmeKeyId: string): Array<[string, Record<string, string>]> {
     ['/settings/statuses/enabled', { enabled: '1' }],
     ['/settings/statuses', { table: '10,New,OPEN' }],
     ['/settings/sla', { follow_up_hours: '1', close_hours: '2' }],
+    ['/settings/rules', { progressive: '1', nps_min: '', nps_max: '', field: 'contact_me' }],
   ]
 }
 
@@ -221,6 +222,47 @@ for (const kind of TEST_DATABASES) {
       assert.ok(refused.includes(`name="follow_up_hours" type="number" inputmode="numeric" min="1" max="8784" step="1" required${shown}`), `${followUp} is shown again`)
     }
     assert.deepEqual(await snapshot(server.ctx, 'acme'), before)
+  })
+
+  test(`[${kind.name}] workflow rules are saved and shown, hold for the next v4.1 call at once, and a bad range answers 400 (300001) keeping what was typed`, async (t) => {
+    const { server, acme, get, post } = await setup(kind, t)
+    const defaults = await (await get()).text()
+    assert.match(defaults, /id="rules-nps-min"[^>]* value="0"/)
+    assert.match(defaults, /id="rules-nps-max"[^>]* value="6"/)
+    assert.doesNotMatch(defaults, /id="rules-progressive"[^>]* checked/)
+    const saved = { progressive: '1', comment_on_reassign: '1', nps_min: '', nps_max: '', field: 'contact_me' }
+    await expectRedirect(await post('/settings/rules', saved), /^\/settings\?saved=rules#rules$/)
+    const page = await (await get()).text()
+    assert.match(page, /id="rules-progressive"[^>]* checked/)
+    assert.match(page, /id="rules-comment_on_reassign"[^>]* checked/)
+    assert.doesNotMatch(page, /id="rules-comment_on_status_change"[^>]* checked/)
+    assert.match(page, /id="rules-field"[^>]* value="contact_me"/)
+    const before = await snapshot(server.ctx, 'acme')
+    assert.deepEqual(before.rules, { progressive: true, commentOnStatusChange: false, commentOnReassign: true, autoOpen: { npsMin: null, npsMax: null, field: 'contact_me' } })
+    // The rule holds for the very next call of another surface.
+    await expectError(await caller(server, acme.key)(form({ number_customergauge: 12, status: 'CLOSED' })), 400, 400205, 'json')
+
+    for (const [min, max, reason] of [['7', '3', /greater than/], ['3', '', /both numbers or both null/], ['11', '12', /0 to 10/], ['x', '6', /whole number/]] as const) {
+      const refused = await expectRefusal(await post('/settings/rules', { ...saved, nps_min: min, nps_max: max }), 400, reason)
+      assert.match(refused, new RegExp(`id="rules-nps-min"[^>]* value="${min}"`), 'what was typed is shown again')
+    }
+    assert.deepEqual(await snapshot(server.ctx, 'acme'), before)
+  })
+
+  test(`[${kind.name}] an admin key made on the board may PUT the rules; a plain one may not`, async (t) => {
+    const { server, post } = await setup(kind, t)
+    const keyOf = async (fields: Record<string, string>) => {
+      const html = await (await post('/settings/keys', fields)).text()
+      return /id="new-key"[^>]* value="([^"]+)"/.exec(html)![1]!
+    }
+    const plain = await keyOf({ label: 'desk' })
+    const admin = await keyOf({ label: 'ops', admin: '1' })
+    const put = (key: string) =>
+      fetch(`${server.url}/api/v1/settings/workflow`, { method: 'PUT', headers: { authorization: `api_key ${key}`, 'content-type': 'application/json' }, body: '{"progressive":true}' })
+    assert.equal((await put(plain)).status, 403)
+    assert.equal((await put(admin)).status, 200)
+    const keys = await listApiKeys(server.ctx, 'acme')
+    assert.deepEqual(keys.filter((key) => key.label !== 'test').map((key) => [key.label, key.admin]), [['desk', false], ['ops', true]])
   })
 
   test(`[${kind.name}] the last active admin who can sign in cannot be deactivated or demoted (400, 300001); with another one they can`, async (t) => {

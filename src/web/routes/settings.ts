@@ -12,11 +12,13 @@ import {
   parseSlaHours,
   replaceStatusTable,
   requireAdmin,
+  rulesFromForm,
   setRoleKeepingAnAdmin,
   type AdminTenant,
 } from '../../service/settings.js'
 import { setExtendedStatuses, setSlaTargets } from '../../service/tenants.js'
 import { setPassword } from '../../service/users.js'
+import { setWorkflowRules } from '../../service/workflow-rules.js'
 import { httpStatusFor } from '../../http/errors.js'
 import { sendHtml } from '../html.js'
 import { personOf, viewerOf } from '../viewer.js'
@@ -70,12 +72,14 @@ export const settingsRoutes: FastifyPluginAsync<{ ctx: ServiceContext }> = async
       closeHours: parseSlaHours(f.close_hours ?? '', 'Close within'),
     }),
   )
+  // The preHandler let only admins this far.
+  post('/settings/rules', 'rules', async (f, tenant) => void (await setWorkflowRules(ctx, { id: tenant.id }, rulesFromForm(f), true)))
 
   // Not a redirect: the key exists only in this answer (the server keeps its hash), so it is shown here, once.
   app.post('/settings/keys', async (request, reply) => {
     const fields = formFields(request)
     const label = (fields.label ?? '').trim()
-    const created = await createApiKey(ctx, tenantOf(request).slug, label === '' ? undefined : label)
+    const created = await createApiKey(ctx, tenantOf(request).slug, label === '' ? undefined : label, { admin: fields.admin === '1' })
     return sendSettings(ctx, request, reply, 200, { newKey: { key: created.key, label: created.info.label } })
   })
 }

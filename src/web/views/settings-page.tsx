@@ -1,9 +1,10 @@
-// /settings (SPEC §7, admins only): users, API keys, the extended status table and the SLA targets.
+// /settings (SPEC §7, admins only): users, API keys, the extended status table, the SLA targets and the workflow rules.
 
 import type { SettingsData } from '../../service/settings.js'
 import { Layout, type Viewer } from './layout.js'
 import { ApiKeysSection, type NewKey } from './settings/api-keys-section.js'
 import type { Refusal } from './settings/settings-form.js'
+import { RulesSection } from './settings/rules-section.js'
 import { SlaSection } from './settings/sla-section.js'
 import { StatusesSection } from './settings/statuses-section.js'
 import { UsersSection } from './settings/users-section.js'
@@ -29,6 +30,7 @@ export function SettingsPage({ viewer, data, refusal, newKey, notice }: Settings
           <li><a href="#keys">API keys</a></li>
           <li><a href="#statuses">Extended statuses</a></li>
           <li><a href="#sla">SLA targets</a></li>
+          <li><a href="#rules">Workflow rules</a></li>
         </ul>
       </nav>
       <p class="notice" role="status">
@@ -38,6 +40,7 @@ export function SettingsPage({ viewer, data, refusal, newKey, notice }: Settings
       <ApiKeysSection viewer={viewer} keys={data.keys} refusal={refusal} newKey={newKey} />
       <StatusesSection viewer={viewer} statuses={data.statuses} enabled={data.extendedEnabled} refusal={refusal} />
       <SlaSection viewer={viewer} sla={data.sla} refusal={refusal} />
+      <RulesSection viewer={viewer} rules={data.rules} refusal={refusal} />
     </Layout>
   )
 }

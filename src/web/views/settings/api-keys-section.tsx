@@ -29,6 +29,9 @@ export function ApiKeysSection({ viewer, keys, refusal, newKey }: ApiKeysSection
       <SettingsForm form="create-key" action="/settings/keys" viewer={viewer} refusal={refusal}>
         <label for="create-key-label">Label</label>
         <input id="create-key-label" name="label" maxLength={200} autocomplete="off" value={draftOr(refusal, 'create-key', 'label', '')} />
+        <label class="check" for="create-key-admin">
+          <input id="create-key-admin" type="checkbox" name="admin" value="1" /> Admin key: it may also change the workflow rules
+        </label>
         <button type="submit">Create key</button>
       </SettingsForm>
     </section>
@@ -56,6 +59,7 @@ function KeyTable({ viewer, keys }: { viewer: Viewer; keys: ApiKeyInfo[] }) {
           <tr>
             <th scope="col">Prefix</th>
             <th scope="col">Label</th>
+            <th scope="col">Admin</th>
             <th scope="col">Created</th>
             <th scope="col">Revoked</th>
           </tr>
@@ -67,6 +71,7 @@ function KeyTable({ viewer, keys }: { viewer: Viewer; keys: ApiKeyInfo[] }) {
                 <code>{key.prefix}…</code>
               </td>
               <td dir="auto">{key.label ?? '–'}</td>
+              <td>{key.admin ? 'yes' : 'no'}</td>
               <td>{instantWords(key.created_at)}</td>
               <td>
                 {key.revoked_at === null ? (

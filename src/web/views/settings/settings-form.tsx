@@ -14,6 +14,7 @@ export const SETTINGS_FORMS = {
   'statuses-enabled': { section: 'statuses', saved: 'The extended status set was switched.' },
   'statuses-table': { section: 'statuses', saved: 'The status table was replaced.' },
   sla: { section: 'sla', saved: 'The SLA targets were saved.' },
+  rules: { section: 'rules', saved: 'The workflow rules were saved.' },
 } as const
 
 export type SettingsFormId = keyof typeof SETTINGS_FORMS
