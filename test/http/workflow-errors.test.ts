@@ -155,6 +155,7 @@ for (const kind of TEST_DATABASES) {
     assert.equal((await showCase(server.ctx, 'acme', 12)).history.length, 3)
   })
 
+  // A JSON number written with a fraction or an exponent (12.0, 1E2) is 300001: workflow-json-strict.test.ts.
   test(`[${kind.name}] 2^53-1, leading zeros, a JSON number and a JSON digit string are valid CG-IDs`, async (t) => {
     const { server, send } = await setup(kind, t)
     // Valid, but no such record: 400200 shows the CG-ID itself was accepted.
@@ -162,7 +163,6 @@ for (const kind of TEST_DATABASES) {
     await expectOk(await send(form({ number_customergauge: '012' })), 12)
     await expectOk(await send('{"number_customergauge":12}', { contentType: JSON_TYPE }), 12)
     await expectOk(await send('{"number_customergauge":" 12 "}', { contentType: JSON_TYPE }), 12)
-    await expectOk(await send('{"number_customergauge":12.0}', { contentType: JSON_TYPE }), 12)
-    assert.equal((await showCase(server.ctx, 'acme', 12)).history.length, 4)
+    assert.equal((await showCase(server.ctx, 'acme', 12)).history.length, 3)
   })
 }
