@@ -55,7 +55,7 @@ async function sendRefusal(
   // After a conflict the form shows the case as it now is; the comment typed is kept either way.
   const draft = conflict ? { status: '', assignedTo: data.case.assigned_to ?? '', comment: form.comment } : form
   if (conflict) draft.status = data.case.status_code === null ? (data.case.status ?? '') : String(data.case.status_code)
-  const page = CasePage({ viewer: viewerOf(request)!, data, now: ctx.now(), error: error.message, changedSince, draft })
+  const page = CasePage({ viewer: viewerOf(request)!, data, now: ctx.now(), error: { message: error.message, code: error.code }, changedSince, draft })
   return sendHtml(reply, httpStatusFor(error.code, 'api'), page)
 }
 

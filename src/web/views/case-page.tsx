@@ -12,8 +12,8 @@ export interface CasePageProps {
   viewer: Viewer
   data: CasePageData
   now: Date
-  /** The refused save's message, shown next to the form. */
-  error?: string
+  /** The refused save's message, shown next to the form, and its SPEC code (data-code, for scripts and tests). */
+  error?: { message: string; code: number }
   /** After a 409: the entries written since the page the person saved from. */
   changedSince?: HistoryEntryJson[]
   /** What the person had typed, kept when a save is refused. */
@@ -142,8 +142,8 @@ function CaseForm({ viewer, data, error, changedSince, draft }: CasePageProps) {
     <section aria-labelledby="form-heading" class="case-form">
       <h2 id="form-heading">Update</h2>
       {error && (
-        <div class="error" role="alert" id="save-error">
-          <p>{error}</p>
+        <div class="error" role="alert" id="save-error" data-code={String(error.code)}>
+          <p>{error.message}</p>
           {changedSince && changedSince.length > 0 && (
             <>
               <p>Changed since you opened the case:</p>
