@@ -8,6 +8,7 @@ interface KeyInfo {
   id: string
   prefix: string
   label: string | null
+  admin: boolean
   created_at: string
   revoked_at: string | null
 }
@@ -84,7 +85,7 @@ test('key create prints the key alone on the last line; key list shows id, prefi
   ])
   assert.equal(list.length, 2)
   for (const key of list)
-    assert.deepEqual(Object.keys(key).sort(), ['created_at', 'id', 'label', 'prefix', 'revoked_at'])
+    assert.deepEqual(Object.keys(key).sort(), ['admin', 'created_at', 'id', 'label', 'prefix', 'revoked_at'])
   assert.deepEqual(
     list.map((key) => [
       key.label,
@@ -101,7 +102,7 @@ test('key create prints the key alone on the last line; key list shows id, prefi
     assert.ok(!output.includes(textKey) && !output.includes(created.key), 'no key in the list')
     assert.doesNotMatch(output, /[0-9a-f]{64}/, 'no hash in the list')
   }
-  assert.match(lines(listText)[0]!, /^id\s+prefix\s+label\s+created_at\s+revoked_at$/)
+  assert.match(lines(listText)[0]!, /^id\s+prefix\s+label\s+admin\s+created_at\s+revoked_at$/)
 })
 
 test('key revoke takes the key id or a unique prefix of 8 characters, and refuses a shorter prefix', async (t) => {
