@@ -1,5 +1,6 @@
 // M1 model-based: fast-check command sequences (valid/invalid updates, idempotent replays, key reuse with
-// another body, another tenant's key, key revocation) against a tiny model of cases, history and answers.
+// another body, another tenant's key, key revocation, changes of the workflow rules) against a tiny model
+// of cases, history, rules (SPEC §9) and answers.
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -24,8 +25,17 @@ interface Update {
   assignedTo?: string
   comment?: string
 }
+/** The tenant's rules as the model holds them (auto_open plays no part: the records exist from the start). */
+interface ModelRules {
+  progressive: boolean
+  comment_on_status_change: boolean
+  comment_on_reassign: boolean
+}
+const NO_RULES: ModelRules = { progressive: false, comment_on_status_change: false, comment_on_reassign: false }
+
 interface Model {
   cases: Map<number, { status: string; assignedTo: string | null; history: number }>
+  rules: ModelRules
   /** Idempotency keys of successful calls (per tenant, whichever API key sent them) → the call. */
   keys: Map<string, Update>
 }
@@ -34,6 +44,8 @@ interface Real {
   slug: string
   key: string
   keyId: string
+  /** An admin key of the tenant: it changes the rules. */
+  adminKey: string
   otherKey: string
   codes: Map<string, number>
   nextKey: number
@@ -65,6 +77,26 @@ function apply(model: Model, update: Update): void {
     assignedTo: update.assignedTo === undefined ? current.assignedTo : USERS[update.assignedTo.trim().toLowerCase()]!,
     history: current.history + 1,
   })
+}
+
+/**
+ * What the model's rules say of an update of valid fields: null (written), 400205 or 400204, as
+ * SPEC §9 words them — a new case comes from OPEN with no assignee; progressive refuses OPEN → CLOSED
+ * and is checked first; a change of status or of assignee without a comment is refused where its
+ * rule is on.
+ */
+function ruleVerdict(model: Model, update: Update): number | null {
+  const current = model.cases.get(update.cgid)
+  const from = { status: current?.status ?? 'OPEN', assignedTo: current?.assignedTo ?? null }
+  const to = {
+    status: update.status === undefined ? from.status : PHASE[update.status.trim().toUpperCase()]!,
+    assignedTo: update.assignedTo === undefined ? from.assignedTo : USERS[update.assignedTo.trim().toLowerCase()]!,
+  }
+  if (model.rules.progressive && from.status === 'OPEN' && to.status === 'CLOSED') return 400205
+  if (update.comment !== undefined && update.comment !== '') return null
+  if (model.rules.comment_on_status_change && from.status !== to.status) return 400204
+  if (model.rules.comment_on_reassign && from.assignedTo !== to.assignedTo) return 400204
+  return null
 }
 
 /**
@@ -117,13 +149,36 @@ class ValidUpdate implements fc.AsyncCommand<Model, Real> {
   constructor(readonly update: Update, readonly keyed: boolean) {}
   check = () => true
   async run(model: Model, real: Real) {
-    const idempotencyKey = this.keyed ? `key-${real.nextKey++}` : undefined
-    assert.equal(await call(real, this.update, { idempotencyKey, format: this.keyed ? 'xml' : 'json' }), null)
-    apply(model, this.update)
-    if (idempotencyKey) model.keys.set(idempotencyKey, this.update)
+    const verdict = ruleVerdict(model, this.update)
+    // A refused call keeps no key: the next keyed call may take the same one.
+    const idempotencyKey = this.keyed ? `key-${verdict === null ? real.nextKey++ : real.nextKey}` : undefined
+    assert.equal(await call(real, this.update, { idempotencyKey, format: this.keyed ? 'xml' : 'json' }), verdict, `rules ${JSON.stringify(model.rules)}`)
+    if (verdict === null) {
+      apply(model, this.update)
+      if (idempotencyKey) model.keys.set(idempotencyKey, this.update)
+    }
     await agree(model, real)
   }
   toString = () => `ValidUpdate(${JSON.stringify(this.update)}, keyed=${this.keyed})`
+}
+
+/** An admin key changes the rules (PUT /api/v1/settings/workflow); the very next call is held to them. */
+class SetRules implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly rules: ModelRules) {}
+  check = () => true
+  async run(model: Model, real: Real) {
+    const answer = await fetch(`${real.server.url}/api/v1/settings/workflow`, {
+      method: 'PUT',
+      headers: { authorization: `api_key ${real.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(this.rules),
+    })
+    assert.equal(answer.status, 200, await answer.clone().text())
+    const shown = (await answer.json()) as ModelRules
+    assert.deepEqual({ progressive: shown.progressive, comment_on_status_change: shown.comment_on_status_change, comment_on_reassign: shown.comment_on_reassign }, { ...this.rules })
+    model.rules = this.rules
+    await agree(model, real)
+  }
+  toString = () => `SetRules(${JSON.stringify(this.rules)})`
 }
 
 class InvalidUpdate implements fc.AsyncCommand<Model, Real> {
@@ -197,6 +252,7 @@ const commands = fc.commands(
     fc.nat().map((pick) => new SameKeyOtherBody(pick)),
     fc.tuple(update, fc.nat()).map(([u, pick]) => new OtherTenantOnOurRecord(u, pick)),
     update.map((u) => new RevokeThenUse(u)),
+    fc.record({ progressive: fc.boolean(), comment_on_status_change: fc.boolean(), comment_on_reassign: fc.boolean() }).map((rules) => new SetRules(rules)),
   ],
   { maxCommands: MAX_COMMANDS, size: 'max' },
 )
@@ -215,8 +271,9 @@ for (const kind of TEST_DATABASES) {
       fc.asyncProperty(commands, async (cmds) => {
         const slug = `acme-${run++}`
         const acme = await createTestTenant(server.ctx, { slug, records: [...CGIDS], users: ['des@acme.test', 'Ann@acme.test'] })
-        const real: Real = { server, slug, key: acme.key, keyId: acme.keyId, otherKey: other.key, codes, nextKey: 0 }
-        const setup = () => ({ model: { cases: new Map(), keys: new Map() } as Model, real })
+        const adminKey = (await createApiKey(server.ctx, slug, 'admin', { admin: true })).key
+        const real: Real = { server, slug, key: acme.key, keyId: acme.keyId, adminKey, otherKey: other.key, codes, nextKey: 0 }
+        const setup = () => ({ model: { cases: new Map(), keys: new Map(), rules: NO_RULES } as Model, real })
         await fc.asyncModelRun(setup, cmds)
         commandsRun += [...cmds].length
       }),
