@@ -40,7 +40,7 @@ test('cases list pages the feed with a cursor; cases export writes every case as
   assert.deepEqual(ndjson.map((entry) => entry.number_customergauge), [1, 3, 4, 6])
   assert.equal(ndjson[0]!.history.length, 1)
 
-  assert.equal(emptyText.trim(), 'number_customergauge,status,status_code,status_label,assigned_to,opened_at,followed_up_at,closed_at,updated_at,time_to_follow_up_s,time_to_close_s')
+  assert.equal(emptyText.trim(), 'number_customergauge,status,status_code,status_label,assigned_to,opened_at,followed_up_at,closed_at,updated_at,time_to_follow_up_s,time_to_close_s,version')
 
   const [badFormat, badPerPage, badCursor, noTenant] = await Promise.all([
     ws.run(['cases', 'export', 'acme', '--format', 'xls']),

@@ -28,8 +28,8 @@ for (const kind of TEST_DATABASES) {
     const caller = await authenticate(ctx, acme.key, 'eu')
 
     await updateWorkflow(ctx, caller, { numberCustomergauge: 1, comment: 'first' })
-    await updateWorkflow(ctx, caller, { numberCustomergauge: 1, status: 'CLOSE', assignedTo: 'des@example.com' }, 'key-1')
-    await updateWorkflow(ctx, caller, { numberCustomergauge: 1, status: 'CLOSE', assignedTo: 'des@example.com' }, 'key-1')
+    await updateWorkflow(ctx, caller, { numberCustomergauge: 1, status: 'CLOSE', assignedTo: 'des@example.com' }, { idempotencyKey: 'key-1' })
+    await updateWorkflow(ctx, caller, { numberCustomergauge: 1, status: 'CLOSE', assignedTo: 'des@example.com' }, { idempotencyKey: 'key-1' })
     await updateWorkflow(ctx, caller, { numberCustomergauge: 1, comment: 'third' })
 
     const rows = await queued(ctx)
@@ -77,8 +77,8 @@ for (const kind of TEST_DATABASES) {
     // Issued in one turn: on SQLite one shared transaction. The middle call writes its case, its
     // entry and its event, then the database refuses its idempotency key.
     const outcomes = await Promise.allSettled([
-      updateWorkflow(ctx, caller, { numberCustomergauge: 1, comment: 'kept' }, 'key-a'),
-      updateWorkflow(ctx, caller, { numberCustomergauge: 2, comment: 'refused' }, REFUSED_IDEMPOTENCY_KEY),
+      updateWorkflow(ctx, caller, { numberCustomergauge: 1, comment: 'kept' }, { idempotencyKey: 'key-a' }),
+      updateWorkflow(ctx, caller, { numberCustomergauge: 2, comment: 'refused' }, { idempotencyKey: REFUSED_IDEMPOTENCY_KEY }),
       updateWorkflow(ctx, caller, { numberCustomergauge: 3, comment: 'kept' }),
       updateWorkflow(ctx, caller, { numberCustomergauge: 3, assignedTo: 'nobody@example.com' }),
     ])
