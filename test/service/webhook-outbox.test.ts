@@ -53,6 +53,8 @@ for (const kind of TEST_DATABASES) {
     assert.equal(payload.case.assigned_to, 'des@example.com')
     assert.equal(payload.case.closed_at, payload.entry.at)
     assert.equal('history' in payload.case, false)
+    // The case right after its entry: at the version that entry made.
+    assert.equal(payload.case.version, 2)
     assert.deepEqual(payload.entry, {
       seq: 2,
       at: payload.entry.at,
