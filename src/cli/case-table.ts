@@ -16,6 +16,7 @@ export const CASE_COLUMNS = [
   'updated_at',
   'time_to_follow_up_s',
   'time_to_close_s',
+  'version',
 ] as const
 
 export type CaseRow = Pick<CaseJson, (typeof CASE_COLUMNS)[number]>

@@ -32,6 +32,12 @@ export interface UpdateWorkflowInput {
   assignedTo?: string
   /** Sent on every attempt of this call; default: a fresh random UUID per call. */
   idempotencyKey?: string
+  /**
+   * The case's `version` this change is based on (from `getCase` or the feed), sent as
+   * `If-Match: "<version>"`: if the case changed since, nothing is written and the call rejects
+   * with code 400206 (HTTP 409), not retried. Firehouse only.
+   */
+  ifMatch?: number
   /** Aborts the call: the request in flight or the wait between attempts. */
   signal?: AbortSignal
 }
@@ -89,6 +95,8 @@ export interface CaseJson {
   time_to_follow_up_s?: number | null
   /** Firehouse addition: seconds from opened to closed, or null. */
   time_to_close_s?: number | null
+  /** The number of history entries (0 without a case): pass it as `ifMatch` to change the case only if it has not changed since. */
+  version: number
   history: HistoryEntry[]
 }
 

@@ -46,11 +46,15 @@ export class WorkflowClient {
   /**
    * POST /v4.1/workflow.json|.xml: creates or updates the record's case. One Idempotency-Key
    * (the given one, else a random UUID) is sent on every attempt, so a retry never applies twice.
+   * With `ifMatch` (a case's `version`), a case changed since rejects with code 400206 (HTTP 409).
    *
    * @example
    * const { numberCustomergauge } = await cg.updateWorkflow({
    *   numberCustomergauge: 12, status: 'CLOSE', comment: 'Solved the issue', assignedTo: 'des.patch@directness.net',
    * })
+   * // Only if nobody changed the case since it was read:
+   * const { version } = await cg.getCase(12)
+   * await cg.updateWorkflow({ numberCustomergauge: 12, status: 'CLOSE', ifMatch: version })
    */
   async updateWorkflow(input: UpdateWorkflowInput): Promise<UpdateWorkflowResult> {
     const request: WireRequest = {
@@ -60,6 +64,7 @@ export class WorkflowClient {
         ...this.#headers(ACCEPT[this.format]),
         'content-type': 'application/x-www-form-urlencoded',
         'idempotency-key': input.idempotencyKey ?? globalThis.crypto.randomUUID(),
+        ...ifMatchHeader(input.ifMatch),
       },
       body: workflowForm(input),
     }
@@ -156,6 +161,13 @@ function workflowForm(input: UpdateWorkflowInput): string {
     form.set(name, value)
   }
   return form.toString()
+}
+
+/** `If-Match: "<version>"` when the call is based on a version; a version is a non-negative integer. */
+function ifMatchHeader(version: unknown): Record<string, string> {
+  if (version === undefined || version === null) return {}
+  if (!Number.isSafeInteger(version) || (version as number) < 0) throw new TypeError('updateWorkflow: ifMatch must be a non-negative integer (a case\'s version)')
+  return { 'if-match': `"${version}"` }
 }
 
 function failWith(error: Error): never {

@@ -58,7 +58,7 @@ export async function loadCasePage(ctx: ServiceContext, person: Person, cgid: nu
   const everyone = await listUsers(ctx, person.tenantSlug)
   const users = everyone.filter((user) => user.active)
   const actorNames = await namesOfActors(ctx, person.tenantSlug, everyone)
-  return { record, case: shown, version: shown.history.length, statusChoices, users, targets, seq, actorNames }
+  return { record, case: shown, version: shown.version, statusChoices, users, targets, seq, actorNames }
 }
 
 async function namesOfActors(ctx: ServiceContext, tenantSlug: string, users: readonly UserInfo[]): Promise<Record<string, string>> {

@@ -33,6 +33,8 @@ export interface CaseJson {
   updated_at: string | null
   time_to_follow_up_s: number | null
   time_to_close_s: number | null
+  /** The number of history entries, 0 without a case: what a write sends back as If-Match (SPEC §9). */
+  version: number
   history: HistoryEntryJson[]
 }
 
@@ -59,6 +61,7 @@ export function toCaseJson(cgid: number, row: Case | null, history: readonly His
     updated_at: row?.updated_at ?? null,
     time_to_follow_up_s: row?.followed_up_at ? secondsBetween(row.opened_at, row.followed_up_at) : null,
     time_to_close_s: row?.closed_at ? secondsBetween(row.opened_at, row.closed_at) : null,
+    version: row?.history_count ?? 0,
     // The row is read before its history, which a concurrent write may have extended since:
     // entries past the row's count belong to a later state, shown when the case is read again.
     history: history.filter((entry) => row !== null && entry.seq <= row.history_count).map(toHistoryEntryJson),

@@ -35,6 +35,14 @@ export interface Writer {
 /** A change as the service takes it: v4.1's fields, where the assignee may also be cleared (null). */
 export type CaseInput = Omit<WorkflowInput, 'assignedTo'> & { assignedTo?: string | null }
 
+/** How a v4.1 call is made, beside its fields. */
+export interface WorkflowOptions {
+  /** The Idempotency-Key: a retry replays the first answer (looked up before the version is checked). */
+  idempotencyKey?: string
+  /** If-Match: the case's version the call was based on; a case at another version is not written (400206). */
+  expectedVersion?: number
+}
+
 export interface WorkflowResult {
   numberCustomergauge: number
   /** True when the answer is the replay of an earlier call with the same idempotency key. */
@@ -46,9 +54,10 @@ export async function updateWorkflow(
   ctx: ServiceContext,
   caller: Caller,
   input: WorkflowInput,
-  idempotencyKey?: string,
+  options: WorkflowOptions = {},
 ): Promise<WorkflowResult> {
-  const writer: Writer = { tenantId: caller.tenantId, actor: `key:${caller.keyId}` }
+  const { idempotencyKey, expectedVersion } = options
+  const writer: Writer = { tenantId: caller.tenantId, actor: `key:${caller.keyId}`, expectedVersion }
   if (idempotencyKey === undefined) {
     await writeChange(ctx, writer, input)
     return { numberCustomergauge: input.numberCustomergauge, replayed: false }
@@ -83,7 +92,11 @@ async function writeChange(ctx: ServiceContext, writer: Writer, input: CaseInput
   if (queued > 0) ctx.outbox.notify()
 }
 
-/** The keyed call: the claim of the key commits with the change itself, or neither does. */
+/**
+ * The keyed call: the claim of the key commits with the change itself, or neither does. The key is
+ * looked up before the version is checked: the retry of a call that succeeded replays its answer,
+ * though that very call moved the case past the version it was based on.
+ */
 async function applyKeyedWorkflow(
   ctx: ServiceContext,
   trx: Tx,

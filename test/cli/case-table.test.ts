@@ -18,6 +18,7 @@ const CASE: CaseJson = {
   updated_at: '2026-11-27T10:05:00.000Z',
   time_to_follow_up_s: 300,
   time_to_close_s: null,
+  version: 2,
   history: [],
 }
 
@@ -31,7 +32,7 @@ test('casesToCsv writes the header once and one row per case, with formula label
   const text = casesToCsv([CASE, risky], true)
   const rows = parse(text) as string[][]
   assert.deepEqual(rows[0], [...CASE_COLUMNS])
-  assert.deepEqual(rows[1], ['12', 'PROGRESS', '50', 'Working', 'des.patch@directness.net', CASE.opened_at, CASE.followed_up_at, '', CASE.updated_at, '300', ''])
+  assert.deepEqual(rows[1], ['12', 'PROGRESS', '50', 'Working', 'des.patch@directness.net', CASE.opened_at, CASE.followed_up_at, '', CASE.updated_at, '300', '', '2'])
   assert.equal(rows[2]![3], `'=HYPERLINK("http://x")`)
   assert.equal(rows[2]![4], '')
   assert.equal(rows.length, 3)

@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync'
 import { assertOneLineFailure, createWorkspace } from './cli-process.js'
 
 interface FeedPage {
-  data: { number_customergauge: number; status: string; history: unknown[] }[]
+  data: { number_customergauge: number; status: string; version: number; history: unknown[] }[]
   next_cursor: string
   end_of_stream: boolean
 }
@@ -36,11 +36,12 @@ test('cases list pages the feed with a cursor; cases export writes every case as
   const csv = parse(csvText, { columns: true }) as Record<string, string>[]
   assert.deepEqual(csv.map((row) => row.number_customergauge), ['1', '3', '4', '6'])
   assert.equal(csv[0]!.status, 'OPEN')
+  assert.equal(csv[0]!.version, '1')
   const ndjson = ndjsonText.trim().split('\n').map((line) => JSON.parse(line) as FeedPage['data'][number])
   assert.deepEqual(ndjson.map((entry) => entry.number_customergauge), [1, 3, 4, 6])
-  assert.equal(ndjson[0]!.history.length, 1)
+  assert.deepEqual([ndjson[0]!.history.length, ndjson[0]!.version], [1, 1])
 
-  assert.equal(emptyText.trim(), 'number_customergauge,status,status_code,status_label,assigned_to,opened_at,followed_up_at,closed_at,updated_at,time_to_follow_up_s,time_to_close_s')
+  assert.equal(emptyText.trim(), 'number_customergauge,status,status_code,status_label,assigned_to,opened_at,followed_up_at,closed_at,updated_at,time_to_follow_up_s,time_to_close_s,version')
 
   const [badFormat, badPerPage, badCursor, noTenant] = await Promise.all([
     ws.run(['cases', 'export', 'acme', '--format', 'xls']),

@@ -22,7 +22,7 @@ async function closedPort(): Promise<number> {
 test('workflow update: success prints the CG-ID, errors print one line `<Code> <Message>` and exit 1', async (t) => {
   const server = await startTestServer(TEST_DATABASES[0]!)
   t.after(server.close)
-  const { key } = await createTestTenant(server.ctx, { slug: 'acme', records: [12, 13], users: [DES] })
+  const { key } = await createTestTenant(server.ctx, { slug: 'acme', records: [12, 13, 14], users: [DES] })
   const target = ['--url', server.url, '--key', key]
 
   await t.test('flags: the case is updated and its CG-ID printed', async () => {
@@ -56,6 +56,32 @@ test('workflow update: success prints the CG-ID, errors print one line `<Code> <
     assert.equal((await showCase(server.ctx, 'acme', 12)).history.length, 1)
   })
 
+  await t.test('--if-match: the version `case show --json` prints; a stale one prints 400206, exits 1 and writes nothing', async () => {
+    const show = async () => {
+      const result = await runFirehouse(['case', 'show', 'acme', '14', '--json', '--db', server.database.url])
+      assert.equal(result.code, 0, result.stderr)
+      return JSON.parse(result.stdout) as { version: number; history: unknown[] }
+    }
+    const update = (version: string, comment: string) => runFirehouse(['workflow', 'update', '14', '--comment', comment, `--if-match=${version}`, ...target])
+    const before = await show()
+    assert.deepEqual([before.version, before.history], [0, []])
+    assert.deepEqual(await update('0', 'first'), { code: 0, stdout: 'Updated case 14\n', stderr: '' })
+    assert.equal((await show()).version, 1)
+    const stale = await update('0', 'stale')
+    assertOneLineFailure(stale, /^400206 Case changed since it was read\n$/)
+    assert.equal(stale.code, 1)
+    assert.deepEqual(await update(' 1 ', 'second'), { code: 0, stdout: 'Updated case 14\n', stderr: '' })
+    const shown = await show()
+    assert.deepEqual([shown.version, shown.history.length], [2, 2])
+    // Not a version: refused before any call.
+    const refused = await Promise.all(['x', '-1', '1.5', '"2"', '', '9007199254740992'].map((bad) => update(bad, 'never')))
+    for (const result of refused) assertOneLineFailure(result, /^error: Invalid argument: --if-match must be a case's version/)
+    assert.equal((await show()).version, 2)
+    // The text form prints the same case.
+    const text = await runFirehouse(['case', 'show', 'acme', '14', '--db', server.database.url])
+    assert.match(text.stdout, /\n {2}"version": 2,\n/)
+  })
+
   await t.test('bad input and an unreachable server: `error: <reason>` on one line', async () => {
     const closed = await closedPort()
     const cases: [string[], Record<string, string>, RegExp][] = [
@@ -77,7 +103,7 @@ test('workflow update: success prints the CG-ID, errors print one line `<Code> <
 test('the CLI help lists workflow update with its settings', async () => {
   const { code, stderr } = await runFirehouse(['--help'])
   assert.equal(code, 0)
-  assert.match(stderr, /firehouse workflow update <cgid> \[--status S\] \[--comment C\] \[--assigned-to E\] \[--url U\] \[--key K\] \[--format json\|xml\]/)
+  assert.match(stderr, /firehouse workflow update <cgid> \[--status S\] \[--comment C\] \[--assigned-to E\] \[--if-match V\] \[--url U\] \[--key K\] \[--format json\|xml\]/)
   assert.match(stderr, /CG_API_URL/)
   assert.match(stderr, /CG_API_KEY/)
 })

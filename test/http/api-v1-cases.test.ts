@@ -79,6 +79,7 @@ for (const kind of TEST_DATABASES) {
       updated_at: at(3600),
       time_to_follow_up_s: 300,
       time_to_close_s: 3600,
+      version: 3,
       history: [
         entry(1, 0, null, 'OPEN', null, 'called the customer'),
         entry(2, 300, 'OPEN', 'PROGRESS', ann, null),
@@ -109,6 +110,7 @@ for (const kind of TEST_DATABASES) {
       updated_at: null,
       time_to_follow_up_s: null,
       time_to_close_s: null,
+      version: 0,
       history: [],
     })
   })

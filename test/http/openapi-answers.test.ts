@@ -31,14 +31,14 @@ function send(server: TestServer, method: string, path: string, call: Call): Pro
 const WORKFLOW_OPERATIONS = ['updateWorkflowDefault', 'updateWorkflow', 'updateWorkflowXml'] as const
 const KEYED_READS = ['getCase', 'listCases', 'getRecord', 'getMetricsSummary'] as const
 const SETTINGS_OPERATIONS = ['getWorkflowRules', 'setWorkflowRules'] as const
-/** What no test here provokes: 409 needs a request in flight (workflow-idempotency tests it), 500 and 503 a broken server. */
-const NOT_PROVOKED = new Set([409, 500, 503])
+/** What no test here provokes: 500 and 503 need a broken server. */
+const NOT_PROVOKED = new Set([500, 503])
 
 for (const kind of TEST_DATABASES) {
-  test(`[${kind.name}] every operation's answers (200, 400, 401, 404, 413, 415, 422, 429, JSON and XML) are declared in /openapi.json and match it`, async (t) => {
+  test(`[${kind.name}] every operation's answers (200, 400, 401, 404, 409, 413, 415, 422, 429, JSON and XML) are declared in /openapi.json and match it`, async (t) => {
     const server = await startTestServer(kind)
     t.after(server.close)
-    const acme = await createTestTenant(server.ctx, { slug: 'acme', rateLimit: 1000, users: ['des@acme.test'], records: [12, 13, 14], detractors: [13] })
+    const acme = await createTestTenant(server.ctx, { slug: 'acme', rateLimit: 1000, users: ['des@acme.test'], records: [12, 13, 14, 15], detractors: [13] })
     // One request a second, burst 2: its key is soon refused.
     const slow = await createTestTenant(server.ctx, { slug: 'slow', rateLimit: 1, records: [12] })
     const validator = createAnswerValidator(await fetchOpenApi(server.url))
@@ -70,6 +70,12 @@ for (const kind of TEST_DATABASES) {
       await expect(operationId, 200, keyed('first'))
       await expect(operationId, 200, keyed('first'))
       await expect(operationId, 422, keyed('second'))
+      // If-Match: a malformed one is 400, a stale version 409 (400206), the current one 200.
+      const based = (ifMatch: string): Call => ({ key, body: form({ number_customergauge: 15 }), contentType: 'application/x-www-form-urlencoded', headers: { 'if-match': ifMatch } })
+      await expect(operationId, 400, based('W/"0"'))
+      const { version } = JSON.parse(await expect('getCase', 200, { key, params: { cgid: 15 } })) as { version: number }
+      await expect(operationId, 409, based(`"${version + 1}"`))
+      await expect(operationId, 200, based(`"${version}"`))
     }
 
     await expect('getCase', 200, { key, params: { cgid: 12 } })

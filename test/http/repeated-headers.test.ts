@@ -14,7 +14,7 @@ type Header = readonly [string, string]
 const FORM: Header = ['Content-Type', 'application/x-www-form-urlencoded']
 
 for (const kind of TEST_DATABASES) {
-  test(`[${kind.name}] two Authorization, Idempotency-Key, Content-Type or Host headers are refused on v4.1 and nothing is written`, async (t) => {
+  test(`[${kind.name}] two Authorization, Idempotency-Key, If-Match, Content-Type or Host headers are refused on v4.1 and nothing is written`, async (t) => {
     const server = await startTestServer(kind)
     t.after(server.close)
     const acme = await createTestTenant(server.ctx, { slug: 'acme', records: [12] })
@@ -39,6 +39,10 @@ for (const kind of TEST_DATABASES) {
         [[key, ['Authorization', `api_key ${other.key}`], FORM], 300001, /Authorization header is given more than once/],
         // Node would join them into "a, b"; one value with a space, refused for the wrong reason.
         [[key, FORM, ['Idempotency-Key', 'a'], ['Idempotency-Key', 'a']], 300001, /Idempotency-Key header is given more than once/],
+        // Node would join them into the list `"0", "0"`: refused as a repeat, whatever the values.
+        [[key, FORM, ['If-Match', '"0"'], ['If-Match', '"0"']], 300001, /If-Match header is given more than once/],
+        [[key, FORM, ['If-Match', '"0"'], ['If-Match', '"5"']], 300001, /If-Match header is given more than once/],
+        [[key, FORM, ['If-Match', '"0"'], ['If-Match', '']], 300001, /If-Match header is given more than once/],
         [[key, FORM, ['Content-Type', 'application/json']], 300007, /Content-Type header is given more than once/],
         [[key, FORM, FORM], 300007, /Content-Type header is given more than once/],
         [[['Host', 'evil.example'], key, FORM], 300005, /Host/],

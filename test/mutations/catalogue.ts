@@ -19,8 +19,9 @@ export interface Mutation {
 
 import { BOARD_MUTATIONS } from './board.js'
 import { CRASH_AND_SHUTDOWN_MUTATIONS } from './crash-and-shutdown.js'
+import { IF_MATCH_MUTATIONS } from './if-match.js'
 import { ATOMICITY_MUTATIONS } from './atomicity.js'
 import { STRUCTURE_MUTATIONS } from './structure.js'
 import { WEBHOOK_MUTATIONS } from './webhooks.js'
 
-export const MUTATIONS: Mutation[] = [...BOARD_MUTATIONS, ...CRASH_AND_SHUTDOWN_MUTATIONS, ...ATOMICITY_MUTATIONS, ...STRUCTURE_MUTATIONS, ...WEBHOOK_MUTATIONS]
+export const MUTATIONS: Mutation[] = [...BOARD_MUTATIONS, ...CRASH_AND_SHUTDOWN_MUTATIONS, ...ATOMICITY_MUTATIONS, ...STRUCTURE_MUTATIONS, ...WEBHOOK_MUTATIONS, ...IF_MATCH_MUTATIONS]

@@ -108,8 +108,8 @@ for (const kind of TEST_DATABASES) {
     const outcomes = await Promise.allSettled([
       updateWorkflow(ctx, caller, { numberCustomergauge: 1, status: 'PROGRESS', comment: 'kept' }),
       updateWorkflow(ctx, caller, { numberCustomergauge: 2, status: 'CLOSED', comment: REFUSED_COMMENT }),
-      updateWorkflow(ctx, caller, { numberCustomergauge: 3, status: 'CLOSED', comment: 'undone with its key' }, REFUSED_IDEMPOTENCY_KEY),
-      updateWorkflow(ctx, caller, { numberCustomergauge: 4, status: 'PROGRESS', comment: 'kept' }, 'kept-key'),
+      updateWorkflow(ctx, caller, { numberCustomergauge: 3, status: 'CLOSED', comment: 'undone with its key' }, { idempotencyKey: REFUSED_IDEMPOTENCY_KEY }),
+      updateWorkflow(ctx, caller, { numberCustomergauge: 4, status: 'PROGRESS', comment: 'kept' }, { idempotencyKey: 'kept-key' }),
       updateWorkflow(ctx, caller, { numberCustomergauge: 2, status: 'CLOSED', assignedTo: 'nobody@example.com' }),
     ])
 

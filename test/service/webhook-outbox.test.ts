@@ -28,8 +28,8 @@ for (const kind of TEST_DATABASES) {
     const caller = await authenticate(ctx, acme.key, 'eu')
 
     await updateWorkflow(ctx, caller, { numberCustomergauge: 1, comment: 'first' })
-    await updateWorkflow(ctx, caller, { numberCustomergauge: 1, status: 'CLOSE', assignedTo: 'des@example.com' }, 'key-1')
-    await updateWorkflow(ctx, caller, { numberCustomergauge: 1, status: 'CLOSE', assignedTo: 'des@example.com' }, 'key-1')
+    await updateWorkflow(ctx, caller, { numberCustomergauge: 1, status: 'CLOSE', assignedTo: 'des@example.com' }, { idempotencyKey: 'key-1' })
+    await updateWorkflow(ctx, caller, { numberCustomergauge: 1, status: 'CLOSE', assignedTo: 'des@example.com' }, { idempotencyKey: 'key-1' })
     await updateWorkflow(ctx, caller, { numberCustomergauge: 1, comment: 'third' })
 
     const rows = await queued(ctx)
@@ -53,6 +53,8 @@ for (const kind of TEST_DATABASES) {
     assert.equal(payload.case.assigned_to, 'des@example.com')
     assert.equal(payload.case.closed_at, payload.entry.at)
     assert.equal('history' in payload.case, false)
+    // The case right after its entry: at the version that entry made.
+    assert.equal(payload.case.version, 2)
     assert.deepEqual(payload.entry, {
       seq: 2,
       at: payload.entry.at,
@@ -77,8 +79,8 @@ for (const kind of TEST_DATABASES) {
     // Issued in one turn: on SQLite one shared transaction. The middle call writes its case, its
     // entry and its event, then the database refuses its idempotency key.
     const outcomes = await Promise.allSettled([
-      updateWorkflow(ctx, caller, { numberCustomergauge: 1, comment: 'kept' }, 'key-a'),
-      updateWorkflow(ctx, caller, { numberCustomergauge: 2, comment: 'refused' }, REFUSED_IDEMPOTENCY_KEY),
+      updateWorkflow(ctx, caller, { numberCustomergauge: 1, comment: 'kept' }, { idempotencyKey: 'key-a' }),
+      updateWorkflow(ctx, caller, { numberCustomergauge: 2, comment: 'refused' }, { idempotencyKey: REFUSED_IDEMPOTENCY_KEY }),
       updateWorkflow(ctx, caller, { numberCustomergauge: 3, comment: 'kept' }),
       updateWorkflow(ctx, caller, { numberCustomergauge: 3, assignedTo: 'nobody@example.com' }),
     ])

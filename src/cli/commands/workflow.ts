@@ -7,13 +7,14 @@ import type { Command } from '../command.js'
 
 export const WORKFLOW_COMMANDS: Record<string, Command> = {
   'workflow update': {
-    usage: 'workflow update <cgid> [--status S] [--comment C] [--assigned-to E] [--url U] [--key K] [--format json|xml]',
+    usage: 'workflow update <cgid> [--status S] [--comment C] [--assigned-to E] [--if-match V] [--url U] [--key K] [--format json|xml]',
     summary: 'Update a case through a server\'s v4.1 API (env CG_API_URL, default http://127.0.0.1:8080, and CG_API_KEY); prints the CG-ID',
     args: ['cgid'],
     options: {
       status: { type: 'string' },
       comment: { type: 'string' },
       'assigned-to': { type: 'string' },
+      'if-match': { type: 'string' },
       url: { type: 'string' },
       key: { type: 'string' },
       format: { type: 'string' },
@@ -27,10 +28,19 @@ export const WORKFLOW_COMMANDS: Record<string, Command> = {
         status: flag('status'),
         comment: flag('comment'),
         assignedTo: flag('assigned-to'),
+        ifMatch: versionOf(flag('if-match')),
       })
       return { text: `Updated case ${numberCustomergauge}`, json: { number_customergauge: numberCustomergauge } }
     },
   },
+}
+
+/** `--if-match V`: the case's version as `case show` prints it (decimal digits), else 300001. */
+function versionOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const version = /^[0-9]{1,16}$/.test(value.trim()) ? Number(value.trim()) : NaN
+  if (!Number.isSafeInteger(version)) throw new FirehouseError('INVALID_ARGUMENT', 'Invalid argument: --if-match must be a case\'s version (a non-negative integer)')
+  return version
 }
 
 function createClient(settings: ClientSettings): WorkflowClient {

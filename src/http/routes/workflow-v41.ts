@@ -22,6 +22,8 @@ export interface WorkflowV41Options {
 export const WORKFLOW_BODY_LIMIT = 64 * 1024
 const WORKFLOW_PATHS = ['/workflow', '/workflow.json', '/workflow.xml'] as const
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/
+/** One strong entity tag holding a version as read surfaces show it: `"0"`, `"12"`, up to 2^53−1. */
+const IF_MATCH = /^"(0|[1-9][0-9]{0,15})"$/
 
 export const workflowV41: FastifyPluginAsync<WorkflowV41Options> = async (app, { ctx, region, rateLimiter }) => {
   app.removeAllContentTypeParsers()
@@ -44,7 +46,8 @@ export const workflowV41: FastifyPluginAsync<WorkflowV41Options> = async (app, {
     app.post(url, { onRequest: authorize, schema: workflowV41Schema(url) }, async (request, reply) => {
       const input = parseWorkflowInput(await readWorkflowFields(request))
       const idempotencyKey = readIdempotencyKey(request)
-      const result = await updateWorkflow(ctx, callerOf(request), input, idempotencyKey)
+      const expectedVersion = readIfMatch(request)
+      const result = await updateWorkflow(ctx, callerOf(request), input, { idempotencyKey, expectedVersion })
       const format = formatOfUrl(request.url)
       const body = renderEnvelope({ Data: { number_customergauge: result.numberCustomergauge } }, format)
       return reply.header('content-type', CONTENT_TYPES[format]).send(body)
@@ -69,4 +72,30 @@ function readIdempotencyKey(request: FastifyRequest): string | undefined {
     throw new FirehouseError('INVALID_ARGUMENT', 'Invalid argument: Idempotency-Key must be 1 to 255 visible ASCII characters')
   }
   return key
+}
+
+/**
+ * If-Match: `"<version>"` (SPEC §9), compared inside the write. A value that is no such entity tag
+ * (`*`, a weak `W/` tag, a list, no quotes, not a version) or a repeated header is 300001: taking
+ * one of several, or ignoring it, would write where the caller asked not to.
+ */
+function readIfMatch(request: FastifyRequest): number | undefined {
+  const header = request.headers['if-match']
+  if (header === undefined) return undefined
+  if (headerCount(request, 'if-match') > 1) {
+    throw new FirehouseError('INVALID_ARGUMENT', 'Invalid argument: the If-Match header is given more than once')
+  }
+  const value = String(header).trim()
+  const version = IF_MATCH.exec(value)?.[1]
+  if (version === undefined || !Number.isSafeInteger(Number(version))) {
+    throw new FirehouseError('INVALID_ARGUMENT', `Invalid argument: If-Match ${ifMatchFault(value)}; send the case's version in double quotes (If-Match: "3")`)
+  }
+  return Number(version)
+}
+
+function ifMatchFault(value: string): string {
+  if (value === '*') return '* is not taken'
+  if (value.startsWith('W/')) return 'takes no weak entity tag (W/)'
+  if (value.includes(',')) return 'takes one version, not a list'
+  return 'is not a version'
 }

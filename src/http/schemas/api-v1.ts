@@ -49,6 +49,7 @@ export const CaseSchema = Type.Object(
     updated_at: Nullable(Instant),
     time_to_follow_up_s: Nullable(Type.Number({ description: 'Seconds from opened_at to followed_up_at' })),
     time_to_close_s: Nullable(Type.Number({ description: 'Seconds from opened_at to closed_at' })),
+    version: CountInteger('The number of history entries (0 while the record has no case): send it as If-Match: "<version>" to change the case only if it has not changed since'),
     history: Type.Array(ref(HistoryEntrySchema), { description: 'Oldest first' }),
   },
   { $id: 'Case', description: 'A case (SPEC §4); a record without a case yet has status null and no history' },

@@ -73,7 +73,7 @@ export function workflowV41Schema(path: '/workflow' | '/workflow.json' | '/workf
     summary: SUMMARIES[path],
     description:
       'Updates the case of a survey record, creating it on the first call; one history entry per successful call. ' +
-      'Answers in the path\'s format, errors included. Send an Idempotency-Key to make a retry safe.',
+      'Answers in the path\'s format, errors included. Send an Idempotency-Key to make a retry safe, and If-Match to change the case only if it has not changed since you read it.',
     tags: ['workflow v4.1'],
     [DOCUMENTED_BODY]: {
       description: 'The v4.1 fields, at most 64 KiB, in any of these encodings (the fields may also come in the query string)',
@@ -92,16 +92,25 @@ export function workflowV41Schema(path: '/workflow' | '/workflow.json' | '/workf
           description: 'Makes a retry safe: the same key with the same fields within 24 hours replays the first answer and changes nothing',
         }),
       ),
+      'If-Match': Type.Optional(
+        Type.String({
+          maxLength: 18,
+          pattern: '^"(0|[1-9][0-9]{0,15})"$',
+          description:
+            'The case\'s version the change is based on (its `version`, 0 while the record has no case), as a quoted entity tag: "3". ' +
+            'If the case has changed since, nothing is written (409, 400206). Checked after Idempotency-Key: a replay answers as the first call did',
+        }),
+      ),
     }),
     response: {
       200: limitedAnswer('The change is committed', answers.mediaType, format === 'xml' ? ref(WorkflowDataSchema) : ref(WorkflowResultSchema)),
       ...errorAnswers(answers, true, {
         400:
-          '300000: more than 100 fields; 300001: an invalid argument (number_customergauge not an integer in range, a field given twice, a bad Idempotency-Key); ' +
+          '300000: more than 100 fields; 300001: an invalid argument (number_customergauge not an integer in range, a field given twice, a bad or repeated Idempotency-Key or If-Match); ' +
           '300004: number_customergauge missing; 300005: a malformed body; 400011: an unknown status; 400200: no such record ("Workflow not found"); ' +
           '400201: assigned_to is no active user; 400202: comment too long; 400203: a character comment may not hold',
         ...KEYED_ERRORS,
-        409: '300010: a request with this Idempotency-Key is still being processed; retry',
+        409: '300010: a request with this Idempotency-Key is still being processed, retry; 400206: the case changed since the version If-Match gave, nothing was written (read it again)',
         413: '300006: the body is larger than 64 KiB',
         415: '300007: the Content-Type is not application/x-www-form-urlencoded, multipart/form-data or application/json',
         422: '300009: this Idempotency-Key was used with other fields',

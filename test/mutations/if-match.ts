@@ -1,0 +1,86 @@
+// Breaks of optimistic concurrency (SPEC §9, issue 15): the version check on both write paths, the If-Match header, the client.
+
+import type { Mutation } from './catalogue.js'
+
+export const IF_MATCH_MUTATIONS: Mutation[] = [
+  {
+    id: 'if-match-version-check-transaction-path',
+    guarantee: 'a write based on another version is refused with 409 400206 inside its transaction (SQLite, keyed calls, new cases, a failed guard)',
+    file: 'src/service/update-workflow.ts',
+    find: '  checkVersion(writer, current)\n  const { next, entry } = await validateChange(ctx, trx, writer, input, current, ticket.extendedStatuses)',
+    replace: '  const { next, entry } = await validateChange(ctx, trx, writer, input, current, ticket.extendedStatuses)',
+    tests: ['test/http/workflow-if-match.test.ts'],
+    testNamePattern: '20 clients|stale If-Match',
+  },
+  {
+    id: 'if-match-version-check-guarded-path',
+    guarantee: "PostgreSQL's guarded single statement refuses a write based on another version (409 400206)",
+    file: 'src/service/update-workflow.ts',
+    find: '  // The guard below writes only at the count read here, so this check holds at the write too.\n  checkVersion(writer, current)\n',
+    replace: '',
+    tests: ['test/http/workflow-if-match.test.ts'],
+    testNamePattern: '\\[postgres\\] a stale If-Match',
+  },
+  {
+    id: 'if-match-header-ignored',
+    guarantee: 'v4.1 passes If-Match to the write: a stale version is 409 400206, not a 200',
+    file: 'src/http/routes/workflow-v41.ts',
+    find: '{ idempotencyKey, expectedVersion }',
+    replace: '{ idempotencyKey }',
+    tests: ['test/http/workflow-if-match.test.ts'],
+    testNamePattern: 'stale If-Match',
+  },
+  {
+    id: 'if-match-lenient-form',
+    guarantee: 'an If-Match that is not one strong, quoted version (W/, a list, "01", no quotes …) is 300001',
+    file: 'src/http/routes/workflow-v41.ts',
+    find: 'const IF_MATCH = /^"(0|[1-9][0-9]{0,15})"$/',
+    replace: 'const IF_MATCH = /"?([0-9]+)"?/',
+    tests: ['test/http/workflow-if-match.test.ts'],
+    testNamePattern: 'malformed If-Match',
+  },
+  {
+    id: 'if-match-repeated-header',
+    guarantee: 'a repeated If-Match header is refused as such (300001), not read as the list Node joins',
+    file: 'src/http/routes/workflow-v41.ts',
+    find: "  if (headerCount(request, 'if-match') > 1) {",
+    replace: '  if (false) {',
+    tests: ['test/http/repeated-headers.test.ts'],
+    testNamePattern: 'refused on v4.1',
+  },
+  {
+    id: 'if-match-replay-before-version',
+    guarantee: 'the retry of a keyed call that succeeded replays (200) though the version moved: the key is looked up first',
+    file: 'src/service/update-workflow.ts',
+    find: '  const stored = await findIdempotencyKey(trx, writer.tenantId, idempotencyKey, notBefore)',
+    replace:
+      '  checkVersion(writer, (await readCaseOfRecord(trx, writer.tenantId, input.numberCustomergauge)).current)\n  const stored = await findIdempotencyKey(trx, writer.tenantId, idempotencyKey, notBefore)',
+    tests: ['test/http/workflow-if-match.test.ts'],
+    testNamePattern: 'Idempotency-Key \\+ If-Match',
+  },
+  {
+    id: 'case-version-in-schema',
+    guarantee: "/api/v1 shows a case's version (its Case schema declares it, or the serializer drops it)",
+    file: 'src/http/schemas/api-v1.ts',
+    find: "    version: CountInteger(",
+    replace: "    _version: CountInteger(",
+    tests: ['test/http/workflow-if-match.test.ts'],
+    testNamePattern: 'version shows',
+  },
+  {
+    id: 'client-if-match-not-sent',
+    guarantee: "the client sends ifMatch as If-Match: a stale version rejects with 400206",
+    file: 'src/client/workflow-client.ts',
+    find: '        ...ifMatchHeader(input.ifMatch),\n',
+    replace: '',
+    tests: ['test/client/client-if-match.test.ts'],
+  },
+  {
+    id: 'client-retries-version-conflict',
+    guarantee: 'the client does not retry a 409 400206 (one request, one refusal)',
+    file: 'src/client/workflow-api-error.ts',
+    find: 'this.code === IDEMPOTENCY_KEY_IN_FLIGHT',
+    replace: 'this.status === 409',
+    tests: ['test/client/client-if-match.test.ts'],
+  },
+]
