@@ -9,6 +9,7 @@ import { importRecords } from '../../src/service/import-records.js'
 import { updateCase, updateWorkflow } from '../../src/service/update-workflow.js'
 import { createAddressPolicy } from '../../src/domain/address-rules.js'
 import { createEndpoint } from '../../src/service/webhooks/endpoints.js'
+import { setWorkflowRules } from '../../src/service/workflow-rules.js'
 import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
 import { REFUSED_IDEMPOTENCY_KEY, refuseMarkedWrites } from '../helpers/database-refusals.js'
 import { createTestTenant, surveyRecord } from '../helpers/server.js'
@@ -86,6 +87,29 @@ for (const kind of TEST_DATABASES) {
     ])
     assert.deepEqual(outcomes.map((outcome) => outcome.status), ['fulfilled', 'rejected', 'fulfilled', 'rejected'])
     assert.deepEqual((await queued(ctx)).map((row) => [row.number_customergauge, row.entry_seq]), [[1, 1], [3, 1]])
+  })
+
+  test(`[${kind.name}] a change a workflow rule refuses queues no event, on every write path; the allowed one after it does`, async (t) => {
+    const { ctx } = await openTestContext(t, kind)
+    const acme = await createTestTenant(ctx, { slug: 'acme', records: [1, 2], users: ['des@example.com'] })
+    await createEndpoint(ctx, 'acme', { url: 'http://127.0.0.1:9/all', events: ['*'] }, null, RULES)
+    const caller = await authenticate(ctx, acme.key, 'eu')
+    await updateWorkflow(ctx, caller, { numberCustomergauge: 1, comment: 'opened' })
+    await setWorkflowRules(ctx, 'acme', { progressive: true, commentOnReassign: true }, true)
+    const refusals = await Promise.allSettled([
+      // A new case (the transaction path), an existing one (PostgreSQL's single guarded statement), a keyed call, a person.
+      updateWorkflow(ctx, caller, { numberCustomergauge: 2, status: 'CLOSED' }),
+      updateWorkflow(ctx, caller, { numberCustomergauge: 1, status: 'CLOSED' }),
+      updateWorkflow(ctx, caller, { numberCustomergauge: 1, assignedTo: 'des@example.com' }, { idempotencyKey: 'key-r' }),
+      updateCase(ctx, { tenantId: caller.tenantId, actor: 'user:des@example.com' }, { numberCustomergauge: 1, status: 'CLOSED', comment: 'done' }),
+    ])
+    assert.deepEqual(
+      refusals.map((outcome) => (outcome.status === 'rejected' ? (outcome.reason as { code: number }).code : 'written')),
+      [400205, 400205, 400204, 400205],
+    )
+    assert.deepEqual((await queued(ctx)).map((row) => [row.number_customergauge, row.event_type]), [[1, 'case.opened']])
+    await updateWorkflow(ctx, caller, { numberCustomergauge: 1, status: 'PROGRESS', assignedTo: 'des@example.com', comment: 'on it' })
+    assert.deepEqual((await queued(ctx)).map((row) => [row.number_customergauge, row.event_type]), [[1, 'case.opened'], [1, 'case.updated']])
   })
 
   test(`[${kind.name}] no echo: the creating actor's changes are not queued, another's are; an import's opened cases are`, async (t) => {
