@@ -32,7 +32,7 @@ export async function getWorkflowRules(ctx: ServiceContext, ref: TenantRef): Pro
  * row is locked first, so two changes at once both count.
  */
 export async function setWorkflowRules(ctx: ServiceContext, ref: TenantRef, update: RulesUpdate, admin: boolean): Promise<WorkflowRules> {
-  if (!admin) throw new FirehouseError('FORBIDDEN', 'Only an admin key or an admin may change the workflow rules')
+  requireRulesAdmin(admin)
   const tenantId = await tenantIdOf(ctx, ref)
   return inTransaction(ctx, async (trx) => {
     const { rules: current } = await nextChangeSeq(trx, tenantId, 0)
@@ -40,6 +40,11 @@ export async function setWorkflowRules(ctx: ServiceContext, ref: TenantRef, upda
     await updateWorkflowRules(trx, tenantId, next)
     return next
   })
+}
+
+/** 200001 unless the caller may change the rules; a surface calls it before it reads the change, too. */
+export function requireRulesAdmin(admin: boolean): void {
+  if (!admin) throw new FirehouseError('FORBIDDEN', 'Only an admin key or an admin may change the workflow rules')
 }
 
 export function rulesToJson(rules: WorkflowRules): WorkflowRulesJson {

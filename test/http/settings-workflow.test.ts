@@ -55,6 +55,8 @@ for (const kind of TEST_DATABASES) {
     const { acme, rules, put } = await setup(kind, t)
     const message = await expectApiError(await put(acme.key, { progressive: true }), 200001)
     assert.match(message, /admin/)
+    // Who asks comes before what: a malformed change from a plain key is 403 too.
+    await expectApiError(await put(acme.key, { progressive: 'yes', nope: 1 }), 200001)
     assert.deepEqual(await expectJson(await rules(acme.key)), DEFAULTS)
   })
 

@@ -6,6 +6,7 @@ import type { ServiceContext } from '../../service/context.js'
 import {
   getWorkflowRules,
   rulesToJson,
+  requireRulesAdmin,
   rulesUpdateFromJson,
   setWorkflowRules,
   type WorkflowRulesUpdateJson,
@@ -26,8 +27,10 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> 
     // The body is checked here, as sent: Fastify's validator would coerce null into 0 and "true" into true.
     { schema: SET_WORKFLOW_RULES, bodyLimit: SETTINGS_BODY_LIMIT, preValidation: noQuery },
     async (request) => {
-      const update = rulesUpdateFromJson(readRulesUpdate(request.body))
+      // Who asks before what: any other key is 403 whatever its body says.
       const admin = request.caller?.admin === true
+      requireRulesAdmin(admin)
+      const update = rulesUpdateFromJson(readRulesUpdate(request.body))
       return rulesToJson(await setWorkflowRules(ctx, { id: tenantOf(request) }, update, admin))
     },
   )
