@@ -3,7 +3,7 @@
 import { parseIsoDateTime } from './date-time.js'
 import { FirehouseError } from './errors.js'
 import type { WrittenRecord } from './json-shape.js'
-import { isXmlText, MAX_CGID, parseCgid } from './workflow-input.js'
+import { codePointCount, isXmlText, MAX_CGID, parseCgid } from './workflow-input.js'
 
 export interface SurveyRecordInput {
   numberCustomergauge: number
@@ -18,7 +18,8 @@ export interface SurveyRecordInput {
   extra: Record<string, unknown>
 }
 
-const MAX_TEXT_LENGTH = 10_000
+/** A record's text field, like the v4.1 comment: at most this many characters (Unicode code points). */
+export const MAX_RECORD_TEXT_CODE_POINTS = 10_000
 const MAX_EXTRA_JSON_LENGTH = 64 * 1024
 const TEXT_FIELDS = ['comment', 'account', 'email', 'first_name', 'last_name'] as const
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(['number_customergauge', 'nps', 'date_creation', ...TEXT_FIELDS])
@@ -98,8 +99,8 @@ function textField(row: Readonly<Record<string, unknown>>, name: string): string
   }
   const text = String(value)
   if (!isXmlText(text)) throw new FirehouseError('INVALID_ARGUMENT', `${name} contains a character that is not allowed`)
-  if (text.length > MAX_TEXT_LENGTH) {
-    throw new FirehouseError('INVALID_ARGUMENT', `${name} is longer than ${MAX_TEXT_LENGTH} characters`)
+  if (codePointCount(text) > MAX_RECORD_TEXT_CODE_POINTS) {
+    throw new FirehouseError('INVALID_ARGUMENT', `${name} is longer than ${MAX_RECORD_TEXT_CODE_POINTS} characters`)
   }
   return text
 }

@@ -93,14 +93,19 @@ export function isXmlText(text: string): boolean {
   return !FORBIDDEN_IN_COMMENT.test(text)
 }
 
+/** Characters as SPEC counts them: Unicode code points (an emoji is one, not two UTF-16 units). */
+export function codePointCount(text: string): number {
+  let codePoints = 0
+  for (const _ of text) codePoints++
+  return codePoints
+}
+
 /** A comment is at most 10,000 code points of text that XML 1.0 can carry. */
 export function checkComment(comment: string): void {
   if (!isXmlText(comment)) {
     throw new FirehouseError('COMMENT_INVALID_CHARACTER', 'comment contains a character that is not allowed')
   }
-  let codePoints = 0
-  for (const _ of comment) codePoints++
-  if (codePoints > MAX_COMMENT_CODE_POINTS) {
+  if (codePointCount(comment) > MAX_COMMENT_CODE_POINTS) {
     throw new FirehouseError(
       'COMMENT_TOO_LONG',
       `comment is longer than ${MAX_COMMENT_CODE_POINTS} characters`,

@@ -143,4 +143,16 @@ for (const kind of TEST_DATABASES) {
       assert.equal((await listCases(server.ctx, tenant.id, { updatedSince: since })).data.length, count, since)
     }
   })
+
+  test(`[${kind.name}] a text field is at most 10,000 characters counted as code points, as v4.1's comment: 10,000 emoji are taken, 10,001 BMP characters refused naming the line`, async (t) => {
+    const { server, acme, refuse, load } = await setup(kind, t)
+    const emoji = '🚒'.repeat(10_000)
+    assert.deepEqual(await load(JSON.stringify([{ number_customergauge: 2, nps: 9, comment: emoji, first_name: emoji }]), JSON_TYPE), { imported: 1, updated: 0, opened: 0 })
+    assert.equal((await getRecord(server, acme.key, 2)).comment, emoji)
+    await refuse([
+      [JSON_TYPE, JSON.stringify([{ number_customergauge: 3, nps: 9 }, { number_customergauge: 4, account: 'é'.repeat(10_001) }]), 2],
+      [CSV, `number_customergauge,last_name\n3,${'x'.repeat(10_001)}\n`, 2],
+    ])
+  })
+
 }

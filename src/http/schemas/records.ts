@@ -1,6 +1,7 @@
 // TypeBox schemas of the native API's records: one record, and the bulk import's body and report.
 
 import { Type } from '@sinclair/typebox'
+import { MAX_RECORD_TEXT_CODE_POINTS } from '../../domain/survey-record.js'
 import { DOCUMENTED_BODY } from './documented.js'
 import { CgidParams, INVALID_ARGUMENT, json } from './api-v1.js'
 import {
@@ -16,14 +17,8 @@ import {
   ref,
 } from './common.js'
 
-/** The longest text field of a record (domain/survey-record.ts), in UTF-16 code units: what it counts. */
-const RECORD_TEXT_LENGTH = 10_000
-/**
- * JSON Schema counts characters (code points), the import UTF-16 units, two for a character outside
- * the BMP (an emoji): 5,000 characters is what every text of 10,000 units or fewer can be, so a body
- * a generator builds to the document's maxLength is always taken.
- */
-const RECORD_TEXT_CHARACTERS = RECORD_TEXT_LENGTH / 2
+/** The longest text field of a record (domain/survey-record.ts), in characters (code points), as JSON Schema counts. */
+const RECORD_TEXT_LENGTH = MAX_RECORD_TEXT_CODE_POINTS
 /** An import's body limit (routes/records.ts RECORDS_BODY_LIMIT): no file holds more characters. */
 const MAX_IMPORT_LENGTH = 10 * 1024 * 1024
 
@@ -51,11 +46,9 @@ const InputText = (name: string) =>
   Type.Optional(
     Nullable(
       Type.String({
-        maxLength: RECORD_TEXT_CHARACTERS,
+        maxLength: RECORD_TEXT_LENGTH,
         pattern: XML_TEXT_PATTERN,
-        description:
-          `The ${name}: text XML 1.0 can carry (no NUL or other C0 control but tab, CR and LF), at most 10,000 UTF-16 code units: ` +
-          '10,000 characters of the Basic Multilingual Plane, 5,000 of those beyond it (emoji), which maxLength states',
+        description: `The ${name}: text XML 1.0 can carry (no NUL or other C0 control but tab, CR and LF), at most 10,000 characters (code points, as the v4.1 comment)`,
       }),
     ),
   )
