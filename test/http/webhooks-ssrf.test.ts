@@ -88,3 +88,32 @@ test(`[${kind.name}] a name that resolved to a public address at creation and re
   )
   assert.equal(inbox.received.length, 0, 'nothing reached the address the name was rebound to')
 })
+
+test(`[${kind.name}] an IP-literal URL that a looser server allowed is checked again at delivery (no name to look up): refused there, nothing sent`, async (t) => {
+  const database = await kind.create()
+  t.after(() => database.drop())
+  const inbox = await startReceiver()
+  t.after(() => inbox.close())
+  // Created while 127.0.0.0/8 was allowed (a test setting), then served by a server without that setting.
+  const loose = await startTestServer(kind, { database, env: { FIREHOUSE_WEBHOOK_ALLOW_NETS: '127.0.0.0/8' } })
+  const acme = await createTestTenant(loose.ctx, { slug: 'acme', records: [1] })
+  const desk = await createApiKey(loose.ctx, 'acme', 'help desk')
+  const hook = await createHook(loose, acme.key, { url: `${inbox.url}/hook`, events: ['*'] })
+  assert.match(hook.url, /^http:\/\/127\.0\.0\.1:\d+\/hook$/)
+  await loose.close()
+  const strict = await startTestServer(kind, { database, env: { FIREHOUSE_WEBHOOK_RETRY_SCHEDULE: '0.1' } })
+  t.after(() => strict.close())
+  assert.equal((await post(workflowUrl(strict), form({ number_customergauge: 1 }), { key: desk.key })).status, 200)
+  const deadline = Date.now() + 10_000
+  let log: Delivery[] = []
+  while (log[0]?.status !== 'failed') {
+    assert.ok(Date.now() < deadline, `the delivery never failed: ${JSON.stringify(log)}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    log = (await expectJson<{ data: Delivery[] }>(await api(strict, acme.key, `/webhooks/${hook.id}/deliveries`))).data
+  }
+  for (const attempt of log[0]!.attempts) {
+    assert.equal(attempt.http_status, null)
+    assert.match(attempt.error ?? '', /^Webhook URL not allowed: .*loopback/)
+  }
+  assert.equal(inbox.received.length, 0, 'nothing reached the loopback address')
+})

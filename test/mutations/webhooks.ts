@@ -62,4 +62,13 @@ export const WEBHOOK_MUTATIONS: Mutation[] = [
     replace: '} else if (false) {',
     tests: ['test/http/webhooks.test.ts'],
   },
+  {
+    id: 'webhook-ip-literal-unchecked-at-delivery',
+    guarantee: 'an IP-literal URL (no look-up) is checked again at delivery: a loopback one allowed by a looser server is refused',
+    file: 'src/service/webhooks/send.ts',
+    find: '  const refusal = isIpAddress(literal) ? options.policy.refusalOf(literal) : null',
+    replace: '  const refusal = null as string | null',
+    tests: ['test/http/webhooks-ssrf.test.ts'],
+    testNamePattern: 'IP-literal',
+  },
 ]
