@@ -58,9 +58,9 @@ function requireDecimalDigits({ numberTexts }: WrittenRecord, name: string, rule
   }
 }
 
-/** A record's field by the name an import gives it: a known one (nps, first_name …) or an extra. */
-export function recordField(record: SurveyRecordInput, name: string): unknown {
-  const known: Record<string, unknown> = {
+/** A record's known fields by the names an import gives them (and its stored columns have). */
+export function knownFieldsOf(record: SurveyRecordInput) {
+  return {
     number_customergauge: record.numberCustomergauge,
     nps: record.nps,
     comment: record.comment,
@@ -70,6 +70,11 @@ export function recordField(record: SurveyRecordInput, name: string): unknown {
     last_name: record.lastName,
     date_creation: record.dateCreation,
   }
+}
+
+/** A record's field by the name an import gives it: a known one (nps, first_name …) or an extra. */
+export function recordField(record: SurveyRecordInput, name: string): unknown {
+  const known: Record<string, unknown> = knownFieldsOf(record)
   return Object.hasOwn(known, name) ? known[name] : Object.hasOwn(record.extra, name) ? record.extra[name] : undefined
 }
 

@@ -3,7 +3,7 @@
 import { applyChange } from '../domain/case.js'
 import { isFirehouseError } from '../domain/errors.js'
 import { statusForPhase } from '../domain/status.js'
-import { parseSurveyRecord, recordField, type SurveyRecordInput } from '../domain/survey-record.js'
+import { knownFieldsOf, parseSurveyRecord, recordField, type SurveyRecordInput } from '../domain/survey-record.js'
 import { opensCase } from '../domain/workflow-rules.js'
 import { existingCaseIds } from '../store/case-reads.js'
 import { insertNewCases } from '../store/case-writes.js'
@@ -93,14 +93,7 @@ function importedRecord(record: SurveyRecordInput) {
 function toRow(tenantId: string, record: SurveyRecordInput, now: string): SurveyRecord {
   return {
     tenant_id: tenantId,
-    number_customergauge: record.numberCustomergauge,
-    nps: record.nps,
-    comment: record.comment,
-    account: record.account,
-    email: record.email,
-    first_name: record.firstName,
-    last_name: record.lastName,
-    date_creation: record.dateCreation,
+    ...knownFieldsOf(record),
     extra: JSON.stringify(record.extra),
     created_at: now,
     updated_at: now,
