@@ -56,10 +56,11 @@ for (const kind of TEST_DATABASES) {
         assert.equal(item.assigned_to, DES)
         assert.equal(item.history.length, 1)
         assert.deepEqual(
-          { ...item.history[0], at: undefined, status_label_from: undefined, status_label_to: undefined },
-          { seq: 1, at: undefined, actor: `key:${keyId}`, status_from: null, status_to: 'CLOSED', assigned_from: null, assigned_to: DES,
+          { ...item.history[0], at: undefined, happened_at: undefined, status_label_from: undefined, status_label_to: undefined },
+          { seq: 1, at: undefined, happened_at: undefined, actor: `key:${keyId}`, status_from: null, status_to: 'CLOSED', assigned_from: null, assigned_to: DES,
             comment: TRICKY, status_label_from: undefined, status_label_to: undefined },
         )
+        assert.equal(item.history[0]!.happened_at, item.history[0]!.at, 'not back-dated: it happened when recorded')
         // A CG-ID given as a string of digits is sent as is.
         assert.deepEqual(await client.updateWorkflow({ numberCustomergauge: '12', status: 'open' }), { numberCustomergauge: 12 })
         assert.equal((await client.getCase(12)).status, 'OPEN')

@@ -25,9 +25,9 @@ for (const kind of TEST_DATABASES) {
     let shown = await showCase(server.ctx, 'acme', 8)
     assert.equal(shown.history.length, 2)
     assert.deepEqual(
-      { ...shown.history[1], at: undefined },
+      { ...shown.history[1], at: undefined, happened_at: undefined },
       {
-        seq: 2, at: undefined, actor: 'user:Agent@Acme.test', status_from: 'OPEN', status_to: 'PROGRESS', status_label_from: 'OPEN',
+        seq: 2, at: undefined, happened_at: undefined, actor: 'user:Agent@Acme.test', status_from: 'OPEN', status_to: 'PROGRESS', status_label_from: 'OPEN',
         status_label_to: 'PROGRESS', assigned_from: null, assigned_to: 'helper@acme.test', comment: 'Called back',
       },
     )
