@@ -76,6 +76,21 @@ for (const kind of TEST_DATABASES) {
         assert.deepEqual([reused.code, reused.status, reused.retryable], [300009, 422, false])
       })
 
+      await t.test(`${format}: happenedAt, a Date or a string, back-dates the change; one too far ahead rejects with 400207`, async () => {
+        const { client } = await tenantOn(server, format, [12, 13])
+        const opened = new Date(Math.floor(Date.now() / 1000) * 1000 - 3 * 3600_000)
+        await client.updateWorkflow({ numberCustomergauge: 12, happenedAt: opened })
+        const closed = new Date(opened.getTime() + 3600_000).toISOString().slice(0, 19).replace('T', ' ')
+        await client.updateWorkflow({ numberCustomergauge: 12, status: 'CLOSE', happenedAt: closed })
+        const item = await client.getCase(12)
+        assert.deepEqual([item.opened_at, item.time_to_close_s], [opened.toISOString(), 3600])
+        assert.deepEqual(item.history.map((entry) => entry.happened_at), [opened.toISOString(), `${closed.replace(' ', 'T')}.000Z`])
+        const ahead = await failure(client.updateWorkflow({ numberCustomergauge: 13, happenedAt: new Date(Date.now() + 120_000) }))
+        assert.deepEqual([ahead.code, ahead.status, ahead.retryable], [400207, 400, false])
+        await assert.rejects(client.updateWorkflow({ numberCustomergauge: 13, happenedAt: new Date(Number.NaN) }), TypeError)
+        assert.equal((await client.getCase(13)).status, null)
+      })
+
       await t.test(`${format}: server errors reject with their code, message and status, and write nothing`, async () => {
         const { client, slug, key, keyId } = await tenantOn(server, format)
         const cases: [string, () => Promise<unknown>, number, number, RegExp][] = [
