@@ -270,6 +270,7 @@ export const SPEC_HTTP_STATUS: Readonly<Record<number, number>> = {
   400201: 400,
   400202: 400,
   400203: 400,
+  400207: 400,
   400300: 400,
   400301: 404,
   500000: 500,
