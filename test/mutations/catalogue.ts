@@ -17,10 +17,11 @@ export interface Mutation {
   testNamePattern?: string
 }
 
+import { BACK_DATING_MUTATIONS } from './back-dating.js'
 import { BOARD_MUTATIONS } from './board.js'
 import { CRASH_AND_SHUTDOWN_MUTATIONS } from './crash-and-shutdown.js'
 import { ATOMICITY_MUTATIONS } from './atomicity.js'
 import { STRUCTURE_MUTATIONS } from './structure.js'
 import { WEBHOOK_MUTATIONS } from './webhooks.js'
 
-export const MUTATIONS: Mutation[] = [...BOARD_MUTATIONS, ...CRASH_AND_SHUTDOWN_MUTATIONS, ...ATOMICITY_MUTATIONS, ...STRUCTURE_MUTATIONS, ...WEBHOOK_MUTATIONS]
+export const MUTATIONS: Mutation[] = [...BOARD_MUTATIONS, ...CRASH_AND_SHUTDOWN_MUTATIONS, ...ATOMICITY_MUTATIONS, ...STRUCTURE_MUTATIONS, ...WEBHOOK_MUTATIONS, ...BACK_DATING_MUTATIONS]
