@@ -30,6 +30,15 @@ export interface UpdateWorkflowInput {
   comment?: string
   /** E-mail of an active user of the tenant. */
   assignedTo?: string
+  /**
+   * When the change happened, to back-date it (SPEC §9): a Date (sent as its ISO string), or a
+   * string in ISO 8601 with `Z` or an offset, or `YYYY-MM-DD HH:MM:SS` in UTC. At most 60 s
+   * ahead of the server's clock and not before the case's latest entry, else 400207.
+   *
+   * @example
+   * await cg.updateWorkflow({ numberCustomergauge: 12, status: 'CLOSE', happenedAt: new Date('2026-11-27T10:00:00Z') })
+   */
+  happenedAt?: string | Date
   /** Sent on every attempt of this call; default: a fresh random UUID per call. */
   idempotencyKey?: string
   /**
@@ -56,12 +65,15 @@ export interface UpdateWorkflowResult {
  * One entry of a case's history (SPEC §4), oldest first.
  *
  * @example
- * const entry: HistoryEntry = { seq: 1, at: '2026-11-27T10:00:00.000Z', actor: 'key:…', status_from: null,
+ * const entry: HistoryEntry = { seq: 1, at: '2026-11-27T10:00:00.000Z', happened_at: '2026-11-27T10:00:00.000Z', actor: 'key:…', status_from: null,
  *   status_to: 'OPEN', assigned_from: null, assigned_to: null, comment: null }
  */
 export interface HistoryEntry {
   seq: number
+  /** When the change was recorded. */
   at: string
+  /** When it happened: `at`, unless the call was back-dated (`happenedAt`). */
+  happened_at: string
   /** `key:<key id>`, or `import` for a case an import opened. */
   actor: string
   status_from: Phase | null

@@ -154,7 +154,12 @@ function workflowForm(input: UpdateWorkflowInput): string {
   const { numberCustomergauge: cgid } = input
   if (typeof cgid !== 'number' && typeof cgid !== 'string') throw new TypeError('updateWorkflow: numberCustomergauge must be a number or a string')
   const form = new URLSearchParams({ number_customergauge: String(cgid) })
-  const optional: [string, unknown][] = [['status', input.status], ['comment', input.comment], ['assigned_to', input.assignedTo]]
+  const optional: [string, unknown][] = [
+    ['status', input.status],
+    ['comment', input.comment],
+    ['assigned_to', input.assignedTo],
+    ['happened_at', input.happenedAt instanceof Date ? dateText(input.happenedAt) : input.happenedAt],
+  ]
   for (const [name, value] of optional) {
     if (value === undefined || value === null) continue
     if (typeof value !== 'string') throw new TypeError(`updateWorkflow: ${name} must be a string`)
@@ -168,6 +173,12 @@ function ifMatchHeader(version: unknown): Record<string, string> {
   if (version === undefined || version === null) return {}
   if (!Number.isSafeInteger(version) || (version as number) < 0) throw new TypeError('updateWorkflow: ifMatch must be a non-negative integer (a case\'s version)')
   return { 'if-match': `"${version}"` }
+}
+
+/** A Date as the ISO 8601 UTC string the server reads; an Invalid Date is the caller's mistake. */
+function dateText(date: Date): string {
+  if (Number.isNaN(date.getTime())) throw new TypeError('updateWorkflow: happenedAt is an invalid Date')
+  return date.toISOString()
 }
 
 function failWith(error: Error): never {

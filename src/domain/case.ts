@@ -1,5 +1,6 @@
 // A case and its history: applyChange is the one rule for how a change moves a case on.
 
+import { defaultHappenedAt } from './happened-at.js'
 import type { CaseStatus } from './status.js'
 
 /** The state of a case, as the domain sees it (times are ISO 8601 strings). */
@@ -9,7 +10,10 @@ export interface CaseState {
   openedAt: string
   followedUpAt: string | null
   closedAt: string | null
+  /** When the latest change was recorded (the feeds go by it). */
   updatedAt: string
+  /** When the latest change happened: its entry's happened_at (SPEC §9 "Back-dating"). */
+  happenedAt: string
   /** How many history entries the case has: the next entry's seq is this plus one. */
   historyCount: number
 }
@@ -21,12 +25,17 @@ export interface CaseChange {
   assignedTo?: string | null
   comment?: string
   actor: string
+  /** When the change happened, as checked (checkHappenedAt); absent: the later of now and the latest entry's. */
+  happenedAt?: string
 }
 
 /** One history entry: the values before and after the call, equal when unchanged. */
 export interface HistoryEntry {
   seq: number
+  /** When it was recorded. */
   at: string
+  /** When it happened: the case's opened/followed-up/closed times are these. */
+  happenedAt: string
   actor: string
   statusFrom: CaseStatus | null
   statusTo: CaseStatus
@@ -39,7 +48,8 @@ const OPENED: CaseStatus = { phase: 'OPEN', code: null, label: 'OPEN' }
 
 /**
  * Applies one change to a case (null: the case does not exist yet and is created) and returns
- * the next state and the history entry that records it. Pure: the clock is passed in.
+ * the next state and the history entry that records it. Pure: the clock is passed in. `now` is
+ * when the change is recorded (`at`, `updated_at`); the case's timings take when it happened.
  */
 export function applyChange(
   current: CaseState | null,
@@ -49,18 +59,21 @@ export function applyChange(
 ): { next: CaseState; entry: HistoryEntry } {
   const statusTo = change.status ?? current?.status ?? defaultStatus
   const assignedTo = change.assignedTo === undefined ? (current?.assignedTo ?? null) : change.assignedTo
-  const timings = nextTimings(current, statusTo, now)
+  const happenedAt = change.happenedAt ?? defaultHappenedAt(now, current?.happenedAt ?? null)
+  const timings = nextTimings(current, statusTo, happenedAt)
   const next: CaseState = {
     status: statusTo,
     assignedTo,
-    openedAt: current?.openedAt ?? now,
+    openedAt: current?.openedAt ?? happenedAt,
     ...timings,
     updatedAt: now,
+    happenedAt,
     historyCount: (current?.historyCount ?? 0) + 1,
   }
   const entry: HistoryEntry = {
     seq: next.historyCount,
     at: now,
+    happenedAt,
     actor: change.actor,
     statusFrom: current?.status ?? null,
     statusTo,
@@ -78,7 +91,7 @@ export function applyChange(
 function nextTimings(
   current: CaseState | null,
   statusTo: CaseStatus,
-  now: string,
+  happenedAt: string,
 ): Pick<CaseState, 'followedUpAt' | 'closedAt'> {
   const followedUpAt = current?.followedUpAt ?? null
   const closedAt = current?.closedAt ?? null
@@ -86,9 +99,9 @@ function nextTimings(
     case 'OPEN':
       return { followedUpAt: null, closedAt: null }
     case 'PROGRESS':
-      return { followedUpAt: followedUpAt ?? now, closedAt: null }
+      return { followedUpAt: followedUpAt ?? happenedAt, closedAt: null }
     case 'CLOSED':
-      return { followedUpAt: followedUpAt ?? now, closedAt: closedAt ?? now }
+      return { followedUpAt: followedUpAt ?? happenedAt, closedAt: closedAt ?? happenedAt }
   }
 }
 

@@ -1,8 +1,9 @@
 // Validates the fields of a v4.1 workflow call: everything that needs no database.
 
 import { FirehouseError } from './errors.js'
+import { readHappenedAt } from './happened-at.js'
 
-export const WORKFLOW_FIELDS = ['number_customergauge', 'status', 'comment', 'assigned_to'] as const
+export const WORKFLOW_FIELDS = ['number_customergauge', 'status', 'comment', 'assigned_to', 'happened_at'] as const
 export type WorkflowField = (typeof WORKFLOW_FIELDS)[number]
 
 export const MAX_FIELDS = 100
@@ -21,16 +22,18 @@ export interface WorkflowInput {
   status?: string
   comment?: string
   assignedTo?: string
+  /** When the change happened (SPEC §9), in UTC with milliseconds; absent unless given. */
+  happenedAt?: string
 }
 
 /** Fields trimmed of surrounding white space before use. */
-const TRIMMED: ReadonlySet<string> = new Set(['number_customergauge', 'status', 'assigned_to'])
+const TRIMMED: ReadonlySet<string> = new Set(['number_customergauge', 'status', 'assigned_to', 'happened_at'])
 
 // C0 controls other than TAB, LF, CR; lone surrogates; the non-characters U+FFFE and U+FFFF:
 // what XML 1.0 cannot carry.
 const FORBIDDEN_IN_COMMENT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\p{Surrogate}/u
 
-/** Checks the shape of a call (count, repeats, types, CG-ID, comment) and returns its values. */
+/** Checks the shape of a call (count, repeats, types, CG-ID, comment, happened_at's form) and returns its values. */
 export function parseWorkflowInput(fields: readonly RawField[]): WorkflowInput {
   if (fields.length > MAX_FIELDS) {
     throw new FirehouseError('TOO_MANY_PARAMETERS', `Too many parameters (more than ${MAX_FIELDS})`)
@@ -46,7 +49,10 @@ export function parseWorkflowInput(fields: readonly RawField[]): WorkflowInput {
     comment: asText(values.get('comment'), 'comment'),
     assignedTo: asText(values.get('assigned_to'), 'assigned_to'),
   }
+  const happenedAt = asText(values.get('happened_at'), 'happened_at')
   if (input.comment !== undefined) checkComment(input.comment)
+  // Its form only: the clock and the case's latest entry are checked at the write.
+  if (happenedAt !== undefined) input.happenedAt = readHappenedAt(happenedAt)
   return input
 }
 

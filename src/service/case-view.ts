@@ -11,6 +11,8 @@ import { withDatabase } from './transaction.js'
 export interface HistoryEntryJson {
   seq: number
   at: string
+  /** When the change happened (SPEC §9); `at` unless the write was back-dated. */
+  happened_at: string
   actor: string
   status_from: Phase | null
   status_to: Phase
@@ -69,7 +71,19 @@ export function toCaseJson(cgid: number, row: Case | null, history: readonly His
 }
 
 function toHistoryEntryJson(entry: HistoryEntryRow): HistoryEntryJson {
-  const { tenant_id: _tenant, number_customergauge: _cgid, ...json } = entry
-  // The columns' CHECK constraints admit only the three phases.
-  return { ...json, status_from: json.status_from as Phase | null, status_to: json.status_to as Phase }
+  // Named one by one: the JSON's order is SPEC §4's, not the table's (columns added later go last).
+  return {
+    seq: entry.seq,
+    at: entry.at,
+    happened_at: entry.happened_at,
+    actor: entry.actor,
+    // The columns' CHECK constraints admit only the three phases.
+    status_from: entry.status_from as Phase | null,
+    status_to: entry.status_to as Phase,
+    status_label_from: entry.status_label_from,
+    status_label_to: entry.status_label_to,
+    assigned_from: entry.assigned_from,
+    assigned_to: entry.assigned_to,
+    comment: entry.comment,
+  }
 }

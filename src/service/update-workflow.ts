@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto'
 import { applyChange, type CaseChange, type CaseState, type HistoryEntry } from '../domain/case.js'
 import { FirehouseError } from '../domain/errors.js'
+import { checkHappenedAt } from '../domain/happened-at.js'
 import { resolveStatus, type CaseStatus, type ExtendedStatus } from '../domain/status.js'
 import type { WorkflowInput } from '../domain/workflow-input.js'
 import { checkRules, type WorkflowRules } from '../domain/workflow-rules.js'
@@ -198,10 +199,14 @@ async function validateChange(
     assignedTo: typeof input.assignedTo === 'string' ? (await findActiveUser(db, writer.tenantId, input.assignedTo)).email : input.assignedTo,
     comment: input.comment,
     actor: writer.actor,
+    happenedAt: input.happenedAt,
   }
   const opened = resolveOrThrow('OPEN', statusSet)
+  const now = isoNow(ctx)
+  // Against the case as read here: on PostgreSQL's guarded statement, the one it writes over.
+  if (input.happenedAt !== undefined) checkHappenedAt(input.happenedAt, now, current?.happened_at ?? null)
   const before = current && rowToCaseState(current)
-  const result = applyChange(before, change, isoNow(ctx), opened)
+  const result = applyChange(before, change, now, opened)
   checkRules(tenant.rules, before, result.next, input.comment, opened)
   return result
 }
@@ -213,9 +218,14 @@ function resolveOrThrow(value: string, statusSet: readonly ExtendedStatus[] | nu
   return status
 }
 
-/** "The same request": the same tenant and the same non-empty values of the four fields. */
+/**
+ * "The same request": the same tenant and the same non-empty values of the four fields, and the
+ * same `happened_at` instant when one is given (appended only then: the hashes of calls without
+ * one, keys stored before it existed included, stay as they were).
+ */
 function hashRequest(tenantId: string, input: WorkflowInput): string {
   const identity = [tenantId, input.numberCustomergauge, input.status ?? '', input.comment ?? '', input.assignedTo ?? '']
+  if (input.happenedAt !== undefined) identity.push(input.happenedAt)
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex')
 }
 

@@ -1,6 +1,7 @@
 // The board's queries: a tenant's cases of one phase with their survey answers, filtered, newest change first.
 
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely'
+import { earliestRecordingOf } from '../domain/happened-at.js'
 import type { Case, Database, SurveyRecord } from './database.js'
 
 export interface BoardFilter {
@@ -30,8 +31,9 @@ type Tables = Database & { c: Database['cases']; r: Database['records'] }
 function matching(db: Kysely<Database>, tenantId: string, phase: string, filter: BoardFilter) {
   let query = db.selectFrom('cases as c').where('c.tenant_id', '=', tenantId).where('c.status', '=', phase)
   if (phase === 'CLOSED' && filter.closedSince !== undefined) {
-    // closed_at <= updated_at always: the updated_at bound lets the index skip older cases.
-    query = query.where('c.updated_at', '>=', filter.closedSince).where('c.closed_at', '>=', filter.closedSince)
+    // closed_at <= updated_at + 60 s always (a back-dated happened_at may be ahead by that much):
+    // the updated_at bound lets the index skip older cases.
+    query = query.where('c.updated_at', '>=', earliestRecordingOf(filter.closedSince)).where('c.closed_at', '>=', filter.closedSince)
   }
   if (filter.assignee === null) query = query.where('c.assigned_to', 'is', null)
   else if (filter.assignee !== undefined) query = query.where((eb) => eb(eb.fn('lower', ['c.assigned_to']), '=', filter.assignee!))

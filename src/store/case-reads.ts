@@ -78,6 +78,7 @@ export function rowToCaseState(row: Case): CaseState {
     followedUpAt: row.followed_up_at,
     closedAt: row.closed_at,
     updatedAt: row.updated_at,
+    happenedAt: row.happened_at,
     historyCount: row.history_count,
   }
 }

@@ -54,6 +54,7 @@ const CASE_COLUMNS = {
   followed_up_at: true,
   closed_at: true,
   updated_at: true,
+  happened_at: true,
   history_count: true,
   change_seq: true,
 } as const
@@ -99,18 +100,19 @@ const updateCaseIfUnchanged = compiledOnce(
             followed_up_at: change.followed_up_at,
             closed_at: change.closed_at,
             updated_at: change.updated_at,
+            happened_at: change.happened_at,
             history_count: change.history_count,
             change_seq: (eb) => eb.selectFrom('bump').select('change_seq'),
           })
           .where('tenant_id', '=', change.tenant_id)
           .where('number_customergauge', '=', change.number_customergauge)
           .where('history_count', '=', change.expected_history_count)
-          .returning(['tenant_id', 'number_customergauge', 'history_count', 'updated_at', 'status', 'status_label', 'assigned_to']),
+          .returning(['tenant_id', 'number_customergauge', 'history_count', 'updated_at', 'happened_at', 'status', 'status_label', 'assigned_to']),
       )
       .with('logged', (qb) =>
         qb
           .insertInto('history_entries')
-          .columns(['tenant_id', 'number_customergauge', 'seq', 'at', 'actor', 'status_from', 'status_to', 'status_label_from', 'status_label_to', 'assigned_from', 'assigned_to', 'comment'])
+          .columns(['tenant_id', 'number_customergauge', 'seq', 'at', 'happened_at', 'actor', 'status_from', 'status_to', 'status_label_from', 'status_label_to', 'assigned_from', 'assigned_to', 'comment'])
           // The "to" values come from the written row; the "from" values and the rest are text.
           .expression((eb) =>
             eb
@@ -120,6 +122,7 @@ const updateCaseIfUnchanged = compiledOnce(
                 'changed.number_customergauge',
                 'changed.history_count',
                 'changed.updated_at',
+                'changed.happened_at',
                 eb.val(change.actor).as('actor'),
                 eb.val(change.status_from).as('status_from'),
                 'changed.status',
@@ -201,6 +204,7 @@ const HISTORY_ENTRY_COLUMNS = {
   number_customergauge: true,
   seq: true,
   at: true,
+  happened_at: true,
   actor: true,
   status_from: true,
   status_to: true,
@@ -222,7 +226,7 @@ export interface NewCase {
 
 /** Inserts cases that do not exist yet, with their first entries, many rows per statement (imports). */
 export async function insertNewCases(db: Kysely<Database>, tenantId: string, cases: readonly NewCase[]): Promise<void> {
-  // 500 rows × 12 columns stays under SQLite's 32,766 parameters per statement.
+  // 500 rows × 13 columns stays under SQLite's 32,766 parameters per statement.
   for (const chunk of chunks(cases, 500)) {
     await insertCaseRows(db, chunk.map((item) => caseRow(tenantId, item.cgid, item.state, item.changeSeq)))
     await insertHistoryRows(db, chunk.map((item) => entryToRow(tenantId, item.cgid, item.entry)))
@@ -244,6 +248,7 @@ function caseRow(tenantId: string, cgid: number, state: CaseState, changeSeq: nu
     followed_up_at: state.followedUpAt,
     closed_at: state.closedAt,
     updated_at: state.updatedAt,
+    happened_at: state.happenedAt,
     history_count: state.historyCount,
     change_seq: changeSeq,
   }
@@ -255,6 +260,7 @@ function entryToRow(tenantId: string, cgid: number, entry: HistoryEntry): Histor
     number_customergauge: cgid,
     seq: entry.seq,
     at: entry.at,
+    happened_at: entry.happenedAt,
     actor: entry.actor,
     status_from: entry.statusFrom?.phase ?? null,
     status_to: entry.statusTo.phase,

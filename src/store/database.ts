@@ -101,7 +101,10 @@ export interface CaseTable {
   opened_at: string
   followed_up_at: string | null
   closed_at: string | null
+  /** When the latest change was recorded. */
   updated_at: string
+  /** When the latest change happened: its history entry's happened_at (SPEC §9). */
+  happened_at: string
   history_count: number
   /** The tenant's change sequence at this case's last change: the sync feed's order. */
   change_seq: number
@@ -111,7 +114,10 @@ export interface HistoryEntryTable {
   tenant_id: string
   number_customergauge: number
   seq: number
+  /** When the change was recorded. */
   at: string
+  /** When it happened: `at`, unless the write was back-dated (SPEC §9). */
+  happened_at: string
   actor: string
   status_from: string | null
   status_to: string

@@ -1,6 +1,7 @@
 // The Insights page's queries (SPEC §7): a tenant's cases counted by phase, day and assignee, and recent timings.
 
 import { sql, type Kysely } from 'kysely'
+import { earliestRecordingOf } from '../domain/happened-at.js'
 import type { Case, Database } from './database.js'
 
 /** Times are stored as toISOString() text, always UTC ('…Z'): the first ten characters are the UTC day. */
@@ -38,8 +39,8 @@ export async function countOpenedPerDay(db: Kysely<Database>, tenantId: string, 
 
 /**
  * How many cases closed on each UTC day from `since` on are closed still (re-opening clears
- * closed_at). A case is last updated at or after it closed, so the updated_at bound, redundant
- * in meaning, lets the (tenant_id, status, updated_at) index find the rows.
+ * closed_at). A case is last updated at or after it closed, less the 60 s a happened_at may be
+ * ahead (SPEC §9), so the updated_at bound, redundant in meaning, lets the (tenant_id, status, updated_at) index find the rows.
  */
 export async function countClosedPerDay(db: Kysely<Database>, tenantId: string, since: string): Promise<Map<string, number>> {
   const rows = await db
@@ -47,7 +48,7 @@ export async function countClosedPerDay(db: Kysely<Database>, tenantId: string, 
     .select([dayOf('closed_at').as('day'), (eb) => eb.fn.countAll<number>().as('count')])
     .where('tenant_id', '=', tenantId)
     .where('status', '=', 'CLOSED')
-    .where('updated_at', '>=', since)
+    .where('updated_at', '>=', earliestRecordingOf(since))
     .where('closed_at', '>=', since)
     .groupBy(dayOf('closed_at'))
     .execute()
@@ -65,7 +66,7 @@ export async function listRecentTimings(db: Kysely<Database>, tenantId: string, 
     .select(['opened_at', 'followed_up_at', 'closed_at'])
     .where('tenant_id', '=', tenantId)
     .where('status', 'in', FOLLOWED_UP)
-    .where('updated_at', '>=', since)
+    .where('updated_at', '>=', earliestRecordingOf(since))
     .where((eb) => eb.or([eb('followed_up_at', '>=', since), eb('closed_at', '>=', since)]))
     .execute()
 }

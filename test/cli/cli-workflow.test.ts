@@ -22,7 +22,7 @@ async function closedPort(): Promise<number> {
 test('workflow update: success prints the CG-ID, errors print one line `<Code> <Message>` and exit 1', async (t) => {
   const server = await startTestServer(TEST_DATABASES[0]!)
   t.after(server.close)
-  const { key } = await createTestTenant(server.ctx, { slug: 'acme', records: [12, 13, 14], users: [DES] })
+  const { key } = await createTestTenant(server.ctx, { slug: 'acme', records: [12, 13, 14, 15], users: [DES] })
   const target = ['--url', server.url, '--key', key]
 
   await t.test('flags: the case is updated and its CG-ID printed', async () => {
@@ -38,6 +38,22 @@ test('workflow update: success prints the CG-ID, errors print one line `<Code> <
     assert.equal(result.code, 0, result.stderr)
     assert.deepEqual(JSON.parse(result.stdout), { number_customergauge: 13 })
     assert.equal((await showCase(server.ctx, 'acme', 13)).status, 'PROGRESS')
+  })
+
+  await t.test('--happened-at back-dates the change; case show --json times the case by it; a malformed one is 400207', async () => {
+    const opened = Math.floor(Date.now() / 1000) * 1000 - 10 * 3600 * 1000
+    const iso = (ms: number) => new Date(ms).toISOString()
+    const update = (args: string[]) => runFirehouse(['workflow', 'update', '15', ...args, ...target])
+    assert.equal((await update(['--happened-at', iso(opened)])).code, 0)
+    assert.equal((await update(['--status', 'PROGRESS', '--happened-at', iso(opened + 7200_000).slice(0, 19).replace('T', ' ')])).code, 0)
+    assert.equal((await update(['--status', 'CLOSE', '--happened-at', iso(opened + 18000_000)])).code, 0)
+    const shown = await runFirehouse(['case', 'show', 'acme', '15', '--json', '--db', server.database.url])
+    assert.equal(shown.code, 0, shown.stderr)
+    const view = JSON.parse(shown.stdout) as { time_to_follow_up_s: number; time_to_close_s: number; history: { happened_at: string }[] }
+    assert.deepEqual([view.time_to_follow_up_s, view.time_to_close_s], [7200, 18000])
+    assert.deepEqual(view.history.map((entry) => entry.happened_at), [opened, opened + 7200_000, opened + 18000_000].map(iso))
+    assertOneLineFailure(await update(['--comment', 'late', '--happened-at', 'yesterday']), /^400207 Invalid happened_at/)
+    assert.equal((await showCase(server.ctx, 'acme', 15)).history.length, 3)
   })
 
   await t.test('API errors: `<Code> <Message>` on one line, exit 1, nothing written', async () => {
@@ -103,7 +119,7 @@ test('workflow update: success prints the CG-ID, errors print one line `<Code> <
 test('the CLI help lists workflow update with its settings', async () => {
   const { code, stderr } = await runFirehouse(['--help'])
   assert.equal(code, 0)
-  assert.match(stderr, /firehouse workflow update <cgid> \[--status S\] \[--comment C\] \[--assigned-to E\] \[--if-match V\] \[--url U\] \[--key K\] \[--format json\|xml\]/)
+  assert.match(stderr, /firehouse workflow update <cgid> \[--status S\] \[--comment C\] \[--assigned-to E\] \[--happened-at T\] \[--if-match V\] \[--url U\] \[--key K\] \[--format json\|xml\]/)
   assert.match(stderr, /CG_API_URL/)
   assert.match(stderr, /CG_API_KEY/)
 })

@@ -56,10 +56,11 @@ for (const kind of TEST_DATABASES) {
         assert.equal(item.assigned_to, DES)
         assert.equal(item.history.length, 1)
         assert.deepEqual(
-          { ...item.history[0], at: undefined, status_label_from: undefined, status_label_to: undefined },
-          { seq: 1, at: undefined, actor: `key:${keyId}`, status_from: null, status_to: 'CLOSED', assigned_from: null, assigned_to: DES,
+          { ...item.history[0], at: undefined, happened_at: undefined, status_label_from: undefined, status_label_to: undefined },
+          { seq: 1, at: undefined, happened_at: undefined, actor: `key:${keyId}`, status_from: null, status_to: 'CLOSED', assigned_from: null, assigned_to: DES,
             comment: TRICKY, status_label_from: undefined, status_label_to: undefined },
         )
+        assert.equal(item.history[0]!.happened_at, item.history[0]!.at, 'not back-dated: it happened when recorded')
         // A CG-ID given as a string of digits is sent as is.
         assert.deepEqual(await client.updateWorkflow({ numberCustomergauge: '12', status: 'open' }), { numberCustomergauge: 12 })
         assert.equal((await client.getCase(12)).status, 'OPEN')
@@ -73,6 +74,21 @@ for (const kind of TEST_DATABASES) {
         assert.equal((await client.getCase(12)).history.length, 1)
         const reused = await failure(client.updateWorkflow({ ...call, comment: 'other' }))
         assert.deepEqual([reused.code, reused.status, reused.retryable], [300009, 422, false])
+      })
+
+      await t.test(`${format}: happenedAt, a Date or a string, back-dates the change; one too far ahead rejects with 400207`, async () => {
+        const { client } = await tenantOn(server, format, [12, 13])
+        const opened = new Date(Math.floor(Date.now() / 1000) * 1000 - 3 * 3600_000)
+        await client.updateWorkflow({ numberCustomergauge: 12, happenedAt: opened })
+        const closed = new Date(opened.getTime() + 3600_000).toISOString().slice(0, 19).replace('T', ' ')
+        await client.updateWorkflow({ numberCustomergauge: 12, status: 'CLOSE', happenedAt: closed })
+        const item = await client.getCase(12)
+        assert.deepEqual([item.opened_at, item.time_to_close_s], [opened.toISOString(), 3600])
+        assert.deepEqual(item.history.map((entry) => entry.happened_at), [opened.toISOString(), `${closed.replace(' ', 'T')}.000Z`])
+        const ahead = await failure(client.updateWorkflow({ numberCustomergauge: 13, happenedAt: new Date(Date.now() + 120_000) }))
+        assert.deepEqual([ahead.code, ahead.status, ahead.retryable], [400207, 400, false])
+        await assert.rejects(client.updateWorkflow({ numberCustomergauge: 13, happenedAt: new Date(Number.NaN) }), TypeError)
+        assert.equal((await client.getCase(13)).status, null)
       })
 
       await t.test(`${format}: server errors reject with their code, message and status, and write nothing`, async () => {

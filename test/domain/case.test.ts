@@ -12,7 +12,7 @@ const T2 = '2026-11-27T12:00:00.000Z'
 const status = (phase: Phase, code: number | null = null): CaseStatus => ({ phase, code, label: code === null ? phase : `${phase}-${code}` })
 
 function caseIn(phase: Phase, followedUpAt: string | null, closedAt: string | null, code: number | null = null): CaseState {
-  return { status: status(phase, code), assignedTo: null, openedAt: T0, followedUpAt, closedAt, updatedAt: T1, historyCount: 3 }
+  return { status: status(phase, code), assignedTo: null, openedAt: T0, followedUpAt, closedAt, updatedAt: T1, happenedAt: T1, historyCount: 3 }
 }
 
 test('a new case opens at the call, and gets its timings when created in PROGRESS or CLOSED', () => {
@@ -58,4 +58,28 @@ test('a call that changes nothing is still one entry, with equal from and to val
     [4, current.status, current.status, 'a@example.com', 'a@example.com', 'just a note', 'key:k'],
   )
   assert.deepEqual([next.followedUpAt, next.closedAt], [T1, null])
+})
+
+test('a back-dated change times the case by when it happened; at and updated_at stay when it was recorded', () => {
+  const opened = applyChange(null, { actor: 'key:k', happenedAt: T0 }, T2)
+  assert.deepEqual([opened.next.openedAt, opened.next.updatedAt, opened.next.happenedAt], [T0, T2, T0])
+  assert.deepEqual([opened.entry.at, opened.entry.happenedAt], [T2, T0])
+  const followed = applyChange(opened.next, { status: status('PROGRESS'), actor: 'key:k', happenedAt: T1 }, T2)
+  assert.deepEqual([followed.next.followedUpAt, followed.next.closedAt, followed.next.updatedAt], [T1, null, T2])
+  const closed = applyChange(followed.next, { status: status('CLOSED'), actor: 'key:k', happenedAt: T1 }, T2)
+  assert.deepEqual([closed.next.openedAt, closed.next.followedUpAt, closed.next.closedAt], [T0, T1, T1])
+  assert.deepEqual([closed.entry.at, closed.entry.happenedAt], [T2, T1])
+})
+
+test('a change without happened_at takes the later of now and the latest entry\'s happened_at', () => {
+  const rows: [string, string, string][] = [
+    ['the latest happened before now', T1, T2],
+    ['the latest happened after now (back-dated slightly ahead)', T2, T2],
+    ['the latest happened at now', T2, T2],
+  ]
+  for (const [name, latest, expected] of rows) {
+    const current = { ...caseIn('OPEN', null, null), happenedAt: latest }
+    const { next, entry } = applyChange(current, { status: status('CLOSED'), actor: 'key:k' }, name.includes('after') ? T1 : T2)
+    assert.deepEqual([entry.happenedAt, next.happenedAt, next.closedAt], [expected, expected, expected], name)
+  }
 })

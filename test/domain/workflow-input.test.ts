@@ -86,3 +86,19 @@ test('comment rules: 10,000 code points, XML-safe characters (TESTPLAN I2)', () 
   }
   assert.equal(codeOf(comment('\u007F\u0085\uFFFD\u{10FFFF}')), 'ok')
 })
+
+test('happened_at: a fifth field, trimmed, given twice or not a string 300001, malformed 400207 after the comment\'s checks', () => {
+  const at = (value: unknown): RawField[] => [...cgid('1'), { name: 'happened_at', value }]
+  assert.equal(parseWorkflowInput(at(' 2026-11-27T12:00:00+02:00 ')).happenedAt, '2026-11-27T10:00:00.000Z')
+  assert.equal(parseWorkflowInput(at('2026-11-27 10:00:00')).happenedAt, '2026-11-27T10:00:00.000Z')
+  assert.equal(parseWorkflowInput(at('   ')).happenedAt, undefined)
+  assert.equal('happenedAt' in parseWorkflowInput(cgid('1')), false)
+  assert.equal(codeOf([...at('2026-11-27T10:00:00Z'), { name: 'happened_at', value: '2026-11-27T10:00:00Z' }]), 300001)
+  assert.equal(codeOf(at(1764237600)), 300001)
+  for (const malformed of ['2026-13-01T00:00:00Z', 'yesterday', '2026-11-27', '2026-11-27T10:00:00']) {
+    assert.equal(codeOf(at(malformed)), 400207, malformed)
+  }
+  // The comment's faults answer first; a malformed happened_at before a field type's fault never does.
+  assert.equal(codeOf([...at('yesterday'), { name: 'comment', value: 'x'.repeat(10_001) }]), 400202)
+  assert.equal(codeOf([...at('yesterday'), { name: 'status', value: 5 }]), 300001)
+})

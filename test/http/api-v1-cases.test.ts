@@ -58,6 +58,7 @@ for (const kind of TEST_DATABASES) {
     const entry = (seq: number, second: number, from: string | null, to: string, assignedFrom: string | null, comment: string | null) => ({
       seq,
       at: at(second),
+      happened_at: at(second),
       actor,
       status_from: from,
       status_to: to,

@@ -71,7 +71,7 @@ for (const kind of TEST_DATABASES) {
       const view = await getCase(server, acme.key, cgid)
       assert.deepEqual([view.status, view.opened_at, view.followed_up_at], ['OPEN', at(0), null])
       assert.deepEqual(view.history, [
-        { seq: 1, at: at(0), actor: 'import', status_from: null, status_to: 'OPEN', status_label_from: null, status_label_to: 'OPEN', assigned_from: null, assigned_to: null, comment: null },
+        { seq: 1, at: at(0), happened_at: at(0), actor: 'import', status_from: null, status_to: 'OPEN', status_label_from: null, status_label_to: 'OPEN', assigned_from: null, assigned_to: null, comment: null },
       ])
     }
     for (const cgid of [107, 110]) assert.deepEqual((await getCase(server, acme.key, cgid)).status, null)

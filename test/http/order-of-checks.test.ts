@@ -119,6 +119,7 @@ for (const kind of TEST_DATABASES) {
     const longComment = 'x'.repeat(10_001)
     const badKey = { 'idempotency-key': 'a b' }
     const badIfMatch = { 'if-match': 'W/"1"' }
+    const ahead = () => new Date(Date.now() + 120_000).toISOString()
     // The key of the Idempotency-Key pair: used once, with CG-ID 12.
     assert.equal((await json({ number_customergauge: 12 }, { 'idempotency-key': 'used' })).status, 200)
 
@@ -140,7 +141,8 @@ for (const kind of TEST_DATABASES) {
       ['CG-ID form, then field types', () => json({ number_customergauge: 'x', status: 5 }), 300001, 'json', /number_customergauge/],
       ['field types, then comment', () => json({ number_customergauge: 12, status: 5, comment: 'a\u0000' }), 300001, 'json', /status must be a string/],
       ['comment character, then comment length', () => json({ number_customergauge: 12, comment: `${longComment}\u0001` }), 400203, 'json'],
-      ['comment length, then Idempotency-Key', () => json({ number_customergauge: 12, comment: longComment }, badKey), 400202, 'json'],
+      ['comment length, then happened_at form', () => json({ number_customergauge: 12, comment: longComment, happened_at: 'yesterday' }), 400202, 'json'],
+      ['happened_at form, then Idempotency-Key', () => json({ number_customergauge: 12, happened_at: '2026-11-27' }, badKey), 400207, 'json', /happened_at/],
       // A malformed key is never in flight nor stored (300010, 300009 need a well-formed one); an
       // in-flight key reused with another request is workflow-idempotency.test.ts's.
       ['Idempotency-Key form, then If-Match form', () => json({ number_customergauge: 999 }, { ...badKey, ...badIfMatch }), 300001, 'json', /Idempotency-Key/],
@@ -152,6 +154,8 @@ for (const kind of TEST_DATABASES) {
       ['version, then status', () => json({ number_customergauge: 12, status: 'NOPE' }, { 'if-match': '"7"' }), 400206, 'json'],
       ['record, then status', () => json({ number_customergauge: 999, status: 'NOPE' }), 400200, 'json'],
       ['status, then assignee', () => json({ number_customergauge: 12, status: 'NOPE', assigned_to: 'nobody@acme.test' }), 400011, 'json'],
+      // Against the clock and the case, at the write: after everything else.
+      ['assignee, then happened_at ahead', () => json({ number_customergauge: 12, assigned_to: 'nobody@acme.test', happened_at: ahead() }), 400201, 'json'],
       // Not neighbours, but each once came out the other way round.
       ['path, then API key', () => v41('number_customergauge=12', { url: nowhere, key: undefined }), 300002, 'json'],
       ['path, then body size', () => v41(big, { url: nowhere, contentType: 'application/json' }), 300002, 'json'],

@@ -7,8 +7,8 @@ export const BOARD_MUTATIONS: Mutation[] = [
     id: 'version-check-outside-transaction',
     guarantee: 'the version a write was based on is checked inside the write (400206)',
     file: 'src/service/update-workflow.ts',
-    find: '  checkVersion(writer, current)\n  const { next, entry } = await validateChange(ctx, trx, writer, input, current, ticket.extendedStatuses)',
-    replace: '  const { next, entry } = await validateChange(ctx, trx, writer, input, current, ticket.extendedStatuses)',
+    find: '  checkVersion(writer, current)\n  const { next, entry } = await validateChange(ctx, trx, writer, input, current, ticket)',
+    replace: '  const { next, entry } = await validateChange(ctx, trx, writer, input, current, ticket)',
     tests: ['test/service/case-version.test.ts'],
   },
   {

@@ -59,6 +59,7 @@ for (const kind of TEST_DATABASES) {
     assert.deepEqual(payload.entry, {
       seq: 2,
       at: payload.entry.at,
+      happened_at: payload.entry.at,
       actor: `key:${acme.keyId}`,
       status_from: 'OPEN',
       status_to: 'CLOSED',

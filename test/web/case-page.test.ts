@@ -25,9 +25,9 @@ for (const kind of TEST_DATABASES) {
     let shown = await showCase(server.ctx, 'acme', 8)
     assert.equal(shown.history.length, 2)
     assert.deepEqual(
-      { ...shown.history[1], at: undefined },
+      { ...shown.history[1], at: undefined, happened_at: undefined },
       {
-        seq: 2, at: undefined, actor: 'user:Agent@Acme.test', status_from: 'OPEN', status_to: 'PROGRESS', status_label_from: 'OPEN',
+        seq: 2, at: undefined, happened_at: undefined, actor: 'user:Agent@Acme.test', status_from: 'OPEN', status_to: 'PROGRESS', status_label_from: 'OPEN',
         status_label_to: 'PROGRESS', assigned_from: null, assigned_to: 'helper@acme.test', comment: 'Called back',
       },
     )
@@ -113,4 +113,25 @@ for (const kind of TEST_DATABASES) {
       assert.equal((await showCase(server.ctx, 'acme', 11)).history.length, Number(version) + 1)
     })
   }
+}
+
+for (const kind of TEST_DATABASES) {
+  test(`the timeline shows when a back-dated change happened, and when it was recorded beside it (${kind.name})`, async (t) => {
+    const server = await startTestServer(kind)
+    t.after(() => server.close())
+    const tenant = await createTestTenant(server.ctx, { slug: 'acme', records: [8, 9] })
+    await addPerson(server.ctx, 'acme', 'Agent@Acme.test', 'agent')
+    const person = await signIn(server.url, 'acme', 'agent@acme.test')
+    const happened = '2026-11-27T10:00:00.000Z'
+    const answer = await post(workflowUrl(server), form({ number_customergauge: 8, happened_at: happened }), { key: tenant.key })
+    assert.equal(answer.status, 200)
+    await post(workflowUrl(server), form({ number_customergauge: 9 }), { key: tenant.key })
+    const { at } = (await showCase(server.ctx, 'acme', 8)).history[0]!
+    const words = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`
+    const page = await (await getPage(server.url, '/cases/8', person)).text()
+    assert.ok(page.includes(`<strong>${words(happened)}</strong>`), 'the time it happened leads the entry')
+    assert.ok(page.includes(`(recorded ${words(at)})`), 'the time it was recorded beside it')
+    // Not back-dated: one time, no "recorded".
+    assert.doesNotMatch(await (await getPage(server.url, '/cases/9', person)).text(), /recorded/)
+  })
 }

@@ -7,7 +7,7 @@ import type { Command } from '../command.js'
 
 export const WORKFLOW_COMMANDS: Record<string, Command> = {
   'workflow update': {
-    usage: 'workflow update <cgid> [--status S] [--comment C] [--assigned-to E] [--if-match V] [--url U] [--key K] [--format json|xml]',
+    usage: 'workflow update <cgid> [--status S] [--comment C] [--assigned-to E] [--happened-at T] [--if-match V] [--url U] [--key K] [--format json|xml]',
     summary: 'Update a case through a server\'s v4.1 API (env CG_API_URL, default http://127.0.0.1:8080, and CG_API_KEY); prints the CG-ID',
     args: ['cgid'],
     options: {
@@ -15,6 +15,8 @@ export const WORKFLOW_COMMANDS: Record<string, Command> = {
       comment: { type: 'string' },
       'assigned-to': { type: 'string' },
       'if-match': { type: 'string' },
+      // Sent as typed: ISO 8601 with Z or an offset, or YYYY-MM-DD HH:MM:SS in UTC (SPEC §9).
+      'happened-at': { type: 'string' },
       url: { type: 'string' },
       key: { type: 'string' },
       format: { type: 'string' },
@@ -29,6 +31,7 @@ export const WORKFLOW_COMMANDS: Record<string, Command> = {
         comment: flag('comment'),
         assignedTo: flag('assigned-to'),
         ifMatch: versionOf(flag('if-match')),
+        happenedAt: flag('happened-at'),
       })
       return { text: `Updated case ${numberCustomergauge}`, json: { number_customergauge: numberCustomergauge } }
     },

@@ -23,7 +23,8 @@ const Email = (description: string) => Type.String({ maxLength: MAX_EMAIL_LENGTH
 export const HistoryEntrySchema = Type.Object(
   {
     seq: Type.Integer({ format: 'int64', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Counts from 1 per case' }),
-    at: Instant,
+    at: { ...Instant, description: 'When the change was recorded (ISO 8601 UTC with milliseconds)' },
+    happened_at: { ...Instant, description: 'When the change happened: at, unless the write was back-dated (SPEC §9); the case\'s opened_at, followed_up_at and closed_at are these' },
     actor: Type.String({ maxLength: MAX_EMAIL_LENGTH + 5, description: '"key:<key id>", "user:<email>" or "import"' }),
     status_from: Nullable(ref(PhaseSchema)),
     status_to: ref(PhaseSchema),

@@ -41,12 +41,26 @@ export const WorkflowInputSchema = Type.Object(
       }),
     ),
     assigned_to: Type.Optional(Type.String({ maxLength: MAX_EMAIL_LENGTH, description: 'The e-mail address of an active user of your tenant' })),
+    happened_at: Type.Optional(
+      Type.Union(
+        [
+          Type.String({ format: 'date-time', maxLength: 35, pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:[0-5]\\d(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$' }),
+          Type.String({ maxLength: 19, pattern: '^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:[0-5]\\d$', description: 'UTC' }),
+        ],
+        {
+          description:
+            'When the change happened, to back-date it: ISO 8601 with Z or an offset (2026-11-27T10:00:00Z), or YYYY-MM-DD HH:MM:SS in UTC. ' +
+            'Not more than 60 s ahead of the server\'s clock, nor before the case\'s latest entry; without it, the later of now and that entry\'s. ' +
+            'The case\'s opened_at, followed_up_at and closed_at take it; updated_at stays when the change was recorded',
+        },
+      ),
+    ),
   },
   {
     $id: 'WorkflowInput',
     additionalProperties: true,
     maxProperties: MAX_FIELDS,
-    description: 'The v4.1 fields; other fields are ignored, at most 100 in all, none given twice',
+    description: 'The v4.1 fields and happened_at (SPEC §9); other fields are ignored, at most 100 in all, none given twice',
   },
 )
 
@@ -108,7 +122,8 @@ export function workflowV41Schema(path: '/workflow' | '/workflow.json' | '/workf
         400:
           '300000: more than 100 fields; 300001: an invalid argument (number_customergauge not an integer in range, a field given twice, a bad or repeated Idempotency-Key or If-Match); ' +
           '300004: number_customergauge missing; 300005: a malformed body; 400011: an unknown status; 400200: no such record ("Workflow not found"); ' +
-          '400201: assigned_to is no active user; 400202: comment too long; 400203: a character comment may not hold',
+          '400201: assigned_to is no active user; 400202: comment too long; 400203: a character comment may not hold; ' +
+          '400207: happened_at malformed, more than 60 s ahead, or before the case\'s latest entry',
         ...KEYED_ERRORS,
         409: '300010: a request with this Idempotency-Key is still being processed, retry; 400206: the case changed since the version If-Match gave, nothing was written (read it again)',
         413: '300006: the body is larger than 64 KiB',

@@ -44,6 +44,7 @@ function caseRowOf(cgid: number, state: CaseState): Case {
     followed_up_at: state.followedUpAt,
     closed_at: state.closedAt,
     updated_at: state.updatedAt,
+    happened_at: state.happenedAt,
     history_count: state.historyCount,
     change_seq: 0,
   }
@@ -53,6 +54,7 @@ function entryJson(entry: HistoryEntry): HistoryEntryJson {
   return {
     seq: entry.seq,
     at: entry.at,
+    happened_at: entry.happenedAt,
     actor: entry.actor,
     status_from: entry.statusFrom?.phase ?? null,
     status_to: entry.statusTo.phase,

@@ -9,6 +9,7 @@ import * as people from './2026-12-04-05-people.js'
 import * as serverSecrets from './2026-12-04-06-server-secrets.js'
 import * as webhooks from './2026-12-04-09-webhooks.js'
 import * as workflowRules from './2026-12-04-10-workflow-rules.js'
+import * as happenedAt from './2026-12-04-11-happened-at.js'
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-28-01-tenants': tenants,
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-04-06-server-secrets': serverSecrets,
   '2026-12-04-09-webhooks': webhooks,
   '2026-12-04-10-workflow-rules': workflowRules,
+  '2026-12-04-11-happened-at': happenedAt,
 }
 
 /** Serves the migrations from this folder's static imports (no file-system scanning). */

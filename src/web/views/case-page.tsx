@@ -117,7 +117,10 @@ export function Timeline({ entries, actors }: { entries: HistoryEntryJson[]; act
       {entries.map((entry) => (
         <li>
           <p>
-            <strong>{instantWords(entry.at)}</strong> · {actors[entry.actor] ?? entry.actor}{' '}
+            {/* When it happened; a back-dated change also says when it was recorded (SPEC §9). */}
+            <strong>{instantWords(entry.happened_at)}</strong>
+            {entry.happened_at !== entry.at && <span class="muted"> (recorded {instantWords(entry.at)})</span>} ·{' '}
+            {actors[entry.actor] ?? entry.actor}{' '}
             {actors[entry.actor] !== undefined && <span class="muted">({entry.actor})</span>}
           </p>
           <p>
