@@ -70,7 +70,7 @@ export function toCaseJson(cgid: number, row: Case | null, history: readonly His
   }
 }
 
-function toHistoryEntryJson(entry: HistoryEntryRow): HistoryEntryJson {
+export function toHistoryEntryJson(entry: HistoryEntryRow): HistoryEntryJson {
   // Named one by one: the JSON's order is SPEC §4's, not the table's (columns added later go last).
   return {
     seq: entry.seq,

@@ -236,7 +236,8 @@ export async function insertNewCases(db: Kysely<Database>, tenantId: string, cas
 const insertCaseRows = compiledOncePerRowCount(CASE_COLUMNS, (db, rows: Case[]) => db.insertInto('cases').values(rows))
 const insertHistoryRows = compiledOncePerRowCount(HISTORY_ENTRY_COLUMNS, (db, rows: HistoryEntryRow[]) => db.insertInto('history_entries').values(rows))
 
-function caseRow(tenantId: string, cgid: number, state: CaseState, changeSeq: number): Case {
+/** A case's state as its row (the webhook payload shows it through the same mapping). */
+export function caseRow(tenantId: string, cgid: number, state: CaseState, changeSeq: number): Case {
   return {
     tenant_id: tenantId,
     number_customergauge: cgid,
@@ -254,7 +255,8 @@ function caseRow(tenantId: string, cgid: number, state: CaseState, changeSeq: nu
   }
 }
 
-function entryToRow(tenantId: string, cgid: number, entry: HistoryEntry): HistoryEntryRow {
+/** A history entry as its row. */
+export function entryToRow(tenantId: string, cgid: number, entry: HistoryEntry): HistoryEntryRow {
   return {
     tenant_id: tenantId,
     number_customergauge: cgid,

@@ -3,12 +3,11 @@
 import { randomBytes } from 'node:crypto'
 import type { CaseState, HistoryEntry } from '../../domain/case.js'
 import { eventTypeOf, type EventType } from '../../domain/webhook-events.js'
-import type { NewCase } from '../../store/case-writes.js'
-import type { GuardedEvent } from '../../store/case-writes.js'
-import type { Case, Db } from '../../store/database.js'
+import { caseRow, entryToRow, type GuardedEvent, type NewCase } from '../../store/case-writes.js'
+import type { Db } from '../../store/database.js'
 import { matchingEndpointIds } from '../../store/webhook-endpoints.js'
 import { insertDeliveries, queueEvent, type NewDelivery } from '../../store/webhook-deliveries.js'
-import { toCaseJson, type HistoryEntryJson } from '../case-view.js'
+import { toCaseJson, toHistoryEntryJson } from '../case-view.js'
 
 /** A new event id; the same on every attempt, on redelivery and for every endpoint. */
 export function newEventId(): string {
@@ -28,42 +27,9 @@ export function caseEvent(cgid: number, next: CaseState, entry: HistoryEntry): G
 
 /** `{"case": <§4 without history, right after the entry>, "entry": <the entry>}`. */
 function casePayload(cgid: number, next: CaseState, entry: HistoryEntry): string {
-  const { history: _history, ...shown } = toCaseJson(cgid, caseRowOf(cgid, next), [])
-  return JSON.stringify({ case: shown, entry: entryJson(entry) })
-}
-
-function caseRowOf(cgid: number, state: CaseState): Case {
-  return {
-    tenant_id: '',
-    number_customergauge: cgid,
-    status: state.status.phase,
-    status_code: state.status.code,
-    status_label: state.status.label,
-    assigned_to: state.assignedTo,
-    opened_at: state.openedAt,
-    followed_up_at: state.followedUpAt,
-    closed_at: state.closedAt,
-    updated_at: state.updatedAt,
-    happened_at: state.happenedAt,
-    history_count: state.historyCount,
-    change_seq: 0,
-  }
-}
-
-function entryJson(entry: HistoryEntry): HistoryEntryJson {
-  return {
-    seq: entry.seq,
-    at: entry.at,
-    happened_at: entry.happenedAt,
-    actor: entry.actor,
-    status_from: entry.statusFrom?.phase ?? null,
-    status_to: entry.statusTo.phase,
-    status_label_from: entry.statusFrom?.label ?? null,
-    status_label_to: entry.statusTo.label,
-    assigned_from: entry.assignedFrom,
-    assigned_to: entry.assignedTo,
-    comment: entry.comment,
-  }
+  // The rows the change writes, shown as every read surface shows them (the tenant plays no part).
+  const { history: _history, ...shown } = toCaseJson(cgid, caseRow('', cgid, next, 0), [])
+  return JSON.stringify({ case: shown, entry: toHistoryEntryJson(entryToRow('', cgid, entry)) })
 }
 
 /**
