@@ -27,6 +27,8 @@ export interface Config {
   readonly headersTimeout: number
   /** Server processes behind the port; 0: one per core. */
   readonly workers: number
+  /** Where `serve` writes v4.1 calls on SQLite: a writer thread of its own, or the request thread. */
+  readonly writer: WriterMode
   /**
    * Proxies whose X-Forwarded-* headers are believed (addresses, CIDRs or loopback/linklocal/
    * uniquelocal, comma-separated); '' believes none. Behind a TLS-terminating proxy this is what
@@ -47,6 +49,8 @@ export type ConfigFlags = Partial<Record<keyof Config, string | undefined>>
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const
 export type LogFormat = (typeof LOG_FORMATS)[number]
+export const WRITER_MODES = ['thread', 'inline'] as const
+export type WriterMode = (typeof WRITER_MODES)[number]
 
 /** Every setting: its environment variable, default and parser (which returns an error text or the value). */
 const SETTINGS: { [K in keyof Config]: { env: string; default: string; parse: (raw: string) => Config[K] | Error } } = {
@@ -69,6 +73,11 @@ const SETTINGS: { [K in keyof Config]: { env: string; default: string; parse: (r
   requestTimeout: { env: 'FIREHOUSE_REQUEST_TIMEOUT', default: '30', parse: (raw) => parseInteger(raw, 1, 3_600) },
   headersTimeout: { env: 'FIREHOUSE_HEADERS_TIMEOUT', default: '10', parse: (raw) => parseInteger(raw, 1, 3_600) },
   workers: { env: 'FIREHOUSE_WORKERS', default: '0', parse: (raw) => parseInteger(raw, 0, 256) },
+  writer: {
+    env: 'FIREHOUSE_WRITER',
+    default: 'thread',
+    parse: (raw) => (WRITER_MODES.includes(raw as WriterMode) ? (raw as WriterMode) : new Error(`must be one of ${WRITER_MODES.join(', ')}`)),
+  },
   trustProxy: {
     env: 'FIREHOUSE_TRUST_PROXY',
     default: '',

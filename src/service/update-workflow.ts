@@ -57,6 +57,7 @@ export async function updateWorkflow(
   input: WorkflowInput,
   options: WorkflowOptions = {},
 ): Promise<WorkflowResult> {
+  if (ctx.workflowWriter) return ctx.workflowWriter.write(caller, input, options)
   const { idempotencyKey, expectedVersion } = options
   const writer: Writer = { tenantId: caller.tenantId, actor: `key:${caller.keyId}`, expectedVersion }
   if (idempotencyKey === undefined) {

@@ -4,6 +4,7 @@ import { buildServer, type LogStyle } from '../../http/server.js'
 import { seedDemo, type DemoOutcome } from '../../service/demo.js'
 import { pruneExpiredIdempotencyKeys } from '../../service/update-workflow.js'
 import { migrateDatabase } from '../../service/database.js'
+import { startWorkflowWriter } from '../../service/workflow-writer.js'
 import { availableParallelism } from 'node:os'
 import type { Config } from '../../config.js'
 import type { ServiceContext } from '../../service/context.js'
@@ -65,6 +66,8 @@ async function serveUntilStopped(
   logStyle: LogStyle,
   onListening: (address: string) => void,
 ): Promise<void> {
+  // On SQLite the v4.1 write path gets a thread of its own (FIREHOUSE_WRITER=inline keeps it here).
+  if (config.writer === 'thread' && ctx.store.dialect.name === 'sqlite') ctx.workflowWriter = startWorkflowWriter(config.db, () => ctx.outbox.notify())
   const app = buildServer({ config, ctx, logStyle })
   onListening(await app.listen({ host: config.host, port: config.port }))
   const pruning = setInterval(() => {
@@ -75,6 +78,7 @@ async function serveUntilStopped(
   clearInterval(pruning)
   setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref()
   await app.close()
+  await ctx.workflowWriter?.close()
 }
 
 /** Readable lines for a person at a terminal, JSON for whatever collects them; FIREHOUSE_LOG_FORMAT decides first. */

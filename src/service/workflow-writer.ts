@@ -1,0 +1,104 @@
+// The SQLite write path on a thread of its own (issue 17): the request thread parses, authenticates
+// and checks the form of a call, then hands it to the writer thread, which runs updateWorkflow (its
+// group commit and fsync included) on its own connection. The event loop that answers requests
+// never waits for SQLite's writes, and every write of one process still goes through one queue.
+
+import { Worker } from 'node:worker_threads'
+import { ERROR_CODES, FirehouseError, type ErrorDetails, type ErrorName } from '../domain/errors.js'
+import type { WorkflowInput } from '../domain/workflow-input.js'
+import type { Caller } from './api-keys.js'
+import type { WorkflowOptions, WorkflowResult } from './update-workflow.js'
+import { UNAVAILABLE_RETRY_AFTER_S } from './transaction.js'
+
+/** Runs v4.1 calls somewhere else than the request thread; what updateWorkflow delegates to. */
+export interface WorkflowWriter {
+  write(caller: Caller, input: WorkflowInput, options: WorkflowOptions): Promise<WorkflowResult>
+  /** Lets the calls in flight finish, then stops the thread and closes its connection. */
+  close(): Promise<void>
+}
+
+/** A call as it crosses to the writer thread. */
+export interface WriteRequest {
+  id: number
+  caller: Caller
+  input: WorkflowInput
+  options: WorkflowOptions
+}
+
+/** What the writer thread posts back: a call's result or refusal, or a commit that queued webhook deliveries. */
+export type WriterMessage =
+  | { type: 'result'; id: number; value: WorkflowResult }
+  | { type: 'refused'; id: number; code: number; message: string; details: ErrorDetails }
+  | { type: 'failed'; id: number; reason: string }
+  | { type: 'outbox' }
+
+const NAME_OF_CODE = new Map<number, ErrorName>(Object.entries(ERROR_CODES).map(([name, code]) => [code, name as ErrorName]))
+
+/** The thread's module beside this one: .ts when run from source (tsx), .js once built. */
+const THREAD_MODULE = new URL(`./workflow-writer-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
+
+/**
+ * Starts the writer thread for the SQLite database `dbUrl` names (already migrated by the caller).
+ * `onOutbox` is told when a commit queued webhook deliveries, for this process's dispatcher.
+ */
+export function startWorkflowWriter(dbUrl: string, onOutbox: () => void): WorkflowWriter {
+  const pending = new Map<number, { resolve: (value: WorkflowResult) => void; reject: (error: unknown) => void }>()
+  let nextId = 1
+  let worker: Worker | null = null
+  let closing = false
+
+  const start = (): Worker => {
+    const thread = new Worker(THREAD_MODULE, { workerData: { dbUrl } })
+    thread.on('message', (message: WriterMessage) => {
+      if (message.type === 'outbox') return onOutbox()
+      const call = pending.get(message.id)
+      if (!call) return
+      pending.delete(message.id)
+      if (message.type === 'result') call.resolve(message.value)
+      else if (message.type === 'refused') call.reject(refusal(message.code, message.message, message.details))
+      else call.reject(new Error(`The writer thread failed: ${message.reason}`))
+    })
+    // A thread that dies (an uncaught error, the database gone) fails its calls; the next call starts another.
+    thread.on('error', () => undefined)
+    thread.once('exit', () => {
+      if (worker === thread) worker = null
+      const unavailable = new FirehouseError('UNAVAILABLE', 'The database writer stopped; retry', {
+        details: { retryAfter: UNAVAILABLE_RETRY_AFTER_S },
+      })
+      for (const call of pending.values()) call.reject(unavailable)
+      pending.clear()
+    })
+    return thread
+  }
+  // Started at once: the first call does not wait for the thread to open the database.
+  worker = start()
+
+  return {
+    write(caller, input, options) {
+      if (closing) {
+        return Promise.reject(new FirehouseError('UNAVAILABLE', 'The server is stopping', { details: { retryAfter: UNAVAILABLE_RETRY_AFTER_S } }))
+      }
+      worker ??= start()
+      const id = nextId++
+      const request: WriteRequest = { id, caller, input, options }
+      return new Promise<WorkflowResult>((resolve, reject) => {
+        pending.set(id, { resolve, reject })
+        worker!.postMessage(request)
+      })
+    },
+    async close() {
+      closing = true
+      const thread = worker
+      if (!thread) return
+      const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()))
+      // The thread answers what it was sent, closes its connection and ends (see the thread's module).
+      thread.postMessage({ type: 'close' })
+      await exited
+    },
+  }
+}
+
+function refusal(code: number, message: string, details: ErrorDetails): Error {
+  const name = NAME_OF_CODE.get(code)
+  return name ? new FirehouseError(name, message, { details }) : new Error(message)
+}
