@@ -34,6 +34,18 @@ export function instrument(app: FastifyInstance, ctx: ServiceContext): Registry 
       this.set({ state: 'waiting' }, usage.waiting)
     },
   })
+  new Gauge({
+    name: 'firehouse_writer_thread_calls',
+    help: 'v4.1 calls handed to the SQLite writer thread (handed: since start; pending: awaiting their commit); absent without the thread',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const counts = ctx.workflowWriter?.counts()
+      if (!counts) return
+      this.set({ state: 'handed' }, counts.handed)
+      this.set({ state: 'pending' }, counts.pending)
+    },
+  })
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, not the URL, so unknown paths cannot grow the label set without bound.
     const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }

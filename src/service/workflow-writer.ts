@@ -7,12 +7,15 @@ import { Worker } from 'node:worker_threads'
 import { ERROR_CODES, FirehouseError, type ErrorDetails, type ErrorName } from '../domain/errors.js'
 import type { WorkflowInput } from '../domain/workflow-input.js'
 import type { Caller } from './api-keys.js'
+import type { ServiceContext } from './context.js'
 import type { WorkflowOptions, WorkflowResult } from './update-workflow.js'
 import { UNAVAILABLE_RETRY_AFTER_S } from './transaction.js'
 
 /** Runs v4.1 calls somewhere else than the request thread; what updateWorkflow delegates to. */
 export interface WorkflowWriter {
   write(caller: Caller, input: WorkflowInput, options: WorkflowOptions): Promise<WorkflowResult>
+  /** Calls handed to the thread since it started, and those still waiting for their answer. */
+  counts(): { handed: number; pending: number }
   /** Lets the calls in flight finish, then stops the thread and closes its connection. */
   close(): Promise<void>
 }
@@ -37,6 +40,16 @@ const NAME_OF_CODE = new Map<number, ErrorName>(Object.entries(ERROR_CODES).map(
 /** The thread's module beside this one: .ts when run from source (tsx), .js once built. */
 const THREAD_MODULE = new URL(`./workflow-writer-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
 
+/** Whether a writer thread serves this database: SQLite's one writer at a time; PostgreSQL takes many. */
+export function writerThreadApplies(ctx: ServiceContext): boolean {
+  return ctx.store.dialect.name === 'sqlite'
+}
+
+/** Starts the writer thread for the context's database (`dbUrl` names it) and sends its v4.1 calls there. */
+export function useWriterThread(ctx: ServiceContext, dbUrl: string): void {
+  ctx.workflowWriter = startWorkflowWriter(dbUrl, () => ctx.outbox.notify())
+}
+
 /**
  * Starts the writer thread for the SQLite database `dbUrl` names (already migrated by the caller).
  * `onOutbox` is told when a commit queued webhook deliveries, for this process's dispatcher.
@@ -44,6 +57,7 @@ const THREAD_MODULE = new URL(`./workflow-writer-thread${import.meta.url.endsWit
 export function startWorkflowWriter(dbUrl: string, onOutbox: () => void): WorkflowWriter {
   const pending = new Map<number, { resolve: (value: WorkflowResult) => void; reject: (error: unknown) => void }>()
   let nextId = 1
+  let handed = 0
   let worker: Worker | null = null
   let closing = false
 
@@ -80,12 +94,14 @@ export function startWorkflowWriter(dbUrl: string, onOutbox: () => void): Workfl
       }
       worker ??= start()
       const id = nextId++
+      handed++
       const request: WriteRequest = { id, caller, input, options }
       return new Promise<WorkflowResult>((resolve, reject) => {
         pending.set(id, { resolve, reject })
         worker!.postMessage(request)
       })
     },
+    counts: () => ({ handed, pending: pending.size }),
     async close() {
       closing = true
       const thread = worker

@@ -4,7 +4,7 @@ import { buildServer, type LogStyle } from '../../http/server.js'
 import { seedDemo, type DemoOutcome } from '../../service/demo.js'
 import { pruneExpiredIdempotencyKeys } from '../../service/update-workflow.js'
 import { migrateDatabase } from '../../service/database.js'
-import { startWorkflowWriter } from '../../service/workflow-writer.js'
+import { useWriterThread, writerThreadApplies } from '../../service/workflow-writer.js'
 import { availableParallelism } from 'node:os'
 import type { Config } from '../../config.js'
 import type { ServiceContext } from '../../service/context.js'
@@ -35,7 +35,7 @@ export const SERVER_COMMANDS: Record<string, Command> = {
         const demo = !isClusterWorker() && values.demo === true ? await seedDemo(ctx, config.region) : undefined
         await serveUntilStopped(ctx, config, logStyleOf(config, io), (address) => {
           if (isClusterWorker()) return reportListening(address)
-          announce(io, address, config, 1, demo)
+          announce(io, address, config, 1, threaded(ctx, config), demo)
         })
         leaveCluster()
         return
@@ -43,7 +43,7 @@ export const SERVER_COMMANDS: Record<string, Command> = {
       // The primary migrates and seeds once, then leaves the database to its workers.
       const ctx = await open()
       const demo = values.demo === true ? await seedDemo(ctx, config.region) : undefined
-      await runPrimary(workers, (address) => announce(io, address, config, workers, demo), io.stdout)
+      await runPrimary(workers, (address) => announce(io, address, config, workers, threaded(ctx, config), demo), io.stdout)
     },
   },
   migrate: {
@@ -67,7 +67,7 @@ async function serveUntilStopped(
   onListening: (address: string) => void,
 ): Promise<void> {
   // On SQLite the v4.1 write path gets a thread of its own (FIREHOUSE_WRITER=inline keeps it here).
-  if (config.writer === 'thread' && ctx.store.dialect.name === 'sqlite') ctx.workflowWriter = startWorkflowWriter(config.db, () => ctx.outbox.notify())
+  if (threaded(ctx, config)) useWriterThread(ctx, config.db)
   const app = buildServer({ config, ctx, logStyle })
   onListening(await app.listen({ host: config.host, port: config.port }))
   const pruning = setInterval(() => {
@@ -88,9 +88,15 @@ function logStyleOf(config: Config, io: CliEnvironment): LogStyle {
   return pretty ? { format: 'pretty', colorize: io.terminal.stdout } : { format: 'json' }
 }
 
-function announce(io: CliEnvironment, address: string, config: Config, workers: number, demo: DemoOutcome | undefined): void {
+/** `serve` writes v4.1 calls on a writer thread unless FIREHOUSE_WRITER=inline or the database is PostgreSQL. */
+function threaded(ctx: ServiceContext, config: Config): boolean {
+  return config.writer === 'thread' && writerThreadApplies(ctx)
+}
+
+function announce(io: CliEnvironment, address: string, config: Config, workers: number, threaded: boolean, demo: DemoOutcome | undefined): void {
   const processes = workers === 1 ? '' : `, ${workers} workers`
-  io.stdout(`Firehouse listening on ${address} (region ${config.region}${processes})`)
+  const writer = threaded ? ', SQLite writes on a writer thread' : ''
+  io.stdout(`Firehouse listening on ${address} (region ${config.region}${processes}${writer})`)
   if (demo) io.stdout(describeDemo(demo, address))
 }
 

@@ -1,0 +1,118 @@
+// `serve` on SQLite writes v4.1 calls on a writer thread (issue 17). The same generated calls, sent
+// one by one to a server with the thread and to one without it (FIREHOUSE_WRITER=inline), get the
+// same answers and leave the same cases and histories; concurrent calls through the thread keep
+// every case's chain whole.
+
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import fc from 'fast-check'
+import type { CaseJson } from '../../src/service/case-view.js'
+import { showCase } from '../../src/service/case-view.js'
+import { setWorkflowRules } from '../../src/service/workflow-rules.js'
+import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
+import { spawnServer } from '../helpers/process.js'
+import { createTestTenant, form, post } from '../helpers/server.js'
+
+const SQLITE = TEST_DATABASES.find((kind) => kind.name === 'sqlite')!
+const RECORDS = Array.from({ length: 30 }, (_, i) => i + 1)
+const USERS = ['ann@example.com', 'bob@example.com']
+const CALLS = 600
+
+interface Call {
+  fields: Record<string, string | number>
+  headers: Record<string, string>
+}
+
+/** Mostly absent, sometimes one of `values`. */
+const sometimes = <T>(values: fc.Arbitrary<T>, weight = 1): fc.Arbitrary<T | undefined> =>
+  fc.oneof({ arbitrary: fc.constant(undefined), weight: 4 }, { arbitrary: values, weight })
+
+const callArbitrary: fc.Arbitrary<Call> = fc
+  .record({
+    cgid: fc.integer({ min: 1, max: 33 }),
+    status: sometimes(fc.constantFrom('OPEN', 'PROGRESS', 'CLOSE', 'CLOSED', 'NOPE'), 12),
+    comment: sometimes(fc.oneof({ arbitrary: fc.constantFrom('Called back', '', ' '), weight: 4 }, { arbitrary: fc.string({ maxLength: 20 }), weight: 4 }, { arbitrary: fc.constant('x'.repeat(10_001)), weight: 1 }), 4),
+    assignee: sometimes(fc.constantFrom(...USERS, 'nobody@example.com'), 3),
+    idempotencyKey: sometimes(fc.integer({ min: 1, max: 40 }).map((n) => `key-${n}`)),
+    ifMatch: sometimes(fc.integer({ min: 0, max: 6 })),
+  })
+  .map(({ cgid, status, comment, assignee, idempotencyKey, ifMatch }) => {
+    const fields: Record<string, string | number> = { number_customergauge: cgid }
+    if (status !== undefined) fields.status = status
+    if (comment !== undefined) fields.comment = comment
+    if (assignee !== undefined) fields.assigned_to = assignee
+    const headers: Record<string, string> = {}
+    if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey
+    if (ifMatch !== undefined) headers['if-match'] = `"${ifMatch}"`
+    return { fields, headers }
+  })
+
+/** A case as both servers must leave it: everything but the times and the key that wrote it. */
+function comparable(view: CaseJson): unknown {
+  const { opened_at: _o, followed_up_at: _f, closed_at: _c, updated_at: _u, time_to_follow_up_s: _tf, time_to_close_s: _tc, history, ...rest } = view
+  return { ...rest, history: history.map(({ at: _at, happened_at: _h, actor: _a, ...entry }) => entry) }
+}
+
+test('[sqlite] the same 600 generated calls get the same answers and leave the same cases with the writer thread as without it', async (t) => {
+  const calls = fc.sample(callArbitrary, { numRuns: CALLS, seed: 17 })
+  const sides = await Promise.all(
+    (['thread', 'inline'] as const).map(async (writer) => {
+      const { ctx, database } = await openTestContext(t, SQLITE)
+      const tenant = await createTestTenant(ctx, { slug: 'acme', records: RECORDS, detractors: RECORDS.filter((cgid) => cgid % 3 === 0), users: USERS })
+      await setWorkflowRules(ctx, 'acme', { progressive: true, commentOnReassign: true }, true)
+      const server = await spawnServer(database.url, { env: { FIREHOUSE_WRITER: writer } })
+      t.after(() => server.stop())
+      return { writer, ctx, tenant, server }
+    }),
+  )
+  const [thread, inline] = sides as [(typeof sides)[0], (typeof sides)[0]]
+  assert.match(thread.server.output(), /writes on a writer thread/)
+  assert.doesNotMatch(inline.server.output(), /writer thread/)
+
+  const codes = new Map<number, number>()
+  for (const [i, call] of calls.entries()) {
+    const [a, b] = await Promise.all(
+      [thread, inline].map(async ({ server, tenant }) => {
+        const response = await post(`${server.url}/v4.1/workflow.json`, form(call.fields), { key: tenant.key, headers: call.headers })
+        return { status: response.status, body: await response.text() }
+      }),
+    )
+    assert.deepEqual(a, b, `call ${i}: ${JSON.stringify(call)}`)
+    const code = a!.status === 200 ? 200 : (JSON.parse(a!.body) as { Error: { Code: number } }).Error.Code
+    codes.set(code, (codes.get(code) ?? 0) + 1)
+  }
+  t.diagnostic(`answers by code: ${JSON.stringify(Object.fromEntries(codes))}`)
+  // The generated calls reach the writes and their refusals, not only the form checks.
+  assert.ok((codes.get(200) ?? 0) > 50 && (codes.get(400205) ?? 0) > 0 && (codes.get(400206) ?? 0) > 0 && (codes.get(300009) ?? 0) > 0)
+  // Every call that reached a write crossed to the thread: the form checks answer before it.
+  const handed = /firehouse_writer_thread_calls\{state="handed"\} (\d+)/.exec(await (await fetch(`${thread.server.url}/metrics`)).text())
+  assert.ok(handed && Number(handed[1]) >= (codes.get(200) ?? 0), `metrics: ${handed?.[0]}`)
+  assert.doesNotMatch(await (await fetch(`${inline.server.url}/metrics`)).text(), /firehouse_writer_thread_calls\{/)
+  for (const cgid of RECORDS) {
+    assert.deepEqual(comparable(await showCase(thread.ctx, 'acme', cgid)), comparable(await showCase(inline.ctx, 'acme', cgid)), `case ${cgid}`)
+  }
+})
+
+test('[sqlite] 300 concurrent calls through the writer thread: every 200 is one entry and every chain is unbroken', async (t) => {
+  const { ctx, database } = await openTestContext(t, SQLITE)
+  const tenant = await createTestTenant(ctx, { slug: 'acme', records: RECORDS, users: USERS })
+  const server = await spawnServer(database.url)
+  t.after(() => server.stop())
+  const statuses = ['OPEN', 'PROGRESS', 'CLOSED']
+  const answers = await Promise.all(
+    Array.from({ length: 300 }, (_, i) =>
+      post(`${server.url}/v4.1/workflow.json`, form({ number_customergauge: RECORDS[i % RECORDS.length]!, status: statuses[i % 3]!, assigned_to: USERS[i % 2]!, comment: `call ${i}` }), { key: tenant.key }).then(
+        (response) => response.status,
+      ),
+    ),
+  )
+  assert.deepEqual(answers.filter((status) => status !== 200), [])
+  let entries = 0
+  for (const cgid of RECORDS) {
+    const view = await showCase(ctx, 'acme', cgid)
+    entries += view.history.length
+    assert.deepEqual(view.history.map((entry) => entry.seq), Array.from({ length: view.history.length }, (_, i) => i + 1))
+    for (let i = 1; i < view.history.length; i++) assert.equal(view.history[i]!.status_from, view.history[i - 1]!.status_to, `case ${cgid} entry ${i + 1}`)
+  }
+  assert.equal(entries, 300)
+})
