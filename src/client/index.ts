@@ -4,6 +4,15 @@ export { WorkflowClient } from './workflow-client.js'
 export { WorkflowApiError, CLIENT_ERROR_CODE, type WorkflowErrorKind, type WorkflowApiErrorInit } from './workflow-api-error.js'
 export { CaseStream } from './case-feed.js'
 export {
+  CloseLoopApi,
+  CloseLoopStream,
+  type CloseLoopItem,
+  type CloseLoopPage,
+  type CloseLoopQuery,
+  type CloseLoopStatus,
+  type CloseLoopStatusInput,
+} from './close-loop.js'
+export {
   WebhooksApi,
   type Webhook,
   type NewWebhook,

@@ -11,7 +11,7 @@ import { CLIENT_ERROR_CODE, WorkflowApiError } from './workflow-api-error.js'
  * const request: WireRequest = { method: 'GET', url: 'http://127.0.0.1:8080/api/v1/cases/12', headers: { authorization: 'api_key fh_…' } }
  */
 export interface WireRequest {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   url: string
   headers: Record<string, string>
   body?: string

@@ -1,5 +1,6 @@
 // WorkflowClient: the v4.1 workflow call and the native case reads, over fetch, with retries.
 
+import { CloseLoopApi } from './close-loop.js'
 import { caseListPath, CaseStream, followCursor, toCasePage } from './case-feed.js'
 import { resolveOptions, type ResolvedOptions, type WireFormat, type WorkflowClientOptions } from './options.js'
 import { answerError, readJsonAnswer, readWorkflowAnswer, type WireAnswer } from './parse-answer.js'
@@ -27,6 +28,8 @@ export class WorkflowClient {
   readonly format: WireFormat
   /** The tenant's webhook endpoints and their delivery logs (`cg.webhooks.create(…)`, …). */
   readonly webhooks: WebhooksApi
+  /** CustomerGauge's v7 Close the Loop calls (`cg.closeLoop.put(…)`, `cg.closeLoop.sync(…)`). */
+  readonly closeLoop: CloseLoopApi
   readonly #options: ResolvedOptions
 
   /** Throws a TypeError naming a bad option. */
@@ -40,6 +43,12 @@ export class WorkflowClient {
       const options = retry ? this.#options : { ...this.#options, retries: 0 }
       const read = (answer: WireAnswer) => (answer.status === 204 && answer.text === '' ? undefined : readJsonAnswer(answer))
       return withRetries(async (signal, attempt) => read(await send(options.fetch, request, signal, attempt)), options)
+    })
+    // Every v7 call may be retried: the PUT carries one Idempotency-Key on all its attempts.
+    this.closeLoop = new CloseLoopApi(({ method, path, body, headers }, signal) => {
+      const request: WireRequest = { method, url: `${this.baseUrl}/v7/rest${path}`, headers: { ...this.#headers('application/json'), ...headers } }
+      if (body !== undefined) Object.assign(request, { body: JSON.stringify(body), headers: { ...request.headers, 'content-type': 'application/json' } })
+      return this.#call(request, signal, readJsonAnswer)
     })
   }
 

@@ -8,6 +8,7 @@ import { DOCUMENTED_BODY, DOCUMENTED_HEADERS, type DocumentedBody } from './sche
 import { RECORD_SCHEMAS } from './schemas/records.js'
 import { SETTINGS_SCHEMAS } from './schemas/settings.js'
 import { WEBHOOK_SCHEMAS } from './schemas/webhooks.js'
+import { V7_SCHEMAS } from './schemas/v7.js'
 import { WORKFLOW_V41_SCHEMAS } from './schemas/workflow-v41.js'
 
 export { DOCUMENTED_BODY, DOCUMENTED_HEADERS, type DocumentedBody }
@@ -16,11 +17,12 @@ export { DOCUMENTED_BODY, DOCUMENTED_HEADERS, type DocumentedBody }
 const API_VERSION = '1.0.0'
 
 /** Every named schema: registered once on the root, so every route can `$ref` it, and listed in components.schemas. */
-const NAMED_SCHEMAS = [...WORKFLOW_V41_SCHEMAS, ...API_V1_SCHEMAS, ...RECORD_SCHEMAS, ...WEBHOOK_SCHEMAS, ...SETTINGS_SCHEMAS]
+const NAMED_SCHEMAS = [...WORKFLOW_V41_SCHEMAS, ...API_V1_SCHEMAS, ...RECORD_SCHEMAS, ...WEBHOOK_SCHEMAS, ...SETTINGS_SCHEMAS, ...V7_SCHEMAS]
 
 /** Alphabetical, as OpenAPI linters expect. */
 const TAGS = [
   { name: 'cases', description: 'Cases and the sync feed (SPEC §4, §5)' },
+  { name: 'close loop v7', description: "CustomerGauge's v7 Close the Loop: a case's status by PUT, and the feed by an integer cursor (SPEC §10)" },
   { name: 'metrics', description: 'Counts and SLA timings' },
   { name: 'operations', description: 'Liveness, readiness and Prometheus metrics; no API key' },
   { name: 'records', description: 'Survey records and their bulk import' },
@@ -50,7 +52,7 @@ export function registerOpenApi(app: FastifyInstance): void {
       info: {
         title: 'Firehouse',
         version: API_VERSION,
-        description: 'Closed-loop feedback workflow service: the CustomerGauge Workflow API v4.1 and the native API (/api/v1).',
+        description: 'Closed-loop feedback workflow service: the CustomerGauge Workflow API v4.1, the native API (/api/v1) and the CustomerGauge v7 Close the Loop calls (/v7).',
         license: { name: 'MIT', url: 'https://spdx.org/licenses/MIT.html' },
         // Firehouse is self-hosted: whoever runs this server answers for it.
         contact: { name: 'The operator of this Firehouse server' },

@@ -19,6 +19,7 @@ import { createRedisBuckets } from './redis-buckets.js'
 import { createClusterBuckets, runsUnderClusterPrimary } from './cluster-buckets.js'
 import { apiV1 } from './routes/api-v1.js'
 import { healthRoutes } from './routes/health.js'
+import { v7 } from './routes/v7.js'
 import { WORKFLOW_BODY_LIMIT, workflowV41 } from './routes/workflow-v41.js'
 import { webSurface } from '../web/surface.js'
 import type { HostResolver } from '../service/webhooks/settings.js'
@@ -103,6 +104,7 @@ export function buildServer({ config, ctx, logStyle = { format: 'json' }, resolv
   // The webhook dispatcher runs while the app does (started when ready, stopped on close).
   const urlRules = runWebhooks(app, { config, ctx, registry: metrics, resolveHost })
   app.register(apiV1, { prefix: '/api/v1', ctx, region: config.region, rateLimiter, urlRules })
+  app.register(v7, { prefix: '/v7', ctx, region: config.region, rateLimiter })
   app.register(healthRoutes, { ctx, metrics })
   app.register(webSurface, { ctx, region: config.region })
   return app

@@ -61,12 +61,19 @@ export function toCaseJson(cgid: number, row: Case | null, history: readonly His
     followed_up_at: row?.followed_up_at ?? null,
     closed_at: row?.closed_at ?? null,
     updated_at: row?.updated_at ?? null,
-    time_to_follow_up_s: row?.followed_up_at ? secondsBetween(row.opened_at, row.followed_up_at) : null,
-    time_to_close_s: row?.closed_at ? secondsBetween(row.opened_at, row.closed_at) : null,
+    ...caseTimings(row),
     version: row?.history_count ?? 0,
     // The row is read before its history, which a concurrent write may have extended since:
     // entries past the row's count belong to a later state, shown when the case is read again.
     history: history.filter((entry) => row !== null && entry.seq <= row.history_count).map(toHistoryEntryJson),
+  }
+}
+
+/** A case's SLA timings in seconds (null until reached): what every read surface shows, v7's hours included. */
+export function caseTimings(row: Case | null): Pick<CaseJson, 'time_to_follow_up_s' | 'time_to_close_s'> {
+  return {
+    time_to_follow_up_s: row?.followed_up_at ? secondsBetween(row.opened_at, row.followed_up_at) : null,
+    time_to_close_s: row?.closed_at ? secondsBetween(row.opened_at, row.closed_at) : null,
   }
 }
 

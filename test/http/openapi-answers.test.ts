@@ -31,6 +31,7 @@ function send(server: TestServer, method: string, path: string, call: Call): Pro
 const WORKFLOW_OPERATIONS = ['updateWorkflowDefault', 'updateWorkflow', 'updateWorkflowXml'] as const
 const KEYED_READS = ['getCase', 'listCases', 'getRecord', 'getMetricsSummary'] as const
 const SETTINGS_OPERATIONS = ['getWorkflowRules', 'setWorkflowRules'] as const
+const V7_OPERATIONS = ['putCloseLoopStatus', 'syncCloseLoop'] as const
 /** What no test here provokes: 500 and 503 need a broken server. */
 const NOT_PROVOKED = new Set([500, 503])
 
@@ -115,7 +116,32 @@ for (const kind of TEST_DATABASES) {
     await expect('setWorkflowRules', 413, rules(`{"x": "${'x'.repeat(70 * 1024)}"}`))
     await expect('setWorkflowRules', 415, { key: admin, body: 'progressive=true', contentType: 'application/x-www-form-urlencoded' })
 
-    for (const operationId of [...KEYED_READS, ...SETTINGS_OPERATIONS, 'importRecords']) {
+    const v7 = (body: unknown, headers?: Record<string, string>): Call => ({
+      key,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      contentType: 'application/json',
+      ...(headers ? { headers } : {}),
+    })
+    await expect('putCloseLoopStatus', 200, v7({ number_customergauge: 14, status: 'progress', note: 'v7 ✓ 🚒', happened_at: '2026-01-01 10:00:00' }))
+    await expect('putCloseLoopStatus', 200, v7({ number_customergauge: '14', status: 'closed', note: null, happened_at: null }))
+    for (const bad of [{ number_customergauge: 14, status: 'CLOSED' }, { number_customergauge: 14 }, { number_customergauge: 14, status: 'open', x: 1 }, '{', { number_customergauge: 14, status: 'open', happened_at: 'now' }]) {
+      await expect('putCloseLoopStatus', 400, v7(bad))
+    }
+    await expect('putCloseLoopStatus', 404, v7({ number_customergauge: 99, status: 'open' }))
+    await expect('putCloseLoopStatus', 409, v7({ number_customergauge: 14, status: 'open' }, { 'if-match': '"0"' }))
+    await expect('putCloseLoopStatus', 200, v7({ number_customergauge: 14, status: 'closed' }, { 'idempotency-key': 'v7-once' }))
+    await expect('putCloseLoopStatus', 200, v7({ number_customergauge: 14, status: 'closed' }, { 'idempotency-key': 'v7-once' }))
+    await expect('putCloseLoopStatus', 422, v7({ number_customergauge: 14, status: 'open' }, { 'idempotency-key': 'v7-once' }))
+    await expect('putCloseLoopStatus', 413, v7({ number_customergauge: 14, status: 'open', note: 'x'.repeat(70 * 1024) }))
+    await expect('putCloseLoopStatus', 415, { key, body: 'number_customergauge=14&status=open', contentType: 'application/x-www-form-urlencoded' })
+    const v7Page = JSON.parse(await expect('syncCloseLoop', 200, { key, query: 'per_page=1' })) as { cursor: number }
+    await expect('syncCloseLoop', 200, { key, query: `per_page=1000&cursor=${v7Page.cursor}&updated_at%5Bstart%5D=2020-01-01&updated_at%5Bend%5D=2100-12-31` })
+    await expect('syncCloseLoop', 200, { key, query: 'cursor=9007199254740991' })
+    for (const query of ['per_page=0', 'cursor=-1', 'cursor=9007199254740992', 'updated_at%5Bstart%5D=2026-02-30', 'updated_at%5Bstart%5D=2026-02-02&updated_at%5Bend%5D=2026-02-01', 'updated_since=2026-01-01']) {
+      await expect('syncCloseLoop', 400, { key, query })
+    }
+
+    for (const operationId of [...KEYED_READS, ...SETTINGS_OPERATIONS, ...V7_OPERATIONS, 'importRecords']) {
       const { path } = validator.operation(operationId)
       const params = path.includes('{cgid}') ? { params: { cgid: 12 } } : {}
       await expect(operationId, 401, { ...params })
@@ -133,6 +159,8 @@ for (const kind of TEST_DATABASES) {
       importRecords: { body: 'number_customergauge\n12\n', contentType: 'text/csv' },
       getWorkflowRules: {},
       setWorkflowRules: { body: '{}', contentType: 'application/json' },
+      putCloseLoopStatus: { body: '{"number_customergauge": 12, "status": "open"}', contentType: 'application/json' },
+      syncCloseLoop: {},
       ...Object.fromEntries(WORKFLOW_OPERATIONS.map((id) => [id, { body: form({ number_customergauge: 12 }), contentType: 'application/x-www-form-urlencoded' }])),
     }
     for (const [operationId, call] of Object.entries(calls)) {
@@ -174,7 +202,7 @@ for (const kind of TEST_DATABASES) {
 
 function declaredStatuses(validator: ReturnType<typeof createAnswerValidator>): Array<{ operationId: string; status: number }> {
   const all: Array<{ operationId: string; status: number }> = []
-  for (const operationId of [...WORKFLOW_OPERATIONS, ...KEYED_READS, ...SETTINGS_OPERATIONS, 'importRecords', 'getLiveness', 'getReadiness', 'getPrometheusMetrics']) {
+  for (const operationId of [...WORKFLOW_OPERATIONS, ...KEYED_READS, ...SETTINGS_OPERATIONS, ...V7_OPERATIONS, 'importRecords', 'getLiveness', 'getReadiness', 'getPrometheusMetrics']) {
     for (const status of Object.keys(validator.operation(operationId).operation.responses)) all.push({ operationId, status: Number(status) })
   }
   return all

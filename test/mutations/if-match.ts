@@ -33,7 +33,7 @@ export const IF_MATCH_MUTATIONS: Mutation[] = [
   {
     id: 'if-match-lenient-form',
     guarantee: 'an If-Match that is not one strong, quoted version (W/, a list, "01", no quotes …) is 300001',
-    file: 'src/http/routes/workflow-v41.ts',
+    file: 'src/http/write-headers.ts',
     find: 'const IF_MATCH = /^"(0|[1-9][0-9]{0,15})"$/',
     replace: 'const IF_MATCH = /"?([0-9]+)"?/',
     tests: ['test/http/workflow-if-match.test.ts'],
@@ -42,7 +42,7 @@ export const IF_MATCH_MUTATIONS: Mutation[] = [
   {
     id: 'if-match-repeated-header',
     guarantee: 'a repeated If-Match header is refused as such (300001), not read as the list Node joins',
-    file: 'src/http/routes/workflow-v41.ts',
+    file: 'src/http/write-headers.ts',
     find: "  if (headerCount(request, 'if-match') > 1) {",
     replace: '  if (false) {',
     tests: ['test/http/repeated-headers.test.ts'],
