@@ -3,9 +3,8 @@
 import { buildServer, type LogStyle } from '../../http/server.js'
 import { seedDemo, type DemoOutcome } from '../../service/demo.js'
 import { pruneExpiredIdempotencyKeys } from '../../service/update-workflow.js'
-import { migrateDatabase } from '../../service/database.js'
+import { defaultProcessCount, migrateDatabase } from '../../service/database.js'
 import { useWriterThread, writerThreadApplies } from '../../service/workflow-writer.js'
-import { availableParallelism } from 'node:os'
 import type { Config } from '../../config.js'
 import type { ServiceContext } from '../../service/context.js'
 import { isClusterWorker, leaveCluster, reportListening, runPrimary } from '../cluster.js'
@@ -19,7 +18,7 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000
 export const SERVER_COMMANDS: Record<string, Command> = {
   serve: {
     usage: 'serve [--db D] [--host H] [--port P] [--region R] [--workers N] [--demo]',
-    summary: 'Run the server (migrates the database first); --workers N runs N processes on one port (0: one per core)',
+    summary: 'Run the server (migrates the database first); --workers N runs N processes on one port (0: one per core on PostgreSQL, one on SQLite)',
     args: [],
     options: {
       host: { type: 'string' },
@@ -29,7 +28,7 @@ export const SERVER_COMMANDS: Record<string, Command> = {
       demo: { type: 'boolean' },
     },
     async run({ values, config, io, open }) {
-      const workers = config.workers === 0 ? availableParallelism() : config.workers
+      const workers = config.workers === 0 ? defaultProcessCount(config.db) : config.workers
       if (isClusterWorker() || workers === 1) {
         const ctx = await open()
         const demo = !isClusterWorker() && values.demo === true ? await seedDemo(ctx, config.region) : undefined
