@@ -83,6 +83,8 @@ export interface ChangeTicket {
   extendedStatuses: boolean
   /** The tenant's workflow rules as they are at this write (never from a cache: they change at run time). */
   rules: WorkflowRules
+  /** Whether the tenant has an enabled webhook endpoint at this write: without one no event is built. */
+  hasWebhookEndpoints: boolean
 }
 
 /**
@@ -93,7 +95,13 @@ export interface ChangeTicket {
 export async function nextChangeSeq(db: Kysely<Database>, tenantId: string, count = 1): Promise<ChangeTicket> {
   const [row] = await bumpChangeSeq(db, { tenantId, count })
   if (!row) throw new FirehouseError('INVALID_ARGUMENT', 'Unknown tenant')
-  return { changeSeq: row.change_seq, extendedStatuses: row.extended_statuses === 1, rules: rulesOfRow(row) }
+  return {
+    changeSeq: row.change_seq,
+    extendedStatuses: row.extended_statuses === 1,
+    rules: rulesOfRow(row),
+    // SQLite answers 0 or 1, PostgreSQL a boolean.
+    hasWebhookEndpoints: Boolean(row.has_webhook_endpoints),
+  }
 }
 
 const bumpChangeSeq = compiledOnce({ tenantId: true, count: true }, (db, bump: { tenantId: string; count: number }) =>
@@ -101,7 +109,14 @@ const bumpChangeSeq = compiledOnce({ tenantId: true, count: true }, (db, bump: {
     .updateTable('tenants')
     .set((eb) => ({ change_seq: eb('change_seq', '+', bump.count) }))
     .where('id', '=', bump.tenantId)
-    .returning(['change_seq', 'extended_statuses', ...RULE_COLUMNS]),
+    .returning((eb) => [
+      'change_seq',
+      'extended_statuses',
+      ...RULE_COLUMNS,
+      eb
+        .exists(eb.selectFrom('webhook_endpoints').select('webhook_endpoints.id').whereRef('webhook_endpoints.tenant_id', '=', 'tenants.id').where('webhook_endpoints.enabled', '=', 1))
+        .as('has_webhook_endpoints'),
+    ]),
 )
 
 export async function updateSlaTargets(

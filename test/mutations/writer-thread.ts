@@ -1,4 +1,5 @@
-// Breaks of the SQLite writer thread (issue 17): what crosses back from it, and serve starting it.
+// Breaks of issue 17's write path: what crosses back from the SQLite writer thread, serve starting
+// it, and the event skipped for tenants without endpoints.
 
 import type { Mutation } from './catalogue.js'
 
@@ -20,5 +21,13 @@ export const WRITER_THREAD_MUTATIONS: Mutation[] = [
     replace: '',
     tests: ['test/reliability/writer-thread.test.ts'],
     testNamePattern: 'same 600 generated calls',
+  },
+  {
+    id: 'outbox-skip-with-endpoints',
+    guarantee: "a change queues its webhook event when the tenant has an enabled endpoint (the skip is only for tenants without one)",
+    file: 'src/store/tenants.ts',
+    find: 'hasWebhookEndpoints: Boolean(row.has_webhook_endpoints),',
+    replace: 'hasWebhookEndpoints: Boolean(row.has_webhook_endpoints) && false,',
+    tests: ['test/http/webhooks.test.ts'],
   },
 ]
