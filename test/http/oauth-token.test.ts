@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { revokeOAuthApp } from '../../src/service/oauth-apps.js'
 import { TEST_DATABASES } from '../helpers/databases.js'
+import { exchange, rawHttp } from '../helpers/raw-http.js'
 import { basicAuthorization, bearer, createTestApp, encodeEveryByte, postToken, type TestApp } from '../helpers/oauth.js'
 import { assertNoLeak, createTestTenant, startTestServer } from '../helpers/server.js'
 
@@ -122,13 +123,15 @@ for (const kind of TEST_DATABASES) {
     const inQuery = await fetch(`${server.url}/oauth2/token?${body}`, { method: 'POST' })
     assert.equal(inQuery.status, 400)
     assert.equal(((await inQuery.json()) as { error: string }).error, 'invalid_request')
-    const twice = await fetch(`${server.url}/oauth2/token`, {
-      method: 'POST',
-      headers: [['content-type', FORM], ['authorization', basicAuthorization(app.clientId, app.clientSecret)], ['authorization', basicAuthorization(app.clientId, app.clientSecret)]],
-      body: formOf([GRANT]),
-    })
-    assert.equal(twice.status, 400)
-    assert.equal(((await twice.json()) as { error: string }).error, 'invalid_request')
+    // On a raw socket: fetch would join the two into one value.
+    const basic = ['Authorization', basicAuthorization(app.clientId, app.clientSecret)] as const
+    const grant = formOf([GRANT])
+    const sent = [['Host', '127.0.0.1'], basic, basic, ['Content-Type', FORM], ['Content-Length', String(grant.length)], ['Connection', 'close']] as const
+    const [twice] = await exchange(server.url, rawHttp('POST /oauth2/token HTTP/1.1', sent, grant))
+    assert.equal(twice?.status, 400)
+    const refusal = (await twice!.json()) as { error: string; error_description: string }
+    assert.equal(refusal.error, 'invalid_request')
+    assert.match(refusal.error_description, /Authorization header is given more than once/)
     const get = await fetch(`${server.url}/oauth2/token`)
     assert.equal(get.status, 405)
     assert.equal(get.headers.get('allow'), 'POST')
