@@ -47,6 +47,10 @@ const BEARER_DESCRIPTION =
   'A connected app\'s access token (fht_…) from POST /oauth2/token (operation issueToken), sent as `Authorization: Bearer <TOKEN>`. ' +
   'It works wherever an API key does, in its tenant, until it expires (expires_in) or its app is revoked; it is never an admin key.'
 
+const CLIENT_BASIC_DESCRIPTION =
+  'For POST /oauth2/token only: a connected app\'s client id and secret (RFC 6749 §2.3.1: each form-encoded, then base64 of id:secret). ' +
+  'The body may carry client_id and client_secret instead, never both.'
+
 /** Registers the named schemas, the generator and its two routes; must run before the routes it describes. */
 export function registerOpenApi(app: FastifyInstance): void {
   for (const schema of NAMED_SCHEMAS) app.addSchema(schema)
@@ -67,6 +71,7 @@ export function registerOpenApi(app: FastifyInstance): void {
         securitySchemes: {
           apiKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: API_KEY_DESCRIPTION },
           bearer: { type: 'http', scheme: 'bearer', description: BEARER_DESCRIPTION },
+          clientBasic: { type: 'http', scheme: 'basic', description: CLIENT_BASIC_DESCRIPTION },
         },
       },
       // Either one: an API key or a bearer token.

@@ -60,8 +60,9 @@ export const ISSUE_TOKEN = {
     'unsupported_grant_type when not client_credentials) and scope (400 invalid_scope). The token is valid for expires_in seconds, in this server\'s region, ' +
     'until its app is revoked. Token requests are limited per client id (429 slow_down).',
   tags: ['oauth'],
-  // The client authenticates in the request itself (HTTP Basic or the body), not with a key or token.
-  security: [],
+  // The client authenticates in the request itself, not with a key or token: HTTP Basic (the scheme
+  // a generated client uses), or client_id and client_secret in the body, which OpenAPI cannot name.
+  security: [{ clientBasic: [] }],
   [DOCUMENTED_BODY]: {
     description: 'The token request, at most 4 KiB',
     content: { 'application/x-www-form-urlencoded': { schema: ref(TokenRequestSchema) } },
