@@ -44,6 +44,7 @@ test('app revoke marks the app revoked; a client id of another tenant, an unknow
   await ws.ok(['tenant', 'create', 'beta'])
   const acme = await ws.json<{ client_id: string }>(['app', 'create', 'acme', '--name', 'Desk'])
   const beta = await ws.json<{ client_id: string }>(['app', 'create', 'beta', '--name', 'Beta desk'])
+  assert.deepEqual((await ws.json<AppInfo[]>(['app', 'list', 'acme'])).map((app) => app.client_id), [acme.client_id], "each tenant lists its own apps")
   assertOneLineFailure(await ws.run(['app', 'revoke', 'acme', beta.client_id]), /No active app of this tenant has this client id/, ws)
   assert.equal((await ws.json<AppInfo[]>(['app', 'list', 'beta']))[0]!.revoked_at, null, "beta's app is untouched")
   assert.match(await ws.ok(['app', 'revoke', 'acme', acme.client_id]), new RegExp(`^Revoked app ${acme.client_id} \\(Desk\\)\\n$`))
