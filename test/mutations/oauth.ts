@@ -128,4 +128,13 @@ export const OAUTH_MUTATIONS: Mutation[] = [
     tests: [CLIENT_TEST],
     testNamePattern: 'renews',
   },
+  {
+    id: 'oauth-token-region-unchecked',
+    guarantee: "a token is valid only on servers of its tenant's region (200000 elsewhere)",
+    file: 'src/service/oauth-tokens.ts',
+    find: "  if (grant.tenant.region !== region) throw new FirehouseError('INVALID_API_KEY', 'Access token is not valid in this region')\n",
+    replace: '',
+    tests: [BEARER_TEST],
+    testNamePattern: 'region',
+  },
 ]
