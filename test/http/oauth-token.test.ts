@@ -38,6 +38,7 @@ const ROWS: Row[] = [
     body: (app) => formOf([GRANT, ['client_id', app.clientId]]),
     headers: (app) => ({ authorization: basicAuthorization(app.clientId, app.clientSecret).replace('Basic', 'bAsIc') }),
   },
+  { name: 'a Content-Type with a charset parameter', status: 200, body: (app) => formOf([GRANT, ...creds(app)]), headers: () => ({ 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' }) },
   { name: 'an unknown parameter is ignored', status: 200, body: (app) => formOf([GRANT, ...creds(app), ['audience', 'x']]) },
   { name: 'an empty parameter counts as absent (RFC 6749 §3.2)', status: 200, body: (app) => formOf([GRANT, ...creds(app), ['scope', '']]) },
   { name: 'a wrong secret', status: 401, error: 'invalid_client', body: (app) => formOf([GRANT, ['client_id', app.clientId], ['client_secret', `${app.clientSecret}x`]]) },
