@@ -165,4 +165,21 @@ for (const kind of TEST_DATABASES) {
     const response = await postToken(server.url, formOf([GRANT]), { authorization: twice })
     assert.equal(response.status, 401)
   })
+
+  test(`[${kind.name}] issuing a token deletes the tokens that expired (by the server's clock), and only those`, async (t) => {
+    let now = Date.parse('2026-12-01T10:00:00.000Z')
+    const server = await startTestServer(kind, { now: () => new Date(now) })
+    t.after(server.close)
+    await createTestTenant(server.ctx, { slug: 'acme' })
+    const app = await createTestApp(server.ctx, 'acme')
+    const issue = async () => assert.equal((await postToken(server.url, formOf([GRANT, ...creds(app)]))).status, 200)
+    const stored = async () => (await server.ctx.store.db.selectFrom('oauth_tokens').select('expires_at').orderBy('expires_at').execute()).map((row) => row.expires_at)
+    await issue()
+    now += 1800_000
+    await issue()
+    assert.equal((await stored()).length, 2)
+    now += 1800_000
+    await issue()
+    assert.deepEqual(await stored(), ['2026-12-01T11:30:00.000Z', '2026-12-01T12:00:00.000Z'], 'the first, expired at 11:00, is gone')
+  })
 }

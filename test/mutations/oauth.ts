@@ -137,4 +137,13 @@ export const OAUTH_MUTATIONS: Mutation[] = [
     tests: [BEARER_TEST],
     testNamePattern: 'region',
   },
+  {
+    id: 'oauth-expired-tokens-kept',
+    guarantee: 'issuing a token deletes the expired ones',
+    file: 'src/service/oauth-tokens.ts',
+    find: '  await pruneOAuthTokens(ctx.store.db, now.toISOString())\n',
+    replace: '',
+    tests: [TOKEN_TEST],
+    testNamePattern: 'deletes the tokens that expired',
+  },
 ]
