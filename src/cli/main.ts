@@ -7,6 +7,7 @@ import { isFirehouseError } from '../domain/errors.js'
 import type { ServiceContext } from '../service/context.js'
 import { openServiceContext } from '../service/database.js'
 import { ADMIN_COMMANDS } from './commands/admin.js'
+import { APP_COMMANDS } from './commands/apps.js'
 import { CASE_COMMANDS } from './commands/cases.js'
 import { DATA_COMMANDS } from './commands/data.js'
 import { RULES_COMMANDS } from './commands/rules.js'
@@ -16,7 +17,7 @@ import { WEBHOOK_COMMANDS } from './commands/webhooks.js'
 import { WORKFLOW_COMMANDS } from './commands/workflow.js'
 import type { CliEnvironment, Command, OptionSpecs, OptionValues } from './command.js'
 
-const COMMANDS: Record<string, Command> = { ...SERVER_COMMANDS, ...ADMIN_COMMANDS, ...USER_COMMANDS, ...DATA_COMMANDS, ...CASE_COMMANDS, ...RULES_COMMANDS, ...WORKFLOW_COMMANDS, ...WEBHOOK_COMMANDS }
+const COMMANDS: Record<string, Command> = { ...SERVER_COMMANDS, ...ADMIN_COMMANDS, ...APP_COMMANDS, ...USER_COMMANDS, ...DATA_COMMANDS, ...CASE_COMMANDS, ...RULES_COMMANDS, ...WORKFLOW_COMMANDS, ...WEBHOOK_COMMANDS }
 
 const COMMON_OPTIONS: OptionSpecs = {
   db: { type: 'string' },

@@ -50,14 +50,23 @@ export interface RetryInfo {
 }
 
 /**
- * Options of `new WorkflowClient(options)`.
+ * Options of `new WorkflowClient(options)`: an API key, or a connected app's client id and secret.
  *
  * @example
  * const options: WorkflowClientOptions = { apiKey: process.env.CG_API_KEY!, region: 'eu', retries: 5 }
+ * const asApp: WorkflowClientOptions = { baseUrl: 'http://127.0.0.1:8080', clientId: 'fhc_…', clientSecret: process.env.FH_CLIENT_SECRET! }
  */
 export interface WorkflowClientOptions {
-  /** The API key, sent as `Authorization: api_key <key>`. */
-  apiKey: string
+  /** The API key, sent as `Authorization: api_key <key>`. Give this, or `clientId` and `clientSecret`. */
+  apiKey?: string
+  /**
+   * A connected app's client id (`firehouse app create`): the client asks POST /oauth2/token for a
+   * bearer token itself (HTTP Basic), keeps it, and asks again shortly before it expires or once
+   * when the server refuses it. Needs `clientSecret`; not with `apiKey`.
+   */
+  clientId?: string
+  /** The app's client secret, with `clientId`. */
+  clientSecret?: string
   /** The server, e.g. `http://127.0.0.1:8080` (a path prefix is kept). Give this or `region`. */
   baseUrl?: string
   /** `eu` (default), `us` or `au`: `https://api.<region>.customergauge.com`. */
@@ -80,7 +89,17 @@ export interface WorkflowClientOptions {
   random?: () => number
   /** Called before each wait between attempts. */
   onRetry?: (info: RetryInfo) => void
+  /** The clock a token's expiry is measured by, in ms since 1970. Default `Date.now`. */
+  now?: () => number
 }
+
+/**
+ * How the client authenticates: an API key, or a connected app's credentials.
+ *
+ * @example
+ * const credentials: Credentials = { kind: 'apiKey', apiKey: 'fh_…' }
+ */
+export type Credentials = { kind: 'apiKey'; apiKey: string } | { kind: 'app'; clientId: string; clientSecret: string }
 
 /**
  * The options with defaults applied and checked (what resolveOptions returns).
@@ -89,7 +108,7 @@ export interface WorkflowClientOptions {
  * const { baseUrl, retries }: ResolvedOptions = resolveOptions({ apiKey: 'fh_…' })
  */
 export interface ResolvedOptions {
-  apiKey: string
+  credentials: Credentials
   baseUrl: string
   format: WireFormat
   timeoutMs: number
@@ -100,6 +119,7 @@ export interface ResolvedOptions {
   fetch: FetchFunction
   random: () => number
   onRetry: ((info: RetryInfo) => void) | undefined
+  now: () => number
 }
 
 const DEFAULTS = { region: 'eu', format: 'json', timeoutMs: 30_000, retries: 3, retryBaseMs: 200, retryMaxMs: 10_000 } as const
@@ -114,18 +134,17 @@ const HEADER_SAFE = /^[\x21-\x7E]+$/
  */
 export function resolveOptions(options: WorkflowClientOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('WorkflowClient: options must be an object')
-  const { apiKey, format = DEFAULTS.format } = options
-  if (typeof apiKey !== 'string' || !HEADER_SAFE.test(apiKey)) {
-    throw new TypeError('WorkflowClient: apiKey must be a non-empty string of visible ASCII characters')
-  }
+  const { format = DEFAULTS.format } = options
   if (format !== 'json' && format !== 'xml') throw new TypeError(`WorkflowClient: format must be 'json' or 'xml' (got ${String(format)})`)
   const fetchFunction = options.fetch ?? globalThis.fetch
   const random = options.random ?? Math.random
   if (typeof fetchFunction !== 'function') throw new TypeError('WorkflowClient: fetch must be a function (or Node 18+ with a global fetch)')
   if (typeof random !== 'function') throw new TypeError('WorkflowClient: random must be a function')
   if (options.onRetry !== undefined && typeof options.onRetry !== 'function') throw new TypeError('WorkflowClient: onRetry must be a function')
+  const now = options.now ?? Date.now
+  if (typeof now !== 'function') throw new TypeError('WorkflowClient: now must be a function')
   return {
-    apiKey,
+    credentials: resolveCredentials(options),
     baseUrl: resolveBaseUrl(options.baseUrl, options.region),
     format,
     timeoutMs: checkNumber('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs, 1),
@@ -137,7 +156,24 @@ export function resolveOptions(options: WorkflowClientOptions): ResolvedOptions 
     fetch: (input, init) => fetchFunction(input, init),
     random,
     onRetry: options.onRetry,
+    now,
   }
+}
+
+/** The API key, or the app's id and secret: one of the two, each as header-safe text. */
+function resolveCredentials({ apiKey, clientId, clientSecret }: WorkflowClientOptions): Credentials {
+  const asApp = clientId !== undefined || clientSecret !== undefined
+  if (apiKey !== undefined && asApp) throw new TypeError('WorkflowClient: give apiKey, or clientId and clientSecret, not both')
+  if (!asApp) {
+    if (typeof apiKey !== 'string' || !HEADER_SAFE.test(apiKey)) {
+      throw new TypeError('WorkflowClient: apiKey must be a non-empty string of visible ASCII characters (or give clientId and clientSecret)')
+    }
+    return { kind: 'apiKey', apiKey }
+  }
+  for (const [name, value] of [['clientId', clientId], ['clientSecret', clientSecret]] as const) {
+    if (typeof value !== 'string' || !HEADER_SAFE.test(value)) throw new TypeError(`WorkflowClient: ${name} must be a non-empty string of visible ASCII characters (with ${name === 'clientId' ? 'clientSecret' : 'clientId'})`)
+  }
+  return { kind: 'app', clientId: clientId!, clientSecret: clientSecret! }
 }
 
 /**

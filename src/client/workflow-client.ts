@@ -3,7 +3,8 @@
 import { CloseLoopApi } from './close-loop.js'
 import { caseListPath, CaseStream, followCursor, toCasePage } from './case-feed.js'
 import { resolveOptions, type ResolvedOptions, type WireFormat, type WorkflowClientOptions } from './options.js'
-import { answerError, readJsonAnswer, readWorkflowAnswer, type WireAnswer } from './parse-answer.js'
+import { TokenSource } from './access-token.js'
+import { answerError, parseEnvelope, readJsonAnswer, readWorkflowAnswer, type WireAnswer } from './parse-answer.js'
 import { withRetries } from './retry.js'
 import { send, type WireRequest } from './transport.js'
 import type { CaseJson, CasePage, CaseQuery, ReadOptions, UpdateWorkflowInput, UpdateWorkflowResult } from './types.js'
@@ -19,6 +20,8 @@ const ACCEPT: Record<WireFormat, string> = { json: 'application/json', xml: 'app
  * @example
  * import { WorkflowClient } from 'firehouse/client'
  * const cg = new WorkflowClient({ apiKey: process.env.CG_API_KEY!, baseUrl: 'http://127.0.0.1:8080' })
+ * // or, as a connected app (SPEC §10), with bearer tokens the client fetches and renews itself:
+ * // new WorkflowClient({ baseUrl: 'http://127.0.0.1:8080', clientId: 'fhc_…', clientSecret: process.env.FH_CLIENT_SECRET! })
  * await cg.updateWorkflow({ numberCustomergauge: 12, status: 'CLOSE', comment: 'Solved the issue' })
  */
 export class WorkflowClient {
@@ -31,18 +34,22 @@ export class WorkflowClient {
   /** CustomerGauge's v7 Close the Loop calls (`cg.closeLoop.put(…)`, `cg.closeLoop.sync(…)`). */
   readonly closeLoop: CloseLoopApi
   readonly #options: ResolvedOptions
+  /** The app's bearer tokens, when the client was given a client id and secret. */
+  readonly #tokens: TokenSource | undefined
 
-  /** Throws a TypeError naming a bad option. */
+  /** Throws a TypeError naming a bad option (e.g. both `apiKey` and `clientId`). */
   constructor(options: WorkflowClientOptions) {
     this.#options = resolveOptions(options)
     this.baseUrl = this.#options.baseUrl
     this.format = this.#options.format
+    const { credentials, fetch, now } = this.#options
+    this.#tokens = credentials.kind === 'app' ? new TokenSource({ baseUrl: this.baseUrl, ...credentials, fetch, now }) : undefined
     this.webhooks = new WebhooksApi(({ method, path, body }, retry) => {
       const request: WireRequest = { method, url: `${this.baseUrl}/api/v1/webhooks${path}`, headers: this.#headers('application/json') }
       if (body !== undefined) Object.assign(request, { body: JSON.stringify(body), headers: { ...request.headers, 'content-type': 'application/json' } })
       const options = retry ? this.#options : { ...this.#options, retries: 0 }
       const read = (answer: WireAnswer) => (answer.status === 204 && answer.text === '' ? undefined : readJsonAnswer(answer))
-      return withRetries(async (signal, attempt) => read(await send(options.fetch, request, signal, attempt)), options)
+      return withRetries(async (signal, attempt) => read(await this.#send(request, signal, attempt)), options)
     })
     // Every v7 call may be retried: the PUT carries one Idempotency-Key on all its attempts.
     this.closeLoop = new CloseLoopApi(({ method, path, body, headers }, signal) => {
@@ -144,8 +151,23 @@ export class WorkflowClient {
   }
 
   #call<T>(request: WireRequest, signal: AbortSignal | undefined, read: (answer: WireAnswer) => T): Promise<T> {
-    const options = this.#options
-    return withRetries(async (attemptSignal, attempt) => read(await send(options.fetch, request, attemptSignal, attempt)), options, signal)
+    return withRetries(async (attemptSignal, attempt) => read(await this.#send(request, attemptSignal, attempt)), this.#options, signal)
+  }
+
+  /**
+   * One attempt with the credentials in its Authorization header. A bearer token the server
+   * refuses (200000: expired by the server's clock, or its app revoked) is dropped and the
+   * request sent once more with a fresh one; a second refusal is the caller's to see.
+   */
+  async #send(request: WireRequest, signal: AbortSignal, attempt: number): Promise<WireAnswer> {
+    const { credentials, fetch } = this.#options
+    if (credentials.kind === 'apiKey') return send(fetch, withAuthorization(request, `api_key ${credentials.apiKey}`), signal, attempt)
+    const tokens = this.#tokens!
+    const token = await tokens.token(signal, attempt)
+    const answer = await send(fetch, withAuthorization(request, `Bearer ${token}`), signal, attempt)
+    if (!refusesCredentials(answer)) return answer
+    tokens.forget(token)
+    return send(fetch, withAuthorization(request, `Bearer ${await tokens.token(signal, attempt)}`), signal, attempt)
   }
 
   #get(path: string): WireRequest {
@@ -153,8 +175,19 @@ export class WorkflowClient {
   }
 
   #headers(accept: string): Record<string, string> {
-    return { authorization: `api_key ${this.#options.apiKey}`, accept }
+    return { accept }
   }
+}
+
+function withAuthorization(request: WireRequest, authorization: string): WireRequest {
+  return { ...request, headers: { ...request.headers, authorization } }
+}
+
+/** A 401 whose code is 200000, in either v4.1 format or the native API's JSON. */
+function refusesCredentials(answer: WireAnswer): boolean {
+  if (answer.status !== 401) return false
+  const envelope = parseEnvelope(answer.text, answer.text.trimStart().startsWith('<') ? 'xml' : 'json')
+  return envelope?.kind === 'error' && envelope.code === 200000
 }
 
 /** The v4.1 form body, fields in the documented order, absent ones left out. */

@@ -1,13 +1,15 @@
-// Authorization: api_key <KEY> -> the caller, or 200000 naming why the key is refused (300001 if sent twice).
+// Authorization: api_key <KEY> or Bearer <TOKEN> -> the caller, or 200000 naming why it is refused (300001 if sent twice).
 
 import type { FastifyRequest } from 'fastify'
 import { FirehouseError } from '../domain/errors.js'
 import { authenticate, type Caller } from '../service/api-keys.js'
 import type { ServiceContext } from '../service/context.js'
+import { authenticateToken } from '../service/oauth-tokens.js'
 import { headerCount } from './common-checks.js'
 
-const API_KEY_SCHEME = /^api_key(?:[ \t]+(.*))?$/i
-const MAX_KEY_LENGTH = 200
+/** The two schemes (names case-insensitive, as HTTP auth schemes are) and what follows them. */
+const SCHEME = /^(api_key|bearer)(?:[ \t]+(.*))?$/i
+const MAX_CREDENTIAL_LENGTH = 200
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,17 +18,25 @@ declare module 'fastify' {
   }
 }
 
-/** The key the Authorization header presents (the scheme name is case-insensitive). */
-export function presentedApiKey(header: string | undefined): string {
+/** What the Authorization header presents: an API key (SPEC §1) or a bearer token (SPEC §10). */
+export type Credential = { kind: 'api_key'; key: string } | { kind: 'bearer'; token: string }
+
+export function presentedCredential(header: string | undefined): Credential {
   if (header === undefined || header.trim() === '') throw new FirehouseError('INVALID_API_KEY', 'Missing API key')
-  const match = API_KEY_SCHEME.exec(header.trim())
+  const match = SCHEME.exec(header.trim())
   if (!match) {
-    throw new FirehouseError('INVALID_API_KEY', 'Malformed Authorization header: send "Authorization: api_key <KEY>"')
+    throw new FirehouseError(
+      'INVALID_API_KEY',
+      'Malformed Authorization header: send "Authorization: api_key <KEY>" or "Authorization: Bearer <TOKEN>"',
+    )
   }
-  const key = (match[1] ?? '').trim()
-  if (key === '') throw new FirehouseError('INVALID_API_KEY', 'Missing API key')
-  if (key.length > MAX_KEY_LENGTH || /\s/.test(key)) throw new FirehouseError('INVALID_API_KEY', 'Invalid API key')
-  return key
+  const bearer = match[1]!.toLowerCase() === 'bearer'
+  const value = (match[2] ?? '').trim()
+  if (value === '') throw new FirehouseError('INVALID_API_KEY', bearer ? 'Missing access token' : 'Missing API key')
+  if (value.length > MAX_CREDENTIAL_LENGTH || /\s/.test(value)) {
+    throw new FirehouseError('INVALID_API_KEY', bearer ? 'Invalid access token' : 'Invalid API key')
+  }
+  return bearer ? { kind: 'bearer', token: value } : { kind: 'api_key', key: value }
 }
 
 export async function authenticateRequest(ctx: ServiceContext, request: FastifyRequest, region: string): Promise<Caller> {
@@ -34,7 +44,9 @@ export async function authenticateRequest(ctx: ServiceContext, request: FastifyR
   if (headerCount(request, 'authorization') > 1) {
     throw new FirehouseError('INVALID_ARGUMENT', 'Invalid argument: the Authorization header is given more than once')
   }
-  const caller = await authenticate(ctx, presentedApiKey(request.headers.authorization), region)
+  const credential = presentedCredential(request.headers.authorization)
+  const caller =
+    credential.kind === 'bearer' ? await authenticateToken(ctx, credential.token, region) : await authenticate(ctx, credential.key, region)
   request.caller = caller
   return caller
 }

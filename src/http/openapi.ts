@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance, FastifySchema } from 'fastify'
 import { API_V1_SCHEMAS } from './schemas/api-v1.js'
 import { DOCUMENTED_BODY, DOCUMENTED_HEADERS, type DocumentedBody } from './schemas/documented.js'
+import { OAUTH_SCHEMAS } from './schemas/oauth.js'
 import { RECORD_SCHEMAS } from './schemas/records.js'
 import { SETTINGS_SCHEMAS } from './schemas/settings.js'
 import { WEBHOOK_SCHEMAS } from './schemas/webhooks.js'
@@ -17,13 +18,14 @@ export { DOCUMENTED_BODY, DOCUMENTED_HEADERS, type DocumentedBody }
 const API_VERSION = '1.0.0'
 
 /** Every named schema: registered once on the root, so every route can `$ref` it, and listed in components.schemas. */
-const NAMED_SCHEMAS = [...WORKFLOW_V41_SCHEMAS, ...API_V1_SCHEMAS, ...RECORD_SCHEMAS, ...WEBHOOK_SCHEMAS, ...SETTINGS_SCHEMAS, ...V7_SCHEMAS]
+const NAMED_SCHEMAS = [...WORKFLOW_V41_SCHEMAS, ...API_V1_SCHEMAS, ...RECORD_SCHEMAS, ...WEBHOOK_SCHEMAS, ...SETTINGS_SCHEMAS, ...V7_SCHEMAS, ...OAUTH_SCHEMAS]
 
 /** Alphabetical, as OpenAPI linters expect. */
 const TAGS = [
   { name: 'cases', description: 'Cases and the sync feed (SPEC §4, §5)' },
   { name: 'close loop v7', description: "CustomerGauge's v7 Close the Loop: a case's status by PUT, and the feed by an integer cursor (SPEC §10)" },
   { name: 'metrics', description: 'Counts and SLA timings' },
+  { name: 'oauth', description: 'Bearer tokens for connected apps (OAuth2 client credentials, SPEC §10)' },
   { name: 'operations', description: 'Liveness, readiness and Prometheus metrics; no API key' },
   { name: 'records', description: 'Survey records and their bulk import' },
   { name: 'settings', description: "The tenant's workflow rules (SPEC §9); admin keys change them" },
@@ -43,6 +45,14 @@ const API_KEY_DESCRIPTION =
   'A generator that fills an apiKey scheme with the value as given must be given the whole value "api_key <KEY>", not the key alone. ' +
   'A key in the query string is not read.'
 
+const BEARER_DESCRIPTION =
+  'A connected app\'s access token (fht_…) from POST /oauth2/token (operation issueToken), sent as `Authorization: Bearer <TOKEN>`. ' +
+  'It works wherever an API key does, in its tenant, until it expires (expires_in) or its app is revoked; it is never an admin key.'
+
+const CLIENT_BASIC_DESCRIPTION =
+  'For POST /oauth2/token only: a connected app\'s client id and secret (RFC 6749 §2.3.1: each form-encoded, then base64 of id:secret). ' +
+  'The body may carry client_id and client_secret instead, never both.'
+
 /** Registers the named schemas, the generator and its two routes; must run before the routes it describes. */
 export function registerOpenApi(app: FastifyInstance): void {
   for (const schema of NAMED_SCHEMAS) app.addSchema(schema)
@@ -52,7 +62,7 @@ export function registerOpenApi(app: FastifyInstance): void {
       info: {
         title: 'Firehouse',
         version: API_VERSION,
-        description: 'Closed-loop feedback workflow service: the CustomerGauge Workflow API v4.1, the native API (/api/v1) and the CustomerGauge v7 Close the Loop calls (/v7).',
+        description: 'Closed-loop feedback workflow service: the CustomerGauge Workflow API v4.1, the native API (/api/v1), the CustomerGauge v7 Close the Loop calls (/v7) and OAuth2 tokens for connected apps (/oauth2/token).',
         license: { name: 'MIT', url: 'https://spdx.org/licenses/MIT.html' },
         // Firehouse is self-hosted: whoever runs this server answers for it.
         contact: { name: 'The operator of this Firehouse server' },
@@ -60,9 +70,14 @@ export function registerOpenApi(app: FastifyInstance): void {
       servers: [SERVER],
       tags: TAGS,
       components: {
-        securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: API_KEY_DESCRIPTION } },
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: API_KEY_DESCRIPTION },
+          bearer: { type: 'http', scheme: 'bearer', description: BEARER_DESCRIPTION },
+          clientBasic: { type: 'http', scheme: 'basic', description: CLIENT_BASIC_DESCRIPTION },
+        },
       },
-      security: [{ apiKey: [] }],
+      // Either one: an API key or a bearer token.
+      security: [{ apiKey: [] }, { bearer: [] }],
     },
     // The board's pages (HTML for browsers, signed-in sessions; src/web) carry no tag: they are no API.
     hideUntagged: true,

@@ -1,4 +1,4 @@
-// Per-API-key rate limiting (token bucket, burst twice the rate) with RateLimit-* headers.
+// Per-API-key (and per-app) rate limiting (token bucket, burst twice the rate) with RateLimit-* headers.
 
 import type { FastifyReply } from 'fastify'
 import { FirehouseError } from '../domain/errors.js'
@@ -32,13 +32,20 @@ export function createMemoryBuckets(nowMs: () => number = Date.now): BucketStore
   }
 }
 
-/** `defaultRate` requests/s per key unless the tenant sets its own; 0 turns limiting off. */
+/** `defaultRate` requests/s per key (or app) unless the tenant sets its own; 0 turns limiting off. */
 export function createRateLimiter(defaultRate: number, buckets: BucketStore = createMemoryBuckets()): RateLimiter {
-  return async (caller, reply) => {
-    const rate = caller.rateLimit ?? defaultRate
+  const limit = createBucketLimiter(buckets)
+  return (caller, reply) => limit(caller.bucketId, caller.rateLimit ?? defaultRate, reply)
+}
+
+/** Takes one request from a bucket at `rate` requests/s (burst twice that; 0: no limit), with the RateLimit-* headers, or 300008. */
+export type BucketLimiter = (bucketId: string, rate: number, reply: FastifyReply) => Promise<void>
+
+export function createBucketLimiter(buckets: BucketStore): BucketLimiter {
+  return async (bucketId, rate, reply) => {
     if (rate === 0) return
     const capacity = rate * 2
-    const verdict = await buckets.take(caller.keyId, rate, capacity)
+    const verdict = await buckets.take(bucketId, rate, capacity)
     reply.header('ratelimit-limit', String(capacity))
     reply.header('ratelimit-remaining', String(verdict.remaining))
     reply.header('ratelimit-reset', String(verdict.resetS))

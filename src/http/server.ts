@@ -14,12 +14,13 @@ import { addCommonChecks } from './common-checks.js'
 import { createErrorHandlers, formatOfRequest, WORKFLOW_FRAMEWORK_ERRORS } from './errors.js'
 import { instrument } from './metrics.js'
 import { registerOpenApi } from './openapi.js'
-import { createMemoryBuckets, createRateLimiter, type BucketStore } from './rate-limit.js'
+import { createBucketLimiter, createMemoryBuckets, createRateLimiter, type BucketStore } from './rate-limit.js'
 import { createRedisBuckets } from './redis-buckets.js'
 import { createClusterBuckets, runsUnderClusterPrimary } from './cluster-buckets.js'
 import { apiV1 } from './routes/api-v1.js'
 import { healthRoutes } from './routes/health.js'
 import { v7 } from './routes/v7.js'
+import { oauthToken } from './routes/oauth-token.js'
 import { WORKFLOW_BODY_LIMIT, workflowV41 } from './routes/workflow-v41.js'
 import { webSurface } from '../web/surface.js'
 import type { HostResolver } from '../service/webhooks/settings.js'
@@ -98,13 +99,15 @@ export function buildServer({ config, ctx, logStyle = { format: 'json' }, resolv
   app.setNotFoundHandler(errors.onNotFound)
   registerOpenApi(app)
   const metrics = instrument(app, ctx)
-  // One bucket per API key across both surfaces: a key's budget is the same whichever it calls.
-  const rateLimiter = createRateLimiter(config.rateLimit, bucketStore(app, config, metrics))
+  // One bucket per API key (or app) across every surface: its budget is the same whichever it calls.
+  const buckets = bucketStore(app, config, metrics)
+  const rateLimiter = createRateLimiter(config.rateLimit, buckets)
   app.register(workflowV41, { prefix: '/v4.1', ctx, region: config.region, rateLimiter })
   // The webhook dispatcher runs while the app does (started when ready, stopped on close).
   const urlRules = runWebhooks(app, { config, ctx, registry: metrics, resolveHost })
   app.register(apiV1, { prefix: '/api/v1', ctx, region: config.region, rateLimiter, urlRules })
   app.register(v7, { prefix: '/v7', ctx, region: config.region, rateLimiter })
+  app.register(oauthToken, { ctx, region: config.region, limit: createBucketLimiter(buckets), defaultRate: config.rateLimit })
   app.register(healthRoutes, { ctx, metrics })
   app.register(webSurface, { ctx, region: config.region })
   return app

@@ -24,13 +24,16 @@ export interface ApiKeyInfo {
   revoked_at: string | null
 }
 
-/** Who a valid key speaks for. */
+/** Who a valid key or bearer token speaks for. */
 export interface Caller {
   tenantId: string
-  keyId: string
+  /** Who its changes are recorded as: `key:<key id>`, or `app:<client_id>` for a token (SPEC §10). */
+  actor: string
+  /** Its rate-limit bucket: the key's id, or `app:<client_id>` (all of an app's tokens share one). */
+  bucketId: string
   /** The tenant's own rate limit, or null for the server's default. */
   rateLimit: number | null
-  /** An admin key: it may change the tenant's settings (SPEC §9). */
+  /** An admin key: it may change the tenant's settings (SPEC §9). Never a token. */
   admin: boolean
 }
 
@@ -108,5 +111,6 @@ export async function authenticate(ctx: ServiceContext, presentedKey: string, re
   if (found.tenant.region !== region) {
     throw new FirehouseError('INVALID_API_KEY', 'API key is not valid in this region')
   }
-  return { tenantId: found.tenant.id, keyId: found.key.id, rateLimit: found.tenant.rate_limit, admin: found.key.admin === 1 }
+  const { id } = found.key
+  return { tenantId: found.tenant.id, actor: `key:${id}`, bucketId: id, rateLimit: found.tenant.rate_limit, admin: found.key.admin === 1 }
 }

@@ -12,6 +12,7 @@ import { slaTargetsOf } from './tenants.js'
 import { withDatabase } from './transaction.js'
 import { updateCase } from './update-workflow.js'
 import { listUsers, type UserInfo } from './users.js'
+import { listOAuthApps } from './oauth-apps.js'
 import { listApiKeys } from './api-keys.js'
 import type { SlaTargets } from '../domain/sla.js'
 
@@ -32,7 +33,7 @@ export interface CasePageData {
   targets: SlaTargets
   /** The tenant's change sequence when read, for the live refresh. */
   seq: number
-  /** What a person calls each actor of the timeline (`key:<id>` → the key's label, `user:<email>` → the name). */
+  /** What a person calls each actor of the timeline (`key:<id>` → the key's label, `app:<client_id>` → the app's name, `user:<email>` → the name). */
   actorNames: Record<string, string>
 }
 
@@ -64,6 +65,7 @@ export async function loadCasePage(ctx: ServiceContext, person: Person, cgid: nu
 async function namesOfActors(ctx: ServiceContext, tenantSlug: string, users: readonly UserInfo[]): Promise<Record<string, string>> {
   const names: Record<string, string> = {}
   for (const key of await listApiKeys(ctx, tenantSlug)) names[`key:${key.id}`] = `API key “${key.label ?? key.prefix}”`
+  for (const app of await listOAuthApps(ctx, tenantSlug)) names[`app:${app.client_id}`] = `App “${app.name}”`
   for (const user of users) if (user.name) names[`user:${user.email}`] = user.name
   return names
 }

@@ -27,7 +27,7 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
 /** Who writes, for which tenant, and the version of the case the change was based on (if any). */
 export interface Writer {
   tenantId: string
-  /** The history entry's actor: `key:<id>`, `user:<email>`. */
+  /** The history entry's actor: `key:<id>`, `app:<client_id>`, `user:<email>`. */
   actor: string
   /** The case's history count the caller saw; a case that moved since is not overwritten (400206). */
   expectedVersion?: number
@@ -59,7 +59,7 @@ export async function updateWorkflow(
 ): Promise<WorkflowResult> {
   if (ctx.workflowWriter) return ctx.workflowWriter.write(caller, input, options)
   const { idempotencyKey, expectedVersion } = options
-  const writer: Writer = { tenantId: caller.tenantId, actor: `key:${caller.keyId}`, expectedVersion }
+  const writer: Writer = { tenantId: caller.tenantId, actor: caller.actor, expectedVersion }
   if (idempotencyKey === undefined) {
     await writeChange(ctx, writer, input)
     return { numberCustomergauge: input.numberCustomergauge, replayed: false }

@@ -47,6 +47,27 @@ export interface ApiKeyTable {
   admin: Generated<Flag>
 }
 
+/** A connected app (SPEC §10): an OAuth2 client of one tenant; `id` is its client_id. */
+export interface OAuthAppTable {
+  id: string
+  tenant_id: string
+  name: string
+  /** SHA-256 of the client secret, hex. The secret itself is never stored. */
+  secret_hash: string
+  created_at: string
+  revoked_at: string | null
+}
+
+/** A bearer token issued to an app; valid until expires_at while its app is not revoked. */
+export interface OAuthTokenTable {
+  /** SHA-256 of the opaque token, hex. The token itself is never stored. */
+  token_hash: string
+  app_id: string
+  tenant_id: string
+  expires_at: string
+  created_at: string
+}
+
 export interface UserTable {
   id: string
   tenant_id: string
@@ -216,6 +237,8 @@ export interface WebhookAttemptTable {
 export interface Database {
   tenants: TenantTable
   api_keys: ApiKeyTable
+  oauth_apps: OAuthAppTable
+  oauth_tokens: OAuthTokenTable
   users: UserTable
   records: RecordTable
   cases: CaseTable
@@ -234,6 +257,8 @@ export interface Database {
 export type Tenant = Selectable<TenantTable>
 export type NewTenant = Insertable<TenantTable>
 export type ApiKey = Selectable<ApiKeyTable>
+export type OAuthApp = Selectable<OAuthAppTable>
+export type OAuthToken = Selectable<OAuthTokenTable>
 export type User = Selectable<UserTable>
 export type NewUser = Insertable<UserTable>
 export type Session = Selectable<SessionTable>

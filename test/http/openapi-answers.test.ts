@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { createApiKey } from '../../src/service/api-keys.js'
+import { createOAuthApp } from '../../src/service/oauth-apps.js'
 import { TEST_DATABASES } from '../helpers/databases.js'
 import { createAnswerValidator, fetchOpenApi } from '../helpers/openapi-answers.js'
 import { createTestTenant, form, multipart, startTestServer, type TestServer } from '../helpers/server.js'
@@ -150,6 +151,30 @@ for (const kind of TEST_DATABASES) {
 
     for (const operationId of ['getLiveness', 'getReadiness', 'getPrometheusMetrics']) await expect(operationId, 200, {})
 
+    // Connected apps (SPEC §10): the token endpoint's answers, and a bearer token where a key goes.
+    const app = await createOAuthApp(server.ctx, 'acme', 'Desk')
+    const tokenForm = (fields: Record<string, string>): Call => ({ body: new URLSearchParams(fields).toString(), contentType: 'application/x-www-form-urlencoded' })
+    const good = { grant_type: 'client_credentials', client_id: app.clientId, client_secret: app.clientSecret }
+    const { access_token: token } = JSON.parse(await expect('issueToken', 200, tokenForm(good))) as { access_token: string }
+    const basic = `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString('base64')}`
+    await expect('issueToken', 200, { ...tokenForm({ grant_type: 'client_credentials' }), headers: { authorization: basic } })
+    await expect('issueToken', 400, tokenForm({ ...good, grant_type: 'password' }))
+    await expect('issueToken', 400, { body: JSON.stringify(good), contentType: 'application/json' })
+    await expect('issueToken', 401, tokenForm({ ...good, client_secret: 'fhs_wrong' }))
+    const bearer = { authorization: `Bearer ${token}` }
+    await expect('updateWorkflow', 200, { body: form({ number_customergauge: 12, comment: 'by the app' }), contentType: 'application/x-www-form-urlencoded', headers: bearer })
+    await expect('getCase', 200, { params: { cgid: 12 }, headers: bearer })
+    await expect('getCase', 401, { params: { cgid: 12 }, headers: { authorization: 'Bearer fht_unknown' } })
+    const slowApp = await createOAuthApp(server.ctx, 'slow', 'Slow desk')
+    let tokenStatus = 0
+    for (let attempt = 0; attempt < 10 && tokenStatus !== 429; attempt++) {
+      const { method, path } = validator.operation('issueToken')
+      const response = await send(server, method, path, tokenForm({ grant_type: 'client_credentials', client_id: slowApp.clientId, client_secret: 'fhs_guess' }))
+      await validator.check('issueToken', response)
+      tokenStatus = response.status
+    }
+    assert.equal(tokenStatus, 429, 'issueToken was never refused')
+
     // The slow tenant's key: each operation is called until it is refused.
     const calls: Record<string, Call> = {
       getCase: { params: { cgid: 12 } },
@@ -202,7 +227,7 @@ for (const kind of TEST_DATABASES) {
 
 function declaredStatuses(validator: ReturnType<typeof createAnswerValidator>): Array<{ operationId: string; status: number }> {
   const all: Array<{ operationId: string; status: number }> = []
-  for (const operationId of [...WORKFLOW_OPERATIONS, ...KEYED_READS, ...SETTINGS_OPERATIONS, ...V7_OPERATIONS, 'importRecords', 'getLiveness', 'getReadiness', 'getPrometheusMetrics']) {
+  for (const operationId of [...WORKFLOW_OPERATIONS, ...KEYED_READS, ...SETTINGS_OPERATIONS, ...V7_OPERATIONS, 'importRecords', 'getLiveness', 'getReadiness', 'getPrometheusMetrics', 'issueToken']) {
     for (const status of Object.keys(validator.operation(operationId).operation.responses)) all.push({ operationId, status: Number(status) })
   }
   return all

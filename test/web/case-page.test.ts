@@ -5,6 +5,7 @@ import { test } from 'node:test'
 import { showCase } from '../../src/service/case-view.js'
 import { deactivateUser } from '../../src/service/users.js'
 import { TEST_DATABASES } from '../helpers/databases.js'
+import { createTestApp, issueTestToken } from '../helpers/oauth.js'
 import { createTestTenant, form, post, startTestServer, workflowUrl } from '../helpers/server.js'
 import { addPerson, getPage, postForm, signIn } from '../helpers/web.js'
 
@@ -72,6 +73,21 @@ for (const kind of TEST_DATABASES) {
       if (fields.comment === 'typed text') assert.match(html, /<textarea[^>]*>typed text<\/textarea>/)
     }
     assert.equal((await showCase(server.ctx, 'acme', 9)).history.length, 1, 'nothing was written')
+  })
+
+  test(`the timeline names a connected app's change App “<name>” beside app:<client_id>, escaped (${kind.name})`, async (t) => {
+    const server = await startTestServer(kind)
+    t.after(() => server.close())
+    await createTestTenant(server.ctx, { slug: 'acme', records: [11] })
+    await addPerson(server.ctx, 'acme', 'agent@acme.test')
+    const person = await signIn(server.url, 'acme', 'agent@acme.test')
+    const app = await createTestApp(server.ctx, 'acme', 'Zendesk <sync>')
+    const token = await issueTestToken(server.url, app)
+    const changed = await fetch(workflowUrl(server), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' }, body: form({ number_customergauge: 11, comment: 'from the app' }) })
+    assert.equal(changed.status, 200)
+    const page = await (await getPage(server.url, '/cases/11', person)).text()
+    assert.match(page, /App “Zendesk &lt;sync>”/)
+    assert.match(page, new RegExp(`\\(app:${app.clientId}\\)`))
   })
 
   test(`a case changed since the page was loaded is not overwritten: 409, who changed what, the new state (${kind.name})`, async (t) => {

@@ -36,8 +36,8 @@ function parsePair(pair: Uint8Array, where: string): RawField {
   return { name: decodeComponent(name, where), value: decodeComponent(value, where) }
 }
 
-/** Decodes '+' and '%XX' escapes to bytes, then the bytes as strict UTF-8. */
-function decodeComponent(encoded: Uint8Array, where: string): string {
+/** Decodes '+' and '%XX' escapes to bytes, then the bytes as strict UTF-8 (also HTTP Basic's parts for OAuth2, RFC 6749 §2.3.1). */
+export function decodeComponent(encoded: Uint8Array, where: string): string {
   const bytes = new Uint8Array(encoded.length)
   let length = 0
   for (let i = 0; i < encoded.length; i++) {

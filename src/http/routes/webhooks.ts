@@ -33,7 +33,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext; url
 
   app.post('/webhooks', { schema: CREATE_WEBHOOK, bodyLimit: WEBHOOK_BODY_LIMIT, preValidation: [noQuery, strictBody(['url', 'events', 'description', 'exclude_actors'])] }, async (request, reply) => {
     const { url, events, description, exclude_actors: excludeActors } = request.body
-    const creator = request.caller ? `key:${request.caller.keyId}` : null
+    const creator = request.caller?.actor ?? null
     const created = await createEndpoint(ctx, tenant(request), { url, events, description, excludeActors }, creator, urlRules)
     return reply.code(201).send(created)
   })

@@ -25,7 +25,7 @@ export const HistoryEntrySchema = Type.Object(
     seq: Type.Integer({ format: 'int64', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Counts from 1 per case' }),
     at: { ...Instant, description: 'When the change was recorded (ISO 8601 UTC with milliseconds)' },
     happened_at: { ...Instant, description: 'When the change happened: at, unless the write was back-dated (SPEC §9); the case\'s opened_at, followed_up_at and closed_at are these' },
-    actor: Type.String({ maxLength: MAX_EMAIL_LENGTH + 5, description: '"key:<key id>", "user:<email>" or "import"' }),
+    actor: Type.String({ maxLength: MAX_EMAIL_LENGTH + 5, description: '"key:<key id>", "app:<client_id>", "user:<email>" or "import"' }),
     status_from: Nullable(ref(PhaseSchema)),
     status_to: ref(PhaseSchema),
     status_label_from: Nullable(Type.String({ maxLength: MAX_LABEL_LENGTH })),

@@ -137,7 +137,7 @@ export function limitedAnswer(description: string, mediaType: string, schema: TS
 
 /** The descriptions of the error answers every operation with an API key may give. */
 export const KEYED_ERRORS = {
-  401: '200000: the API key is missing, malformed ("Authorization: api_key <KEY>"), unknown, revoked or of another region',
+  401: '200000: the API key or bearer token is missing, malformed ("Authorization: api_key <KEY>" or "Authorization: Bearer <TOKEN>"), unknown, revoked, expired (a token) or of another region',
   429: '300008: the key\'s rate limit is exceeded; retry after Retry-After seconds',
   500: '500000: internal error; the message gives the request id the server logged it under',
   503: '503000: the service is unavailable (the database is unreachable, or the server is shutting down); retry after Retry-After seconds',

@@ -10,6 +10,7 @@ import * as serverSecrets from './2026-12-04-06-server-secrets.js'
 import * as webhooks from './2026-12-04-09-webhooks.js'
 import * as workflowRules from './2026-12-04-10-workflow-rules.js'
 import * as happenedAt from './2026-12-04-11-happened-at.js'
+import * as oauthApps from './2026-12-04-12-oauth-apps.js'
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-28-01-tenants': tenants,
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-04-09-webhooks': webhooks,
   '2026-12-04-10-workflow-rules': workflowRules,
   '2026-12-04-11-happened-at': happenedAt,
+  '2026-12-04-12-oauth-apps': oauthApps,
 }
 
 /** Serves the migrations from this folder's static imports (no file-system scanning). */
