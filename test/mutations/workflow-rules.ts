@@ -34,10 +34,8 @@ export const WORKFLOW_RULES_MUTATIONS: Mutation[] = [
     id: 'rules-cached',
     guarantee: 'a rule changed a moment ago (another node, the CLI) holds for the very next write: rules are read in the write, never cached',
     file: 'src/store/tenants.ts',
-    find: '  return { changeSeq: row.change_seq, extendedStatuses: row.extended_statuses === 1, rules: rulesOfRow(row) }',
-    replace:
-      '  const seen: Record<string, WorkflowRules> = ((globalThis as { rulesSeen?: Record<string, WorkflowRules> }).rulesSeen ??= {})\n' +
-      '  return { changeSeq: row.change_seq, extendedStatuses: row.extended_statuses === 1, rules: (seen[tenantId] ??= rulesOfRow(row)) }',
+    find: '    rules: rulesOfRow(row),\n',
+    replace: '    rules: (((globalThis as { rulesSeen?: Record<string, WorkflowRules> }).rulesSeen ??= {})[tenantId] ??= rulesOfRow(row)),\n',
     tests: ['test/http/settings-workflow.test.ts'],
     testNamePattern: 'next write obeys',
   },
