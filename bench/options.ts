@@ -12,6 +12,7 @@ export interface BenchOptions {
   workers2: boolean
   import: boolean
   board: boolean
+  reference: boolean
   importRecords: number
   big: boolean
   bigRecords: number
@@ -30,6 +31,7 @@ export const USAGE = `npm run bench -- [flags]
   --no-workers         skip the serve --workers 2 figures
   --no-import          skip the import throughput
   --no-board           skip the board's render times (10,000 open cases; a case with 500 entries)
+  --no-reference       skip ../shared/perf-reference/compare.mjs (wrk against the reference server)
   --import-records N   records imported for the import throughput (default 1000000)
   --big                also measure updates on a database of --big-records records (slow to seed)
   --big-records N      (default 10000000)
@@ -48,6 +50,7 @@ const FLAGS = {
   'no-workers': { type: 'boolean', default: false },
   'no-import': { type: 'boolean', default: false },
   'no-board': { type: 'boolean', default: false },
+  'no-reference': { type: 'boolean', default: false },
   'import-records': { type: 'string', default: '1000000' },
   big: { type: 'boolean', default: false },
   'big-records': { type: 'string', default: '10000000' },
@@ -71,6 +74,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
     workers2: !values['no-workers'],
     import: !values['no-import'],
     board: !values['no-board'],
+    reference: !values['no-reference'],
     importRecords: positive('import-records', values['import-records'], true),
     big: values.big,
     bigRecords: positive('big-records', values['big-records'], true),

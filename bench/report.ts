@@ -5,6 +5,7 @@ import { dirname } from 'node:path'
 import type { ComparisonResult, Row } from './compare.js'
 import type { ImportResult } from './import-bench.js'
 import type { Machine } from './machine.js'
+import type { ReferenceFigure } from './reference.js'
 import type { QueryPlan } from './query-plans.js'
 import type { BoardRenderFigure } from './board-bench.js'
 
@@ -21,6 +22,8 @@ export interface BenchResults {
   imports: ImportFigure[]
   queryPlans: Record<string, QueryPlan[]>
   board: BoardRenderFigure[]
+  /** compare.mjs's lines (issue 17), when it could run. */
+  reference?: ReferenceFigure | null
 }
 
 const MIB = 2 ** 20

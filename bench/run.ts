@@ -8,6 +8,7 @@ import type { LoadSettings } from './compare.js'
 import { timeBoardPages } from './board-bench.js'
 import { describeMachine, formatMachine } from './machine.js'
 import { parseBenchOptions, USAGE, type BenchOptions } from './options.js'
+import { compareWithReference } from './reference.js'
 import { compareOnPostgres, compareOnSqlite, freshPostgresDatabase, removeDatabaseFiles, seedSqliteTemplate, timeImport } from './phases.js'
 import { formatBoard, formatComparisons, formatImports, formatTargets, writeResults, type BenchResults } from './report.js'
 
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   log(`\n${formatComparisons(results.comparisons)}`)
   if (results.imports.length > 0) log(`\n${formatImports(results.imports)}`)
   if (results.board.length > 0) log(`\nBoard render times (issue 11)\n${formatBoard(results.board)}`)
+  if (results.reference) log(`\nAgainst the reference server (issue 17; target ratio ≥ 0.85)\n  ${results.reference.rounds}\n  ${results.reference.ratio}`)
   log(`\nTargets (issue 6)\n${formatTargets(results)}`)
   writeResults(resolve(PROJECT, options.json), results)
   log(`\nResults written to ${options.json}`)
@@ -53,6 +55,8 @@ async function runAll(options: BenchOptions, work: string, results: BenchResults
     repeat: options.repeat,
     halfRate: options.halfRate,
   }
+  // First, on a machine nothing of this run loads yet: wrk leaves the server the CPU (issue 17).
+  if (options.reference) results.reference = compareWithReference(PROJECT, log)
   if (options.board) results.board = await timeBoardPages(work, log)
   const small = await seedSqliteTemplate(work, 'template', options.records, log)
   results.queryPlans.sqlite = small.plans
