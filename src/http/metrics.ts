@@ -36,11 +36,11 @@ export function instrument(app: FastifyInstance, ctx: ServiceContext): Registry 
   })
   new Gauge({
     name: 'firehouse_writer_thread_calls',
-    help: 'v4.1 calls handed to the SQLite writer thread (handed: since start; pending: awaiting their commit); absent without the thread',
+    help: 'Writes (v4.1 and v7 calls, imports) handed to the SQLite writer thread (handed: since start; pending: awaiting their commit); absent without the thread',
     labelNames: ['state'],
     registers: [registry],
     collect() {
-      const counts = ctx.workflowWriter?.counts()
+      const counts = ctx.writerThread?.counts()
       if (!counts) return
       this.set({ state: 'handed' }, counts.handed)
       this.set({ state: 'pending' }, counts.pending)

@@ -4,7 +4,7 @@
 import type { Store } from '../store/database.js'
 import { createCommitter, type Committer } from './group-commit.js'
 import { createOutboxSignal, type OutboxSignal } from './webhooks/outbox-signal.js'
-import type { WorkflowWriter } from './workflow-writer.js'
+import type { WriterThread } from './writer-thread.js'
 
 export interface ServiceContext {
   store: Store
@@ -16,8 +16,8 @@ export interface ServiceContext {
   keysInFlight: Set<string>
   /** Rung after a commit that queued webhook deliveries (SPEC §8). */
   outbox: OutboxSignal
-  /** Where v4.1 calls are written when not on this thread (SQLite's writer thread under `serve`). */
-  workflowWriter?: WorkflowWriter
+  /** Where v4.1 calls and imports are written when not on this thread (SQLite's writer thread under `serve`). */
+  writerThread?: WriterThread
 }
 
 /** State lives with the context, not the module: two servers in one process share nothing. */

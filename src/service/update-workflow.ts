@@ -57,7 +57,7 @@ export async function updateWorkflow(
   input: WorkflowInput,
   options: WorkflowOptions = {},
 ): Promise<WorkflowResult> {
-  if (ctx.workflowWriter) return ctx.workflowWriter.write(caller, input, options)
+  if (ctx.writerThread) return ctx.writerThread.updateWorkflow(caller, input, options)
   const { idempotencyKey, expectedVersion } = options
   const writer: Writer = { tenantId: caller.tenantId, actor: caller.actor, expectedVersion }
   if (idempotencyKey === undefined) {

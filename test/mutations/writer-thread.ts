@@ -7,7 +7,7 @@ export const WRITER_THREAD_MUTATIONS: Mutation[] = [
   {
     id: 'writer-thread-refusal-as-failure',
     guarantee: "a refusal on the writer thread answers its own code and message, as without the thread (not a 500)",
-    file: 'src/service/workflow-writer-thread.ts',
+    file: 'src/service/writer-thread-body.ts',
     find: 'error instanceof FirehouseError',
     replace: 'error instanceof FirehouseError && error.code < 0',
     tests: ['test/reliability/writer-thread.test.ts'],
@@ -29,5 +29,14 @@ export const WRITER_THREAD_MUTATIONS: Mutation[] = [
     find: 'hasWebhookEndpoints: Boolean(row.has_webhook_endpoints),',
     replace: 'hasWebhookEndpoints: Boolean(row.has_webhook_endpoints) && false,',
     tests: ['test/http/webhooks.test.ts'],
+  },
+  {
+    id: 'writer-thread-import-inline',
+    guarantee: "an import is parsed and written on the writer thread: another tenant's read is answered while it runs",
+    file: 'src/service/import-records.ts',
+    find: '  if (ctx.writerThread) return ctx.writerThread.importRecordFile(ref, text, format)\n',
+    replace: '',
+    tests: ['test/reliability/writer-thread.test.ts'],
+    testNamePattern: 'answered before the import',
   },
 ]

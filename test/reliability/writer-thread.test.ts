@@ -1,13 +1,14 @@
-// `serve` on SQLite writes v4.1 calls on a writer thread (issue 17). The same generated calls, sent
-// one by one to a server with the thread and to one without it (FIREHOUSE_WRITER=inline), get the
-// same answers and leave the same cases and histories; concurrent calls through the thread keep
-// every case's chain whole.
+// `serve` on SQLite writes v4.1 calls and imports on a writer thread (issue 17). The same generated
+// calls, sent one by one to a server with the thread and to one without it (FIREHOUSE_WRITER=inline),
+// get the same answers and leave the same cases and histories; concurrent calls through the thread
+// keep every case's chain whole; imports answer alike, and reads are answered while one runs.
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
 import type { CaseJson } from '../../src/service/case-view.js'
 import { showCase } from '../../src/service/case-view.js'
+import { importFile } from '../helpers/api-v1.js'
 import { setWorkflowRules } from '../../src/service/workflow-rules.js'
 import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
 import { spawnServer } from '../helpers/process.js'
@@ -116,3 +117,62 @@ test('[sqlite] 300 concurrent calls through the writer thread: every 200 is one 
   }
   assert.equal(entries, 300)
 })
+
+test('[sqlite] imports through the writer thread answer as without it: a file with a bad row (named by its line) and a good one', async (t) => {
+  const sides = await Promise.all(
+    (['thread', 'inline'] as const).map(async (writer) => {
+      const { ctx, database } = await openTestContext(t, SQLITE)
+      const tenant = await createTestTenant(ctx, { slug: 'acme', records: [1] })
+      const server = await spawnServer(database.url, { env: { FIREHOUSE_WRITER: writer } })
+      t.after(() => server.stop())
+      return { ctx, tenant, server }
+    }),
+  )
+  const files = [
+    '{"number_customergauge": 2, "nps": 3}\n{"number_customergauge": 3, "nps": 11}\n',
+    'number_customergauge,nps,comment\n2,3,slow\n4,9,\n5,0,"rude, twice"\n',
+  ]
+  const answers = []
+  for (const [i, file] of files.entries()) {
+    const contentType = i === 0 ? 'application/x-ndjson' : 'text/csv'
+    const [a, b] = await Promise.all(sides.map(async ({ server, tenant }) => {
+      const response = await importFile(server, tenant.key, file, contentType)
+      return { status: response.status, body: await response.text() }
+    }))
+    assert.deepEqual(a, b, `file ${i}`)
+    answers.push(a!)
+  }
+  assert.equal(answers[0]!.status, 400)
+  assert.match(answers[0]!.body, /line 2/)
+  assert.equal(answers[1]!.status, 200)
+  for (const cgid of [2, 5]) assert.deepEqual(comparable(await showCase(sides[0]!.ctx, 'acme', cgid)), comparable(await showCase(sides[1]!.ctx, 'acme', cgid)))
+})
+
+test('[sqlite] while a 100,000-row import is written on the writer thread, a read of another tenant is answered before the import', async (t) => {
+  const { ctx, database } = await openTestContext(t, SQLITE)
+  const importer = await createTestTenant(ctx, { slug: 'bulk' })
+  const reader = await createTestTenant(ctx, { slug: 'other', records: [5], detractors: [5] })
+  const server = await spawnServer(database.url)
+  t.after(() => server.stop())
+  const rows = Array.from({ length: 100_000 }, (_, i) => `{"number_customergauge": ${i + 1}, "nps": ${i % 11}, "comment": "row ${i + 1}"}`).join('\n')
+  const order: string[] = []
+  const importing = importFile(server, importer.key, rows, 'application/x-ndjson').then(async (response) => {
+    order.push(`import ${response.status}`)
+    return response.json()
+  })
+  // Once the import's request is in (its parse has begun on the writer thread), read another tenant's case.
+  await waitUntil(async () => /firehouse_writer_thread_calls\{state="pending"\} 1/.test(await (await fetch(`${server.url}/metrics`)).text()))
+  const read = await fetch(`${server.url}/api/v1/cases/5`, { headers: { authorization: `api_key ${reader.key}` } })
+  order.push(`read ${read.status}`)
+  const report = (await importing) as { imported: number }
+  assert.deepEqual(order, ['read 200', 'import 200'])
+  assert.equal(report.imported, 100_000)
+})
+
+async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting')
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}

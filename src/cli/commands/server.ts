@@ -4,7 +4,7 @@ import { buildServer, type LogStyle } from '../../http/server.js'
 import { seedDemo, type DemoOutcome } from '../../service/demo.js'
 import { pruneExpiredIdempotencyKeys } from '../../service/update-workflow.js'
 import { defaultProcessCount, migrateDatabase } from '../../service/database.js'
-import { useWriterThread, writerThreadApplies } from '../../service/workflow-writer.js'
+import { useWriterThread, writerThreadApplies } from '../../service/writer-thread.js'
 import type { Config } from '../../config.js'
 import type { ServiceContext } from '../../service/context.js'
 import { isClusterWorker, leaveCluster, reportListening, runPrimary } from '../cluster.js'
@@ -77,7 +77,7 @@ async function serveUntilStopped(
   clearInterval(pruning)
   setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref()
   await app.close()
-  await ctx.workflowWriter?.close()
+  await ctx.writerThread?.close()
 }
 
 /** Readable lines for a person at a terminal, JSON for whatever collects them; FIREHOUSE_LOG_FORMAT decides first. */

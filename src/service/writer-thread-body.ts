@@ -1,13 +1,14 @@
-// The writer thread's body (see workflow-writer.ts): one connection to the SQLite database, every
-// v4.1 call of this process through updateWorkflow, and back a result, a refusal with its code,
-// or a failure the request thread logs and answers as 500000 (its text is never an answer).
+// The writer thread's body (see writer-thread.ts): one connection to the SQLite database, every
+// write job of this process through its use case, and back a result, a refusal with its code, or a
+// failure the request thread logs and answers as 500000 (its text is never an answer).
 
 import { parentPort, workerData } from 'node:worker_threads'
 import { FirehouseError } from '../domain/errors.js'
 import type { ServiceContext } from './context.js'
 import { openServiceContext } from './database.js'
+import { importRecordFile } from './import-records.js'
 import { updateWorkflow } from './update-workflow.js'
-import type { WriteRequest, WriterMessage } from './workflow-writer.js'
+import type { WriteRequest, WriterJob, WriterMessage } from './writer-thread.js'
 
 const port = parentPort!
 const post = (message: WriterMessage): void => port.postMessage(message)
@@ -18,13 +19,17 @@ const ctx: ServiceContext = { ...opened, outbox: { notify: () => post({ type: 'o
 let inFlight = 0
 let closeAsked = false
 
+function runJob(job: WriterJob): Promise<unknown> {
+  return job.kind === 'workflow' ? updateWorkflow(ctx, job.caller, job.input, job.options) : importRecordFile(ctx, job.ref, job.text, job.format)
+}
+
 port.on('message', (message: WriteRequest | { type: 'close' }) => {
   if ('type' in message) {
     closeAsked = true
     return void closeWhenIdle()
   }
   inFlight++
-  updateWorkflow(ctx, message.caller, message.input, message.options)
+  runJob(message.job)
     .then(
       (value) => post({ type: 'result', id: message.id, value }),
       (error: unknown) =>

@@ -1,0 +1,131 @@
+// SQLite's writes on a thread of their own (issue 17): the request thread parses, authenticates and
+// checks the form of a call, then hands it to the writer thread, which runs the same use case
+// (updateWorkflow with its group commit and fsync; importRecordFile, parse included) on its own
+// connection. The event loop that answers requests never waits for SQLite's writes or for an
+// import's parsing, and every write of one process still goes through one queue.
+
+import { Worker } from 'node:worker_threads'
+import { ERROR_CODES, FirehouseError, type ErrorDetails, type ErrorName } from '../domain/errors.js'
+import type { WorkflowInput } from '../domain/workflow-input.js'
+import type { Caller } from './api-keys.js'
+import type { ServiceContext } from './context.js'
+import type { ImportReport } from './import-records.js'
+import type { RecordFileFormat } from './record-files.js'
+import type { TenantRef } from './tenants.js'
+import { UNAVAILABLE_RETRY_AFTER_S } from './transaction.js'
+import type { WorkflowOptions, WorkflowResult } from './update-workflow.js'
+
+/** The use cases the thread runs, as the request thread hands them over. */
+export type WriterJob =
+  | { kind: 'workflow'; caller: Caller; input: WorkflowInput; options: WorkflowOptions }
+  | { kind: 'import'; ref: TenantRef; text: string; format: RecordFileFormat }
+
+/** Runs writes somewhere else than the request thread; what updateWorkflow and importRecordFile delegate to. */
+export interface WriterThread {
+  updateWorkflow(caller: Caller, input: WorkflowInput, options: WorkflowOptions): Promise<WorkflowResult>
+  importRecordFile(ref: TenantRef, text: string, format: RecordFileFormat): Promise<ImportReport>
+  /** Jobs handed to the thread since it started, and those still waiting for their answer. */
+  counts(): { handed: number; pending: number }
+  /** Lets the jobs in flight finish, then stops the thread and closes its connection. */
+  close(): Promise<void>
+}
+
+/** A job as it crosses to the writer thread. */
+export interface WriteRequest {
+  id: number
+  job: WriterJob
+}
+
+/** What the writer thread posts back: a job's result or refusal, or a commit that queued webhook deliveries. */
+export type WriterMessage =
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'refused'; id: number; code: number; message: string; details: ErrorDetails }
+  | { type: 'failed'; id: number; reason: string }
+  | { type: 'outbox' }
+
+const NAME_OF_CODE = new Map<number, ErrorName>(Object.entries(ERROR_CODES).map(([name, code]) => [code, name as ErrorName]))
+
+/** The thread's module beside this one: .ts when run from source (tsx), .js once built. */
+const THREAD_MODULE = new URL(`./writer-thread-body${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
+
+/** Whether a writer thread serves this database: SQLite's one writer at a time; PostgreSQL takes many. */
+export function writerThreadApplies(ctx: ServiceContext): boolean {
+  return ctx.store.dialect.name === 'sqlite'
+}
+
+/** Starts the writer thread for the context's database (`dbUrl` names it) and sends its writes there. */
+export function useWriterThread(ctx: ServiceContext, dbUrl: string): void {
+  ctx.writerThread = startWriterThread(dbUrl, () => ctx.outbox.notify())
+}
+
+/**
+ * Starts the writer thread for the SQLite database `dbUrl` names (already migrated by the caller).
+ * `onOutbox` is told when a commit queued webhook deliveries, for this process's dispatcher.
+ */
+export function startWriterThread(dbUrl: string, onOutbox: () => void): WriterThread {
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>()
+  let nextId = 1
+  let handed = 0
+  let worker: Worker | null = null
+  let closing = false
+
+  const start = (): Worker => {
+    const thread = new Worker(THREAD_MODULE, { workerData: { dbUrl } })
+    thread.on('message', (message: WriterMessage) => {
+      if (message.type === 'outbox') return onOutbox()
+      const job = pending.get(message.id)
+      if (!job) return
+      pending.delete(message.id)
+      if (message.type === 'result') job.resolve(message.value)
+      else if (message.type === 'refused') job.reject(refusal(message.code, message.message, message.details))
+      else job.reject(new Error(`The writer thread failed: ${message.reason}`))
+    })
+    // A thread that dies (an uncaught error, the database gone) fails its jobs; the next job starts another.
+    thread.on('error', () => undefined)
+    thread.once('exit', () => {
+      if (worker === thread) worker = null
+      const unavailable = new FirehouseError('UNAVAILABLE', 'The database writer stopped; retry', {
+        details: { retryAfter: UNAVAILABLE_RETRY_AFTER_S },
+      })
+      for (const job of pending.values()) job.reject(unavailable)
+      pending.clear()
+    })
+    return thread
+  }
+  // Started at once: the first call does not wait for the thread to open the database.
+  worker = start()
+
+  const run = (job: WriterJob): Promise<unknown> => {
+    if (closing) {
+      return Promise.reject(new FirehouseError('UNAVAILABLE', 'The server is stopping', { details: { retryAfter: UNAVAILABLE_RETRY_AFTER_S } }))
+    }
+    worker ??= start()
+    const id = nextId++
+    handed++
+    const request: WriteRequest = { id, job }
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject })
+      worker!.postMessage(request)
+    })
+  }
+
+  return {
+    updateWorkflow: (caller, input, options) => run({ kind: 'workflow', caller, input, options }) as Promise<WorkflowResult>,
+    importRecordFile: (ref, text, format) => run({ kind: 'import', ref, text, format }) as Promise<ImportReport>,
+    counts: () => ({ handed, pending: pending.size }),
+    async close() {
+      closing = true
+      const thread = worker
+      if (!thread) return
+      const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()))
+      // The thread answers what it was sent, closes its connection and ends (see its body).
+      thread.postMessage({ type: 'close' })
+      await exited
+    },
+  }
+}
+
+function refusal(code: number, message: string, details: ErrorDetails): Error {
+  const name = NAME_OF_CODE.get(code)
+  return name ? new FirehouseError(name, message, { details }) : new Error(message)
+}
