@@ -65,7 +65,7 @@ async function serveUntilStopped(
   logStyle: LogStyle,
   onListening: (address: string) => void,
 ): Promise<void> {
-  // On SQLite the v4.1 write path gets a thread of its own (FIREHOUSE_WRITER=inline keeps it here).
+  // On SQLite the writes (v4.1 and v7 calls, imports) get a thread of their own (FIREHOUSE_WRITER=inline keeps them here).
   if (threaded(ctx, config)) useWriterThread(ctx, config.db)
   const app = buildServer({ config, ctx, logStyle })
   onListening(await app.listen({ host: config.host, port: config.port }))
@@ -87,7 +87,7 @@ function logStyleOf(config: Config, io: CliEnvironment): LogStyle {
   return pretty ? { format: 'pretty', colorize: io.terminal.stdout } : { format: 'json' }
 }
 
-/** `serve` writes v4.1 calls on a writer thread unless FIREHOUSE_WRITER=inline or the database is PostgreSQL. */
+/** `serve` writes on a writer thread unless FIREHOUSE_WRITER=inline or the database is PostgreSQL. */
 function threaded(ctx: ServiceContext, config: Config): boolean {
   return config.writer === 'thread' && writerThreadApplies(ctx)
 }
