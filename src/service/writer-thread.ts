@@ -46,7 +46,18 @@ export type WriterMessage =
 const NAME_OF_CODE = new Map<number, ErrorName>(Object.entries(ERROR_CODES).map(([name, code]) => [code, name as ErrorName]))
 
 /** The thread's module beside this one: .ts when run from source (tsx), .js once built. */
-const THREAD_MODULE = new URL(`./writer-thread-body${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
+const FROM_SOURCE = import.meta.url.endsWith('.ts')
+const THREAD_MODULE = new URL(`./writer-thread-body${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url)
+
+/**
+ * From source (`npm start`, the tests), a worker does not inherit tsx's loader hooks: it registers
+ * them itself before it imports the body, or the .ts file is refused (ERR_UNKNOWN_FILE_EXTENSION).
+ */
+function newThread(workerData: { dbUrl: string }): Worker {
+  if (!FROM_SOURCE) return new Worker(THREAD_MODULE, { workerData })
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(THREAD_MODULE.href)}) })`
+  return new Worker(bootstrap, { eval: true, workerData })
+}
 
 /** Whether a writer thread serves this database: SQLite's one writer at a time; PostgreSQL takes many. */
 export function writerThreadApplies(ctx: ServiceContext): boolean {
@@ -70,7 +81,7 @@ export function startWriterThread(dbUrl: string, onOutbox: () => void): WriterTh
   let closing = false
 
   const start = (): Worker => {
-    const thread = new Worker(THREAD_MODULE, { workerData: { dbUrl } })
+    const thread = newThread({ dbUrl })
     thread.on('message', (message: WriterMessage) => {
       if (message.type === 'outbox') return onOutbox()
       const job = pending.get(message.id)

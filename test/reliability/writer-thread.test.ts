@@ -8,7 +8,9 @@ import { test } from 'node:test'
 import fc from 'fast-check'
 import type { CaseJson } from '../../src/service/case-view.js'
 import { showCase } from '../../src/service/case-view.js'
+import { useWriterThread } from '../../src/service/writer-thread.js'
 import { importFile } from '../helpers/api-v1.js'
+import { startTestServer } from '../helpers/server.js'
 import { setWorkflowRules } from '../../src/service/workflow-rules.js'
 import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
 import { spawnServer } from '../helpers/process.js'
@@ -176,3 +178,18 @@ async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
 }
+
+test('[sqlite] run from source (tsx, as npm start runs it), the writer thread starts and commits a v4.1 call', async (t) => {
+  const server = await startTestServer(SQLITE)
+  t.after(async () => {
+    await server.ctx.writerThread?.close()
+    await server.close()
+  })
+  const tenant = await createTestTenant(server.ctx, { slug: 'acme', records: [7] })
+  useWriterThread(server.ctx, server.database.url)
+  const response = await post(`${server.url}/v4.1/workflow.json`, form({ number_customergauge: 7, status: 'CLOSE', comment: 'from source' }), { key: tenant.key })
+  assert.equal(response.status, 200, await response.clone().text())
+  assert.equal(server.ctx.writerThread?.counts().handed, 1)
+  const view = await showCase(server.ctx, 'acme', 7)
+  assert.deepEqual([view.status, view.history.at(-1)?.comment], ['CLOSED', 'from source'])
+})
