@@ -3,7 +3,7 @@
 import { FirehouseError } from './errors.js'
 import { readHappenedAt } from './happened-at.js'
 import type { Phase } from './status.js'
-import { codePointCount, isXmlText, MAX_COMMENT_CODE_POINTS, parseCgid, type RawField, type WorkflowInput } from './workflow-input.js'
+import { checkComment, parseCgid, type RawField, type WorkflowInput } from './workflow-input.js'
 
 export const CLOSE_LOOP_FIELDS = ['number_customergauge', 'status', 'note', 'happened_at'] as const
 type CloseLoopField = (typeof CLOSE_LOOP_FIELDS)[number]
@@ -41,7 +41,8 @@ export function parseCloseLoopStatus(fields: readonly RawField[]): WorkflowInput
   }
   const note = optionalText(values.get('note'), 'note')
   if (note !== undefined) {
-    checkNote(note)
+    // v4.1's comment rules, in the note's name (400203, 400202).
+    checkComment(note, 'note')
     input.comment = note
   }
   const happenedAt = optionalText(values.get('happened_at'), 'happened_at')?.trim()
@@ -63,14 +64,6 @@ function optionalText(value: unknown, name: CloseLoopField): string | undefined 
   if (value === undefined || value === null || value === '') return undefined
   if (typeof value !== 'string') throw invalid(`${name} must be a string`)
   return value
-}
-
-/** v4.1's comment rules, in the note's name. */
-function checkNote(note: string): void {
-  if (!isXmlText(note)) throw new FirehouseError('COMMENT_INVALID_CHARACTER', 'note contains a character that is not allowed')
-  if (codePointCount(note) > MAX_COMMENT_CODE_POINTS) {
-    throw new FirehouseError('COMMENT_TOO_LONG', `note is longer than ${MAX_COMMENT_CODE_POINTS} characters`)
-  }
 }
 
 function invalid(reason: string): FirehouseError {

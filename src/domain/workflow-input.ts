@@ -106,15 +106,15 @@ export function codePointCount(text: string): number {
   return codePoints
 }
 
-/** A comment is at most 10,000 code points of text that XML 1.0 can carry. */
-export function checkComment(comment: string): void {
+/** A comment is at most 10,000 code points of text that XML 1.0 can carry; `field` names it in the refusal (v7 calls it note). */
+export function checkComment(comment: string, field = 'comment'): void {
   if (!isXmlText(comment)) {
-    throw new FirehouseError('COMMENT_INVALID_CHARACTER', 'comment contains a character that is not allowed')
+    throw new FirehouseError('COMMENT_INVALID_CHARACTER', `${field} contains a character that is not allowed`)
   }
   if (codePointCount(comment) > MAX_COMMENT_CODE_POINTS) {
     throw new FirehouseError(
       'COMMENT_TOO_LONG',
-      `comment is longer than ${MAX_COMMENT_CODE_POINTS} characters`,
+      `${field} is longer than ${MAX_COMMENT_CODE_POINTS} characters`,
     )
   }
 }
