@@ -1,13 +1,11 @@
 // The v4.1 workflow call: validate everything, then change the case and log it in one transaction.
 
 import { createHash } from 'node:crypto'
-import { applyChange, type CaseChange, type CaseState, type HistoryEntry } from '../domain/case.js'
+import type { CaseState, HistoryEntry } from '../domain/case.js'
 import { FirehouseError } from '../domain/errors.js'
-import { checkHappenedAt } from '../domain/happened-at.js'
-import { resolveStatus, type CaseStatus, type ExtendedStatus } from '../domain/status.js'
 import type { WorkflowInput } from '../domain/workflow-input.js'
-import { checkRules, type WorkflowRules } from '../domain/workflow-rules.js'
-import { readCaseOfRecord, rowToCaseState } from '../store/case-reads.js'
+import type { WorkflowRules } from '../domain/workflow-rules.js'
+import { readCaseOfRecord } from '../store/case-reads.js'
 import { saveCaseChange, saveCaseChangeIfUnchanged } from '../store/case-writes.js'
 import type { Case, Db, Tx } from '../store/database.js'
 import { findIdempotencyKey, pruneIdempotencyKeys, saveIdempotencyKey } from '../store/idempotency-keys.js'
@@ -15,6 +13,7 @@ import { listStatuses } from '../store/statuses.js'
 import { nextChangeSeq, type ChangeTicket } from '../store/tenants.js'
 import { findActiveUser } from '../store/users.js'
 import type { Caller } from './api-keys.js'
+import { checkVersion, decideChange, statusOfInput, type CaseInput, type Writer } from './change-decision.js'
 import { isoNow, type ServiceContext } from './context.js'
 import { inSharedTransaction } from './group-commit.js'
 import { undone, type Undone } from '../store/batch-transaction.js'
@@ -24,17 +23,7 @@ import { caseEvent, queueCaseEvent } from './webhooks/outbox.js'
 /** How long an idempotency key's first answer is replayed. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
 
-/** Who writes, for which tenant, and the version of the case the change was based on (if any). */
-export interface Writer {
-  tenantId: string
-  /** The history entry's actor: `key:<id>`, `app:<client_id>`, `user:<email>`. */
-  actor: string
-  /** The case's history count the caller saw; a case that moved since is not overwritten (400206). */
-  expectedVersion?: number
-}
-
-/** A change as the service takes it: v4.1's fields, where the assignee may also be cleared (null). */
-export type CaseInput = Omit<WorkflowInput, 'assignedTo'> & { assignedTo?: string | null }
+export type { CaseInput, Writer } from './change-decision.js'
 
 /** How a v4.1 call is made, beside its fields. */
 export interface WorkflowOptions {
@@ -142,14 +131,6 @@ async function applyWorkflow(ctx: ServiceContext, trx: Tx, writer: Writer, input
   return ticket.hasWebhookEndpoints ? queueCaseEvent(trx, writer.tenantId, input.numberCustomergauge, next, entry) : 0
 }
 
-/** 400206 when the case is no longer at the version the writer based its change on. */
-function checkVersion(writer: Writer, current: Case | null): void {
-  if (writer.expectedVersion === undefined) return
-  if ((current?.history_count ?? 0) !== writer.expectedVersion) {
-    throw new FirehouseError('VERSION_CONFLICT', 'Case changed since it was read')
-  }
-}
-
 /**
  * PostgreSQL (Dialect.guardedCaseWrites): the update of an existing case without a transaction of
  * its own: one statement reads the case, one takes the tenant's lock with its sequence number and
@@ -184,8 +165,9 @@ interface TenantAtWrite {
 /**
  * Checks the call's status and assignee against the tenant (400011, 400201) and the change
  * against the tenant's workflow rules (400205, 400204) before anything is written, and returns
- * the case's next state and the entry that records it. The time is taken here, after the case was
- * read, so that along a case's chain times never go back. Every surface's writes pass here.
+ * the case's next state and the entry that records it (change-decision.ts decides; this reads what
+ * it needs). The time is taken here, after the case was read, so that along a case's chain times
+ * never go back. Every surface's writes pass here, but SQLite's hot path, which decides alike.
  */
 async function validateChange(
   ctx: ServiceContext,
@@ -196,28 +178,9 @@ async function validateChange(
   tenant: TenantAtWrite,
 ): Promise<{ next: CaseState; entry: HistoryEntry }> {
   const statusSet = tenant.extendedStatuses ? await listStatuses(db, writer.tenantId) : null
-  const change: CaseChange = {
-    status: input.status === undefined ? undefined : resolveOrThrow(input.status, statusSet),
-    assignedTo: typeof input.assignedTo === 'string' ? (await findActiveUser(db, writer.tenantId, input.assignedTo)).email : input.assignedTo,
-    comment: input.comment,
-    actor: writer.actor,
-    happenedAt: input.happenedAt,
-  }
-  const opened = resolveOrThrow('OPEN', statusSet)
-  const now = isoNow(ctx)
-  // Against the case as read here: on PostgreSQL's guarded statement, the one it writes over.
-  if (input.happenedAt !== undefined) checkHappenedAt(input.happenedAt, now, current?.happened_at ?? null)
-  const before = current && rowToCaseState(current)
-  const result = applyChange(before, change, now, opened)
-  checkRules(tenant.rules, before, result.next, input.comment, opened)
-  return result
-}
-
-/** A status word or extended code/label as the tenant understands it, or 400011. */
-function resolveOrThrow(value: string, statusSet: readonly ExtendedStatus[] | null): CaseStatus {
-  const status = resolveStatus(value, statusSet)
-  if (!status) throw new FirehouseError('INVALID_STATUS', `Invalid status: ${value.trim().slice(0, 100)}`)
-  return status
+  const status = statusOfInput(input, statusSet)
+  const assignedTo = typeof input.assignedTo === 'string' ? (await findActiveUser(db, writer.tenantId, input.assignedTo)).email : input.assignedTo
+  return decideChange(writer, input, current, { rules: tenant.rules, statusSet, status, assignedTo, now: isoNow(ctx) })
 }
 
 /**

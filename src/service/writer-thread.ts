@@ -36,12 +36,14 @@ export interface WriteRequest {
   job: WriterJob
 }
 
-/** What the writer thread posts back: a job's result or refusal, or a commit that queued webhook deliveries. */
-export type WriterMessage =
+/** A job's result, its refusal, or a failure, as the writer thread answers it. */
+export type WriteAnswer =
   | { type: 'result'; id: number; value: unknown }
   | { type: 'refused'; id: number; code: number; message: string; details: ErrorDetails }
   | { type: 'failed'; id: number; reason: string }
-  | { type: 'outbox' }
+
+/** What the writer thread posts back: the answers of a batch, or a commit that queued webhook deliveries. */
+export type WriterMessage = { type: 'answers'; answers: WriteAnswer[] } | { type: 'outbox' }
 
 const NAME_OF_CODE = new Map<number, ErrorName>(Object.entries(ERROR_CODES).map(([name, code]) => [code, name as ErrorName]))
 
@@ -84,12 +86,7 @@ export function startWriterThread(dbUrl: string, onOutbox: () => void): WriterTh
     const thread = newThread({ dbUrl })
     thread.on('message', (message: WriterMessage) => {
       if (message.type === 'outbox') return onOutbox()
-      const job = pending.get(message.id)
-      if (!job) return
-      pending.delete(message.id)
-      if (message.type === 'result') job.resolve(message.value)
-      else if (message.type === 'refused') job.reject(refusal(message.code, message.message, message.details))
-      else job.reject(new Error(`The writer thread failed: ${message.reason}`))
+      for (const answer of message.answers) settle(answer)
     })
     // A thread that dies (an uncaught error, the database gone) fails its jobs; the next job starts another.
     thread.on('error', () => undefined)
@@ -100,23 +97,41 @@ export function startWriterThread(dbUrl: string, onOutbox: () => void): WriterTh
       })
       for (const job of pending.values()) job.reject(unavailable)
       pending.clear()
+      // Refused above: they must not be written later by another thread.
+      outgoing = []
     })
     return thread
   }
+  const settle = (answer: WriteAnswer): void => {
+    const job = pending.get(answer.id)
+    if (!job) return
+    pending.delete(answer.id)
+    if (answer.type === 'result') job.resolve(answer.value)
+    else if (answer.type === 'refused') job.reject(refusal(answer.code, answer.message, answer.details))
+    else job.reject(new Error(`The writer thread failed: ${answer.reason}`))
+  }
+  // The jobs of one event-loop turn cross in one message: one structured clone and one wake-up.
+  let outgoing: WriteRequest[] = []
   // Started at once: the first call does not wait for the thread to open the database.
   worker = start()
+  const send = (): void => {
+    const requests = outgoing
+    if (requests.length === 0) return
+    outgoing = []
+    worker ??= start()
+    worker.postMessage(requests)
+  }
 
   const run = (job: WriterJob): Promise<unknown> => {
     if (closing) {
       return Promise.reject(new FirehouseError('UNAVAILABLE', 'The server is stopping', { details: { retryAfter: UNAVAILABLE_RETRY_AFTER_S } }))
     }
-    worker ??= start()
     const id = nextId++
     handed++
     const request: WriteRequest = { id, job }
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject })
-      worker!.postMessage(request)
+      if (outgoing.push(request) === 1) setImmediate(send)
     })
   }
 
@@ -126,6 +141,7 @@ export function startWriterThread(dbUrl: string, onOutbox: () => void): WriterTh
     counts: () => ({ handed, pending: pending.size }),
     async close() {
       closing = true
+      send()
       const thread = worker
       if (!thread) return
       const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()))

@@ -37,6 +37,8 @@ export interface Dialect {
    * (SQLITE_BUSY_SNAPSHOT).
    */
   guardedCaseWrites: boolean
+  /** SQLite's open handle, on which the writer thread prepares its hot path's statements; absent on PostgreSQL. */
+  sqlite?: BetterSqlite3.Database
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -69,6 +71,7 @@ export function createSqliteDialect(file: string): Dialect {
     poolUsage: () => ({ total: 1, idle: 1, waiting: 0 }),
     groupCommit: true,
     guardedCaseWrites: false,
+    sqlite: database,
   }
 }
 

@@ -20,9 +20,12 @@ export async function findActiveUser(db: Kysely<Database>, tenantId: string, ema
     .where('tenant_id', '=', tenantId)
     .where('email_lower', '=', email.toLowerCase())
     .where('active', '=', 1)
-    .executeTakeFirstOrThrow(
-      () => new FirehouseError('UNKNOWN_ASSIGNEE', 'assigned_to is not an active user of this account'),
-    )
+    .executeTakeFirstOrThrow(unknownAssignee)
+}
+
+/** 400201: the assignee named is no active user of the tenant (SQLite's hot path refuses with it too). */
+export function unknownAssignee(): FirehouseError {
+  return new FirehouseError('UNKNOWN_ASSIGNEE', 'assigned_to is not an active user of this account')
 }
 
 /** The user with this e-mail (any case, active or not), or null. */

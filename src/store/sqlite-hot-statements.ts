@@ -1,0 +1,144 @@
+// SQLite's hot path (issue 17) in hand-written SQL, all of it in this file: the statements the
+// writer thread runs for a batch of v4.1 changes, prepared once on its connection and run
+// synchronously. Per change: one read of the case (with its record), one write of the case, one
+// history entry; per batch: the tenant's row read once and its change sequence written once.
+// The Kysely store stays the source of truth for the schema and every other query;
+// test/store/hot-path-identity.test.ts proves the two paths leave identical databases.
+
+import type BetterSqlite3 from 'better-sqlite3'
+import type { Phase } from '../domain/status.js'
+import type { ExtendedStatus } from '../domain/status.js'
+import type { Case, HistoryEntryRow } from './database.js'
+import { rulesOfRow, type RuleColumns } from './tenants.js'
+import type { WorkflowRules } from '../domain/workflow-rules.js'
+
+/** A tenant as a batch of its changes needs it, read once per batch inside the batch's transaction. */
+export interface HotTenant {
+  changeSeq: number
+  extendedStatuses: boolean
+  rules: WorkflowRules
+  hasWebhookEndpoints: boolean
+}
+
+/** The case of a record: undefined when the tenant has no such record, null while the record has no case. */
+export type HotCaseRead = Case | null | undefined
+
+export interface HotStatements {
+  /** BEGIN IMMEDIATE: the write lock first, so no read in the batch can go stale before its write. */
+  begin(): void
+  commit(): void
+  rollback(): void
+  tenant(tenantId: string): HotTenant | undefined
+  caseOfRecord(tenantId: string, cgid: number): HotCaseRead
+  /** The active user's e-mail as stored, found by its lower-cased form. */
+  activeUserEmail(tenantId: string, emailLower: string): string | undefined
+  statuses(tenantId: string): ExtendedStatus[]
+  insertCase(row: Case): void
+  updateCase(row: Case): void
+  insertEntry(row: HistoryEntryRow): void
+  setChangeSeq(tenantId: string, changeSeq: number): void
+}
+
+const CASE_COLUMNS = [
+  'tenant_id',
+  'number_customergauge',
+  'status',
+  'status_code',
+  'status_label',
+  'assigned_to',
+  'opened_at',
+  'followed_up_at',
+  'closed_at',
+  'updated_at',
+  'happened_at',
+  'history_count',
+  'change_seq',
+] as const satisfies readonly (keyof Case)[]
+
+// A case keeps the time it was opened, as the general path's upsert does (its index is not rewritten).
+const CHANGED_COLUMNS = CASE_COLUMNS.filter((column) => !['tenant_id', 'number_customergauge', 'opened_at'].includes(column))
+
+const ENTRY_COLUMNS = [
+  'tenant_id',
+  'number_customergauge',
+  'seq',
+  'at',
+  'happened_at',
+  'actor',
+  'status_from',
+  'status_to',
+  'status_label_from',
+  'status_label_to',
+  'assigned_from',
+  'assigned_to',
+  'comment',
+] as const satisfies readonly (keyof HistoryEntryRow)[]
+
+const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ')
+
+const SQL = {
+  tenant: `select change_seq, extended_statuses, rule_progressive, rule_comment_on_status_change, rule_comment_on_reassign,
+      auto_open_nps_min, auto_open_nps_max, auto_open_field,
+      exists (select 1 from webhook_endpoints e where e.tenant_id = tenants.id and e.enabled = 1) as has_webhook_endpoints
+    from tenants where id = ?`,
+  caseOfRecord: `select ${CASE_COLUMNS.map((column) => `c.${column}`).join(', ')}
+    from records r left join cases c on c.tenant_id = r.tenant_id and c.number_customergauge = r.number_customergauge
+    where r.tenant_id = ? and r.number_customergauge = ?`,
+  activeUserEmail: 'select email from users where tenant_id = ? and email_lower = ? and active = 1',
+  statuses: 'select code, label, phase from statuses where tenant_id = ? order by code',
+  insertCase: `insert into cases (${CASE_COLUMNS.join(', ')}) values (${placeholders(CASE_COLUMNS.length)})`,
+  updateCase: `update cases set ${CHANGED_COLUMNS.map((column) => `${column} = ?`).join(', ')} where tenant_id = ? and number_customergauge = ?`,
+  insertEntry: `insert into history_entries (${ENTRY_COLUMNS.join(', ')}) values (${placeholders(ENTRY_COLUMNS.length)})`,
+  setChangeSeq: 'update tenants set change_seq = ? where id = ?',
+}
+
+interface TenantRow extends RuleColumns {
+  change_seq: number
+  extended_statuses: number
+  has_webhook_endpoints: number
+}
+
+/** Prepares the hot path's statements on the writer thread's connection. */
+export function prepareHotStatements(database: BetterSqlite3.Database): HotStatements {
+  const begin = database.prepare('begin immediate')
+  const commit = database.prepare('commit')
+  const rollback = database.prepare('rollback')
+  const tenant = database.prepare<[string], TenantRow>(SQL.tenant)
+  const caseOfRecord = database.prepare<[string, number], { [Column in keyof Case]: Case[Column] | null }>(SQL.caseOfRecord)
+  const activeUserEmail = database.prepare<[string, string], string>(SQL.activeUserEmail).pluck()
+  const statuses = database.prepare<[string], ExtendedStatus>(SQL.statuses)
+  const insertCase = database.prepare(SQL.insertCase)
+  const updateCase = database.prepare(SQL.updateCase)
+  const insertEntry = database.prepare(SQL.insertEntry)
+  const setChangeSeq = database.prepare(SQL.setChangeSeq)
+  return {
+    begin: () => void begin.run(),
+    commit: () => void commit.run(),
+    rollback: () => {
+      // A failed COMMIT may already have ended the transaction (SQLite rolls back on some errors).
+      if (database.inTransaction) rollback.run()
+    },
+    tenant(tenantId) {
+      const row = tenant.get(tenantId)
+      if (!row) return undefined
+      return {
+        changeSeq: row.change_seq,
+        extendedStatuses: row.extended_statuses === 1,
+        rules: rulesOfRow(row),
+        hasWebhookEndpoints: row.has_webhook_endpoints === 1,
+      }
+    },
+    caseOfRecord(tenantId, cgid) {
+      const row = caseOfRecord.get(tenantId, cgid)
+      if (!row) return undefined
+      // Every column of a case is NOT NULL but the nullable ones: a null key means no case yet.
+      return row.tenant_id === null ? null : (row as Case)
+    },
+    activeUserEmail: (tenantId, emailLower) => activeUserEmail.get(tenantId, emailLower),
+    statuses: (tenantId) => statuses.all(tenantId).map((row) => ({ code: row.code, label: row.label, phase: row.phase as Phase })),
+    insertCase: (row) => void insertCase.run(CASE_COLUMNS.map((column) => row[column])),
+    updateCase: (row) => void updateCase.run([...CHANGED_COLUMNS.map((column) => row[column]), row.tenant_id, row.number_customergauge]),
+    insertEntry: (row) => void insertEntry.run(ENTRY_COLUMNS.map((column) => row[column])),
+    setChangeSeq: (tenantId, changeSeq) => void setChangeSeq.run(changeSeq, tenantId),
+  }
+}
