@@ -12,3 +12,10 @@ export function decodeUtf8Input(bytes: Uint8Array, what: string): string {
     throw new FirehouseError('MALFORMED_BODY', `${what} is not valid UTF-8`)
   }
 }
+
+/** Reads a stream (standard input) to its end, then decodes it as decodeUtf8Input does. */
+export async function readUtf8Stream(stream: AsyncIterable<Uint8Array>, what: string): Promise<string> {
+  const chunks: Uint8Array[] = []
+  for await (const chunk of stream) chunks.push(chunk)
+  return decodeUtf8Input(Buffer.concat(chunks), what)
+}

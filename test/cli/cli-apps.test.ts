@@ -1,4 +1,4 @@
-// `firehouse app create|list|revoke` (SPEC §10), run as real child processes: the secret is shown
+// `firehouse app create|list|revoke` (SPEC §10), run in-process through runCli: the secret is shown
 // once, lists never show it nor its hash, revoke works within the tenant only.
 
 import assert from 'node:assert/strict'

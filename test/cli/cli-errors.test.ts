@@ -1,4 +1,5 @@
-// Bad input to every command: a non-zero exit with one line saying why, and nothing written.
+// Bad input to every command: a non-zero exit with one line saying why, and nothing written. The
+// commands run in-process through runCli; the last test checks the built binary's exit codes.
 
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
@@ -61,4 +62,15 @@ test('bad input exits non-zero with one line naming the reason, without a stack 
     users.map(({ email, active }) => ({ email, active })),
     [{ email: 'des.patch@directness.net', active: true }],
   )
+})
+
+test('the built binary exits 2 on a usage mistake and 1 on a refusal, with the one line on stderr', async (t) => {
+  const ws = await createWorkspace(t)
+  const [usage, refusal] = await Promise.all([
+    ws.runProcess(['frobnicate']),
+    ws.runProcess(['key', 'create', 'nope']),
+  ])
+  assertOneLineFailure(usage, /^error: Unknown command: frobnicate/, ws)
+  assertOneLineFailure(refusal, /^error: Unknown tenant: nope\n$/, ws)
+  assert.deepEqual([usage.code, refusal.code], [2, 1])
 })

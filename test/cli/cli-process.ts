@@ -1,12 +1,17 @@
-// Runs the real `firehouse` CLI (node bin/firehouse.js) as a child process on a temporary SQLite file.
+// Runs the `firehouse` CLI on a temporary SQLite file: in this process through runCli (what
+// bin/firehouse.js runs, with stdin, stdout, stderr and the exit code captured), or as the real
+// built binary in a child process where the process itself is what a test checks.
 
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import type { TestContext } from 'node:test'
+import { runCli } from '../../src/cli/main.js'
+import { readUtf8Stream } from '../../src/cli/utf8-input.js'
 import { assertFreshBuild } from '../helpers/fresh-build.js'
 
 /** The project root: the CLI runs from here, as `npx firehouse` does. */
@@ -30,7 +35,11 @@ export function cleanEnv(): NodeJS.ProcessEnv {
   return env
 }
 
-/** Runs one command line to its end; `stdin` is piped in (for `-`), else stdin is closed; `env` adds variables. */
+/**
+ * Runs one command line to its end as a child process of the built binary; `stdin` is piped in
+ * (for `-`), else stdin is closed; `env` adds variables. Each run starts Node and loads the CLI
+ * (half a second or more): use runInProcess unless the process is what the test is about.
+ */
 export function runFirehouse(args: readonly string[], stdin = '', env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     // bin/firehouse.js runs dist/: refuse one older than src/ (see fresh-build.ts).
@@ -44,6 +53,40 @@ export function runFirehouse(args: readonly string[], stdin = '', env: Record<st
     child.on('close', (code) => resolve({ code, stdout, stderr }))
     child.stdin.end(stdin)
   })
+}
+
+let inProcessTurn: Promise<unknown> = Promise.resolve()
+
+/**
+ * Runs one command line in this process through runCli, the function bin/firehouse.js wraps
+ * around the real streams: the same parsing, command, output and exit code, without starting
+ * Node. The result is runFirehouse's: what went to stdout and stderr, line by line, and the code.
+ * stdin is not a terminal (askSecret refuses; prompts are tested with runInTerminal).
+ *
+ * Runs take turns, as commands typed at a shell do: better-sqlite3 waits for a lock by blocking
+ * the thread, so two commands in one process on one SQLite file could block each other where
+ * two processes would take turns. Tests of commands running at the same time use runFirehouse.
+ */
+export function runInProcess(args: readonly string[], stdin: string | Uint8Array = '', env: Record<string, string> = {}): Promise<CliResult> {
+  const run = async (): Promise<CliResult> => {
+    let stdout = ''
+    let stderr = ''
+    const code = await runCli(
+      args,
+      {
+        env: { ...cleanEnv(), ...env },
+        readStdin: () => readUtf8Stream(Readable.from([Buffer.from(stdin)]), 'standard input'),
+        stdout: (line) => (stdout += `${line}\n`),
+        terminal: { stdin: false, stdout: false },
+        askSecret: () => Promise.reject(new Error('no terminal in an in-process run')),
+      },
+      (line) => (stderr += `${line}\n`),
+    )
+    return { code, stdout, stderr }
+  }
+  const result = inProcessTurn.then(run)
+  inProcessTurn = result.catch(() => undefined)
+  return result
 }
 
 /** The command line that runs `firehouse <args>` as a shell would read it (every word single-quoted). */
@@ -90,8 +133,10 @@ export function runInTerminal(args: readonly string[], answers: readonly [RegExp
 export interface Workspace {
   dir: string
   db: string
-  /** Runs `firehouse <args> --db <this workspace's database>`. */
-  run: (args: readonly string[], stdin?: string) => Promise<CliResult>
+  /** Runs `firehouse <args> --db <this workspace's database>` in this process (runInProcess). */
+  run: (args: readonly string[], stdin?: string | Uint8Array) => Promise<CliResult>
+  /** The same, as a child process of the built binary (runFirehouse). */
+  runProcess: (args: readonly string[], stdin?: string) => Promise<CliResult>
   /** Runs a command that must succeed and returns its stdout. */
   ok: (args: readonly string[], stdin?: string) => Promise<string>
   /** Runs a command with --json that must succeed and returns the parsed output. */
@@ -105,8 +150,8 @@ export async function createWorkspace(t: TestContext): Promise<Workspace> {
   const dir = await mkdtemp(join(tmpdir(), 'firehouse-cli-'))
   t.after(() => rm(dir, { recursive: true, force: true }))
   const db = join(dir, 'firehouse.db')
-  const run = (args: readonly string[], stdin?: string): Promise<CliResult> =>
-    runFirehouse([...args, '--db', db], stdin)
+  const run = (args: readonly string[], stdin?: string | Uint8Array): Promise<CliResult> =>
+    runInProcess([...args, '--db', db], stdin)
   const ok = async (args: readonly string[], stdin?: string): Promise<string> => {
     const result = await run(args, stdin)
     assert.equal(result.code, 0, `firehouse ${args.join(' ')} failed: ${result.stderr}`)
@@ -117,6 +162,7 @@ export async function createWorkspace(t: TestContext): Promise<Workspace> {
     dir,
     db,
     run,
+    runProcess: (args, stdin) => runFirehouse([...args, '--db', db], stdin),
     ok,
     json: async <T>(args: readonly string[], stdin?: string) =>
       JSON.parse(await ok([...args, '--json'], stdin)) as T,

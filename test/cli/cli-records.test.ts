@@ -103,8 +103,13 @@ test('imports running at the same time into one database all succeed', async (t)
       return ws.file(`batch-${batch}.json`, JSON.stringify(rows))
     }),
   )
+  // Three processes, as three operators at their shells: each its own connection and lock waits.
   const reports = await Promise.all(
-    files.map((file) => ws.json(['records', 'import', 'acme', file])),
+    files.map(async (file) => {
+      const result = await ws.runProcess(['records', 'import', 'acme', file, '--json'])
+      assert.deepEqual([result.code, result.stderr], [0, ''])
+      return JSON.parse(result.stdout) as unknown
+    }),
   )
   const opened = Array.from({ length: 3000 }, (_, index) => index % 11).filter(
     (nps) => nps <= 6,

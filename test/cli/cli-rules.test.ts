@@ -1,4 +1,4 @@
-// `firehouse rules show|set` and `key create --admin`, run as real child processes (SPEC §9).
+// `firehouse rules show|set` and `key create --admin`, run in-process through runCli (SPEC §9).
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'

@@ -1,4 +1,5 @@
-// The board's accounts from the CLI (SPEC §7): user add --role, set-role and set-password, as real processes.
+// The board's accounts from the CLI (SPEC §7): user add --role, set-role and set-password, in-process through
+// runCli; the terminal prompts run the built binary in a pseudo-terminal.
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -6,7 +7,7 @@ import type { ServiceContext } from '../../src/service/context.js'
 import { openServiceContext } from '../../src/service/database.js'
 import { createHashGate } from '../../src/service/password-hash.js'
 import { resolveSession, signIn } from '../../src/service/sessions.js'
-import { assertOneLineFailure, createWorkspace, lines, runFirehouse, runInTerminal, type CliResult, type Workspace } from './cli-process.js'
+import { assertOneLineFailure, createWorkspace, lines, runInProcess, runInTerminal, type CliResult, type Workspace } from './cli-process.js'
 
 const ANN = 'ann.swer@directness.net'
 const DES = 'des.patch@directness.net'
@@ -116,7 +117,7 @@ test('user set-password refuses a too-short password, an empty stdin, two lines 
     assert.equal(result.code, 1)
     for (const secret of ['short pw', 'horse', 'second line']) assertNotShown(result, secret)
   })
-  const noTenant = await runFirehouse(['user', 'set-password', 'nowhere', ANN, '--db', ws.db], `${PASSWORD}\n`)
+  const noTenant = await ws.run(['user', 'set-password', 'nowhere', ANN], `${PASSWORD}\n`)
   assertOneLineFailure(noTenant, /nowhere/, ws)
   assert.equal(await hasPassword(ws, ANN), false)
 })
@@ -142,7 +143,7 @@ test('user set-password at a terminal asks twice without echo and sets the passw
 })
 
 test('the CLI help lists user add --role, user set-password and user set-role', async () => {
-  const { code, stderr } = await runFirehouse(['--help'])
+  const { code, stderr } = await runInProcess(['--help'])
   assert.equal(code, 0)
   for (const usage of [
     'firehouse user add <tenant> <email> [--name N] [--role agent|admin]',

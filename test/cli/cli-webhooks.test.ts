@@ -1,4 +1,4 @@
-// `firehouse webhook add|list|remove|deliveries|redeliver` as real processes (SPEC §8).
+// `firehouse webhook add|list|remove|deliveries|redeliver`, run in-process through runCli (SPEC §8).
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'

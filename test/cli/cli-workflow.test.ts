@@ -1,4 +1,5 @@
-// `firehouse workflow update`: a v4.1 call through the typed client to a real server (flags or CG_API_URL / CG_API_KEY).
+// `firehouse workflow update`: a v4.1 call through the typed client to a real server (flags or CG_API_URL / CG_API_KEY),
+// in-process but for the first call and the help, which run the built binary.
 
 import assert from 'node:assert/strict'
 import { createServer, type AddressInfo } from 'node:net'
@@ -6,7 +7,7 @@ import { test } from 'node:test'
 import { showCase } from '../../src/service/case-view.js'
 import { TEST_DATABASES } from '../helpers/databases.js'
 import { createTestTenant, startTestServer } from '../helpers/server.js'
-import { assertOneLineFailure, runFirehouse } from './cli-process.js'
+import { assertOneLineFailure, runFirehouse, runInProcess } from './cli-process.js'
 
 const DES = 'des.patch@directness.net'
 
@@ -25,6 +26,7 @@ test('workflow update: success prints the CG-ID, errors print one line `<Code> <
   const { key } = await createTestTenant(server.ctx, { slug: 'acme', records: [12, 13, 14, 15], users: [DES] })
   const target = ['--url', server.url, '--key', key]
 
+  // The built binary, as a child process: it must also exit once the client's call is answered.
   await t.test('flags: the case is updated and its CG-ID printed', async () => {
     const result = await runFirehouse(['workflow', 'update', '12', '--status', 'CLOSE', '--comment', 'Solved the issue', '--assigned-to', DES, ...target])
     assert.deepEqual(result, { code: 0, stdout: 'Updated case 12\n', stderr: '' })
@@ -34,7 +36,7 @@ test('workflow update: success prints the CG-ID, errors print one line `<Code> <
 
   await t.test('environment: CG_API_URL and CG_API_KEY; --format xml; --json prints the answer as JSON', async () => {
     const env = { CG_API_URL: `${server.url}/`, CG_API_KEY: key }
-    const result = await runFirehouse(['workflow', 'update', '13', '--status', 'progress', '--format', 'xml', '--json'], '', env)
+    const result = await runInProcess(['workflow', 'update', '13', '--status', 'progress', '--format', 'xml', '--json'], '', env)
     assert.equal(result.code, 0, result.stderr)
     assert.deepEqual(JSON.parse(result.stdout), { number_customergauge: 13 })
     assert.equal((await showCase(server.ctx, 'acme', 13)).status, 'PROGRESS')
@@ -43,11 +45,11 @@ test('workflow update: success prints the CG-ID, errors print one line `<Code> <
   await t.test('--happened-at back-dates the change; case show --json times the case by it; a malformed one is 400207', async () => {
     const opened = Math.floor(Date.now() / 1000) * 1000 - 10 * 3600 * 1000
     const iso = (ms: number) => new Date(ms).toISOString()
-    const update = (args: string[]) => runFirehouse(['workflow', 'update', '15', ...args, ...target])
+    const update = (args: string[]) => runInProcess(['workflow', 'update', '15', ...args, ...target])
     assert.equal((await update(['--happened-at', iso(opened)])).code, 0)
     assert.equal((await update(['--status', 'PROGRESS', '--happened-at', iso(opened + 7200_000).slice(0, 19).replace('T', ' ')])).code, 0)
     assert.equal((await update(['--status', 'CLOSE', '--happened-at', iso(opened + 18000_000)])).code, 0)
-    const shown = await runFirehouse(['case', 'show', 'acme', '15', '--json', '--db', server.database.url])
+    const shown = await runInProcess(['case', 'show', 'acme', '15', '--json', '--db', server.database.url])
     assert.equal(shown.code, 0, shown.stderr)
     const view = JSON.parse(shown.stdout) as { time_to_follow_up_s: number; time_to_close_s: number; history: { happened_at: string }[] }
     assert.deepEqual([view.time_to_follow_up_s, view.time_to_close_s], [7200, 18000])
@@ -63,8 +65,7 @@ test('workflow update: success prints the CG-ID, errors print one line `<Code> <
       [['12', '--url', server.url, '--key', 'fh_wrong', '--status', 'DONE'], /^200000 Invalid API key\n$/],
       [['12abc', ...target], /^300001 .*number_customergauge/],
     ]
-    // Each CLI run starts a process: run them side by side.
-    const results = await Promise.all(failures.map(([args]) => runFirehouse(['workflow', 'update', ...args])))
+    const results = await Promise.all(failures.map(([args]) => runInProcess(['workflow', 'update', ...args])))
     results.forEach((result, index) => {
       assertOneLineFailure(result, failures[index]![1])
       assert.equal(result.code, 1)
@@ -74,11 +75,11 @@ test('workflow update: success prints the CG-ID, errors print one line `<Code> <
 
   await t.test('--if-match: the version `case show --json` prints; a stale one prints 400206, exits 1 and writes nothing', async () => {
     const show = async () => {
-      const result = await runFirehouse(['case', 'show', 'acme', '14', '--json', '--db', server.database.url])
+      const result = await runInProcess(['case', 'show', 'acme', '14', '--json', '--db', server.database.url])
       assert.equal(result.code, 0, result.stderr)
       return JSON.parse(result.stdout) as { version: number; history: unknown[] }
     }
-    const update = (version: string, comment: string) => runFirehouse(['workflow', 'update', '14', '--comment', comment, `--if-match=${version}`, ...target])
+    const update = (version: string, comment: string) => runInProcess(['workflow', 'update', '14', '--comment', comment, `--if-match=${version}`, ...target])
     const before = await show()
     assert.deepEqual([before.version, before.history], [0, []])
     assert.deepEqual(await update('0', 'first'), { code: 0, stdout: 'Updated case 14\n', stderr: '' })
@@ -94,7 +95,7 @@ test('workflow update: success prints the CG-ID, errors print one line `<Code> <
     for (const result of refused) assertOneLineFailure(result, /^error: Invalid argument: --if-match must be a case's version/)
     assert.equal((await show()).version, 2)
     // The text form prints the same case.
-    const text = await runFirehouse(['case', 'show', 'acme', '14', '--db', server.database.url])
+    const text = await runInProcess(['case', 'show', 'acme', '14', '--db', server.database.url])
     assert.match(text.stdout, /\n {2}"version": 2,\n/)
   })
 
@@ -106,8 +107,8 @@ test('workflow update: success prints the CG-ID, errors print one line `<Code> <
       [['12', '--key', key], { CG_API_URL: `http://127.0.0.1:${closed}` }, new RegExp(`^error: Cannot reach http://127\\.0\\.0\\.1:${closed}: ECONNREFUSED\n$`)],
     ]
     const [usage, ...results] = await Promise.all([
-      runFirehouse(['workflow', 'update', ...target]),
-      ...cases.map(([args, env]) => runFirehouse(['workflow', 'update', ...args], '', env)),
+      runInProcess(['workflow', 'update', ...target]),
+      ...cases.map(([args, env]) => runInProcess(['workflow', 'update', ...args], '', env)),
     ])
     results.forEach((result, index) => assertOneLineFailure(result, cases[index]![2]))
     // Not through assertOneLineFailure: the command's own name trips its check for SQL words.

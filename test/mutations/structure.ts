@@ -4,6 +4,24 @@ import type { Mutation } from './catalogue.js'
 
 export const STRUCTURE_MUTATIONS: Mutation[] = [
   {
+    id: 'cli-refusal-exits-0',
+    guarantee: 'the in-process CLI tests see runCli\'s exit code: a refusal that exits 0 fails them',
+    file: 'src/cli/main.ts',
+    find: '    return isUsageError(error) ? EXIT_USAGE : EXIT_FAILURE\n',
+    replace: '    return EXIT_OK\n',
+    tests: ['test/cli/cli-rules.test.ts'],
+    testNamePattern: 'refuses a bad value',
+  },
+  {
+    id: 'cli-bin-drops-exit-code',
+    guarantee: 'the built binary exits with the code runCli returns (checked by a spawned test, not an in-process one)',
+    file: 'src/cli/bin.ts',
+    find: 'process.exitCode = await runCli(',
+    replace: 'await runCli(',
+    tests: ['test/cli/cli-errors.test.ts'],
+    testNamePattern: 'the built binary exits',
+  },
+  {
     id: 'statement-cache-fifo',
     guarantee: 'the statement cache evicts the least recently used text, not the oldest one',
     file: 'src/store/statement-cache.ts',
