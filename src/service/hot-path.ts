@@ -10,6 +10,7 @@
 import { FirehouseError } from '../domain/errors.js'
 import type { WorkflowInput } from '../domain/workflow-input.js'
 import type { Case } from '../store/database.js'
+import { workflowNotFound } from '../store/case-reads.js'
 import { caseRow, entryToRow } from '../store/case-writes.js'
 import type { HotStatements, HotTenant } from '../store/sqlite-hot-statements.js'
 import { unknownAssignee } from '../store/users.js'
@@ -95,7 +96,7 @@ function applyCall(statements: HotStatements, tenant: TenantInBatch, written: Ma
   const cgid = input.numberCustomergauge
   const caseKey = `${caller.tenantId}\u0000${cgid}`
   const current = written.get(caseKey) ?? statements.caseOfRecord(caller.tenantId, cgid)
-  if (current === undefined) throw new FirehouseError('WORKFLOW_NOT_FOUND', 'Workflow not found')
+  if (current === undefined) throw workflowNotFound()
   const writer: Writer = { tenantId: caller.tenantId, actor: caller.actor, expectedVersion: options.expectedVersion }
   checkVersion(writer, current)
   const statusSet = tenant.extendedStatuses ? (tenant.statusSet ??= statements.statuses(caller.tenantId)) : null

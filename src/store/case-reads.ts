@@ -25,7 +25,7 @@ export async function readCaseOfRecord(
   cgid: number,
 ): Promise<{ current: Case | null; extendedStatuses: boolean; rules: WorkflowRules }> {
   const [row] = await selectCaseOfRecord(db, { tenantId, cgid })
-  if (!row) throw new FirehouseError('WORKFLOW_NOT_FOUND', 'Workflow not found')
+  if (!row) throw workflowNotFound()
   const {
     extended_statuses,
     rule_progressive,
@@ -38,6 +38,11 @@ export async function readCaseOfRecord(
   } = row
   const rules = rulesOfRow({ rule_progressive, rule_comment_on_status_change, rule_comment_on_reassign, auto_open_nps_min, auto_open_nps_max, auto_open_field })
   return { current: isCase(current) ? current : null, extendedStatuses: extended_statuses === 1, rules }
+}
+
+/** 400200: the tenant has no such record (SQLite's hot path refuses with it too). */
+export function workflowNotFound(): FirehouseError {
+  return new FirehouseError('WORKFLOW_NOT_FOUND', 'Workflow not found')
 }
 
 /** A case's columns as a left join gives them: every one null when the record has no case. */

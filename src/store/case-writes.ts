@@ -43,7 +43,8 @@ export async function saveCaseChangeIfUnchanged(
 /** The webhook event of a guarded change (its case, entry, actor and time are the change's own). */
 export type GuardedEvent = Pick<OutboxEvent, 'eventId' | 'deliveryIdPrefix' | 'type' | 'payload'>
 
-const CASE_COLUMNS = {
+/** A case's columns (the hand-written hot path in sqlite-hot-statements.ts writes the same). */
+export const CASE_COLUMNS = {
   tenant_id: true,
   number_customergauge: true,
   status: true,
@@ -182,7 +183,8 @@ export async function saveCaseChange(
 const CASE_KEY = ['tenant_id', 'number_customergauge'] as const
 // A case keeps the time it was opened: leaving opened_at out of the update spares its index a rewrite.
 const KEPT_COLUMNS: readonly string[] = [...CASE_KEY, 'opened_at']
-const CASE_CHANGED_COLUMNS = Object.keys(CASE_COLUMNS).filter((column) => !KEPT_COLUMNS.includes(column)) as (keyof Case)[]
+/** The columns a change of an existing case writes. */
+export const CASE_CHANGED_COLUMNS = Object.keys(CASE_COLUMNS).filter((column) => !KEPT_COLUMNS.includes(column)) as (keyof Case)[]
 
 const upsertCase = compiledOnce(CASE_COLUMNS, (db, row: Case) =>
   db
@@ -199,7 +201,8 @@ function changedColumnsOfProposedRow(eb: ExpressionBuilder<OnConflictDatabase<Da
   return Object.fromEntries(CASE_CHANGED_COLUMNS.map((column) => [column, eb.ref(`excluded.${column}`)]))
 }
 
-const HISTORY_ENTRY_COLUMNS = {
+/** A history entry's columns. */
+export const HISTORY_ENTRY_COLUMNS = {
   tenant_id: true,
   number_customergauge: true,
   seq: true,

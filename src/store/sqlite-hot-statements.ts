@@ -8,6 +8,7 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import type { Phase } from '../domain/status.js'
 import type { ExtendedStatus } from '../domain/status.js'
+import { CASE_CHANGED_COLUMNS, CASE_COLUMNS, HISTORY_ENTRY_COLUMNS } from './case-writes.js'
 import type { Case, HistoryEntryRow } from './database.js'
 import { rulesOfRow, type RuleColumns } from './tenants.js'
 import type { WorkflowRules } from '../domain/workflow-rules.js'
@@ -39,40 +40,9 @@ export interface HotStatements {
   setChangeSeq(tenantId: string, changeSeq: number): void
 }
 
-const CASE_COLUMNS = [
-  'tenant_id',
-  'number_customergauge',
-  'status',
-  'status_code',
-  'status_label',
-  'assigned_to',
-  'opened_at',
-  'followed_up_at',
-  'closed_at',
-  'updated_at',
-  'happened_at',
-  'history_count',
-  'change_seq',
-] as const satisfies readonly (keyof Case)[]
-
-// A case keeps the time it was opened, as the general path's upsert does (its index is not rewritten).
-const CHANGED_COLUMNS = CASE_COLUMNS.filter((column) => !['tenant_id', 'number_customergauge', 'opened_at'].includes(column))
-
-const ENTRY_COLUMNS = [
-  'tenant_id',
-  'number_customergauge',
-  'seq',
-  'at',
-  'happened_at',
-  'actor',
-  'status_from',
-  'status_to',
-  'status_label_from',
-  'status_label_to',
-  'assigned_from',
-  'assigned_to',
-  'comment',
-] as const satisfies readonly (keyof HistoryEntryRow)[]
+// The general path's column lists: both paths write the same columns, in one definition.
+const CASE_COLUMN_NAMES = Object.keys(CASE_COLUMNS) as (keyof Case)[]
+const ENTRY_COLUMN_NAMES = Object.keys(HISTORY_ENTRY_COLUMNS) as (keyof HistoryEntryRow)[]
 
 const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ')
 
@@ -81,14 +51,14 @@ const SQL = {
       auto_open_nps_min, auto_open_nps_max, auto_open_field,
       exists (select 1 from webhook_endpoints e where e.tenant_id = tenants.id and e.enabled = 1) as has_webhook_endpoints
     from tenants where id = ?`,
-  caseOfRecord: `select ${CASE_COLUMNS.map((column) => `c.${column}`).join(', ')}
+  caseOfRecord: `select ${CASE_COLUMN_NAMES.map((column) => `c.${column}`).join(', ')}
     from records r left join cases c on c.tenant_id = r.tenant_id and c.number_customergauge = r.number_customergauge
     where r.tenant_id = ? and r.number_customergauge = ?`,
   activeUserEmail: 'select email from users where tenant_id = ? and email_lower = ? and active = 1',
   statuses: 'select code, label, phase from statuses where tenant_id = ? order by code',
-  insertCase: `insert into cases (${CASE_COLUMNS.join(', ')}) values (${placeholders(CASE_COLUMNS.length)})`,
-  updateCase: `update cases set ${CHANGED_COLUMNS.map((column) => `${column} = ?`).join(', ')} where tenant_id = ? and number_customergauge = ?`,
-  insertEntry: `insert into history_entries (${ENTRY_COLUMNS.join(', ')}) values (${placeholders(ENTRY_COLUMNS.length)})`,
+  insertCase: `insert into cases (${CASE_COLUMN_NAMES.join(', ')}) values (${placeholders(CASE_COLUMN_NAMES.length)})`,
+  updateCase: `update cases set ${CASE_CHANGED_COLUMNS.map((column) => `${column} = ?`).join(', ')} where tenant_id = ? and number_customergauge = ?`,
+  insertEntry: `insert into history_entries (${ENTRY_COLUMN_NAMES.join(', ')}) values (${placeholders(ENTRY_COLUMN_NAMES.length)})`,
   setChangeSeq: 'update tenants set change_seq = ? where id = ?',
 }
 
@@ -136,9 +106,9 @@ export function prepareHotStatements(database: BetterSqlite3.Database): HotState
     },
     activeUserEmail: (tenantId, emailLower) => activeUserEmail.get(tenantId, emailLower),
     statuses: (tenantId) => statuses.all(tenantId).map((row) => ({ code: row.code, label: row.label, phase: row.phase as Phase })),
-    insertCase: (row) => void insertCase.run(CASE_COLUMNS.map((column) => row[column])),
-    updateCase: (row) => void updateCase.run([...CHANGED_COLUMNS.map((column) => row[column]), row.tenant_id, row.number_customergauge]),
-    insertEntry: (row) => void insertEntry.run(ENTRY_COLUMNS.map((column) => row[column])),
+    insertCase: (row) => void insertCase.run(CASE_COLUMN_NAMES.map((column) => row[column])),
+    updateCase: (row) => void updateCase.run([...CASE_CHANGED_COLUMNS.map((column) => row[column]), row.tenant_id, row.number_customergauge]),
+    insertEntry: (row) => void insertEntry.run(ENTRY_COLUMN_NAMES.map((column) => row[column])),
     setChangeSeq: (tenantId, changeSeq) => void setChangeSeq.run(changeSeq, tenantId),
   }
 }

@@ -5,6 +5,22 @@ import type { Mutation } from './catalogue.js'
 
 export const WRITER_THREAD_MUTATIONS: Mutation[] = [
   {
+    id: 'hot-path-change-seq-not-written',
+    guarantee: "SQLite's hot path advances the tenant's change sequence as the general path does (identical tables)",
+    file: 'src/service/hot-path.ts',
+    find: '      if (tenant && tenant.changeSeq !== tenant.readSeq) statements.setChangeSeq(tenantId, tenant.changeSeq)\n',
+    replace: '',
+    tests: ['test/service/hot-path-identity.test.ts'],
+  },
+  {
+    id: 'hot-path-skips-version-check',
+    guarantee: "SQLite's hot path refuses a call based on another version of the case (400206), as the general path does",
+    file: 'src/service/hot-path.ts',
+    find: '  checkVersion(writer, current)\n',
+    replace: '',
+    tests: ['test/service/hot-path-identity.test.ts'],
+  },
+  {
     id: 'writer-thread-refusal-as-failure',
     guarantee: "a refusal on the writer thread answers its own code and message, as without the thread (not a 500)",
     file: 'src/service/writer-thread-body.ts',
