@@ -2,7 +2,8 @@
 
 import type { FastifyRequest } from 'fastify'
 import { FirehouseError } from '../domain/errors.js'
-import { authenticate, type Caller } from '../service/api-keys.js'
+import { authenticate, authenticateHash, hashApiKey, type Caller } from '../service/api-keys.js'
+import type { CallerCache } from '../service/cached-callers.js'
 import type { ServiceContext } from '../service/context.js'
 import { authenticateToken } from '../service/oauth-tokens.js'
 import { headerCount } from './common-checks.js'
@@ -39,14 +40,36 @@ export function presentedCredential(header: string | undefined): Credential {
   return bearer ? { kind: 'bearer', token: value } : { kind: 'api_key', key: value }
 }
 
-export async function authenticateRequest(ctx: ServiceContext, request: FastifyRequest, region: string): Promise<Caller> {
+/**
+ * The request's caller. `remembered`: an API key's caller may come from this process's cache
+ * (cached-callers.ts), unconfirmed, for a route whose writes and errors confirm it (v4.1).
+ */
+export async function authenticateRequest(
+  ctx: ServiceContext,
+  request: FastifyRequest,
+  region: string,
+  { remembered = false }: { remembered?: boolean } = {},
+): Promise<Caller> {
   // Node keeps the first of two: which key a proxy or a log saw would be anyone's guess.
   if (headerCount(request, 'authorization') > 1) {
     throw new FirehouseError('INVALID_ARGUMENT', 'Invalid argument: the Authorization header is given more than once')
   }
   const credential = presentedCredential(request.headers.authorization)
+  const cache = remembered ? ctx.callerCache : undefined
   const caller =
-    credential.kind === 'bearer' ? await authenticateToken(ctx, credential.token, region) : await authenticate(ctx, credential.key, region)
+    credential.kind === 'bearer'
+      ? await authenticateToken(ctx, credential.token, region)
+      : cache
+        ? await rememberedCaller(ctx, cache, hashApiKey(credential.key), region)
+        : await authenticate(ctx, credential.key, region)
   request.caller = caller
+  return caller
+}
+
+async function rememberedCaller(ctx: ServiceContext, cache: CallerCache, keyHash: string, region: string): Promise<Caller> {
+  const recalled = cache.recall(keyHash, region)
+  if (recalled) return recalled
+  const caller = await authenticateHash(ctx, keyHash, region)
+  cache.remember(keyHash, caller, region)
   return caller
 }

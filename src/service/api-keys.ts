@@ -35,6 +35,11 @@ export interface Caller {
   rateLimit: number | null
   /** An admin key: it may change the tenant's settings (SPEC §9). Never a token. */
   admin: boolean
+  /**
+   * Set when the caller was remembered by this process (cached-callers.ts) and its key, which may
+   * have been revoked since, was not looked up yet: how to look it up.
+   */
+  unconfirmedKey?: { hash: string; region: string } | undefined
 }
 
 export function hashApiKey(key: string): string {
@@ -105,7 +110,12 @@ function toKeyInfo(key: ApiKey): ApiKeyInfo {
 
 /** Resolves a presented key to its caller, or 200000 naming why it is refused. */
 export async function authenticate(ctx: ServiceContext, presentedKey: string, region: string): Promise<Caller> {
-  const found = await findKeyByHash(ctx.store.db, hashApiKey(presentedKey))
+  return authenticateHash(ctx, hashApiKey(presentedKey), region)
+}
+
+/** authenticate, for the key with this hash. */
+export async function authenticateHash(ctx: ServiceContext, keyHash: string, region: string): Promise<Caller> {
+  const found = await findKeyByHash(ctx.store.db, keyHash)
   if (!found) throw new FirehouseError('INVALID_API_KEY', 'Invalid API key')
   if (found.key.revoked_at !== null) throw new FirehouseError('INVALID_API_KEY', 'Revoked API key')
   if (found.tenant.region !== region) {

@@ -2,6 +2,7 @@
 // per-database write state (group commit's queue, idempotency keys in flight).
 
 import type { Store } from '../store/database.js'
+import { createCallerCache, type CallerCache } from './cached-callers.js'
 import { createCommitter, type Committer } from './group-commit.js'
 import { createOutboxSignal, type OutboxSignal } from './webhooks/outbox-signal.js'
 import type { WriterThread } from './writer-thread.js'
@@ -18,11 +19,18 @@ export interface ServiceContext {
   outbox: OutboxSignal
   /** Where v4.1 calls and imports are written when not on this thread (SQLite's writer thread under `serve`). */
   writerThread?: WriterThread
+  /**
+   * API keys' callers remembered for v4.1 writes, where the write's own read checks the key
+   * (PostgreSQL's guarded writes); absent elsewhere.
+   */
+  callerCache?: CallerCache
 }
 
 /** State lives with the context, not the module: two servers in one process share nothing. */
 export function createServiceContext(store: Store, now: () => Date = () => new Date()): ServiceContext {
-  return { store, now, committer: createCommitter(), keysInFlight: new Set(), outbox: createOutboxSignal() }
+  const ctx: ServiceContext = { store, now, committer: createCommitter(), keysInFlight: new Set(), outbox: createOutboxSignal() }
+  if (store.dialect.guardedCaseWrites) ctx.callerCache = createCallerCache()
+  return ctx
 }
 
 export function isoNow(ctx: ServiceContext): string {

@@ -5,14 +5,15 @@ import type { CaseState, HistoryEntry } from '../domain/case.js'
 import { FirehouseError } from '../domain/errors.js'
 import type { WorkflowInput } from '../domain/workflow-input.js'
 import type { WorkflowRules } from '../domain/workflow-rules.js'
-import { readCaseOfRecord } from '../store/case-reads.js'
+import { readCaseForWrite, readCaseOfRecord } from '../store/case-reads.js'
 import { saveCaseChange, saveCaseChangeIfUnchanged } from '../store/case-writes.js'
 import type { Case, Db, Tx } from '../store/database.js'
 import { findIdempotencyKey, pruneIdempotencyKeys, saveIdempotencyKey } from '../store/idempotency-keys.js'
 import { listStatuses } from '../store/statuses.js'
 import { nextChangeSeq, type ChangeTicket } from '../store/tenants.js'
-import { findActiveUser } from '../store/users.js'
+import { findActiveUser, unknownAssignee } from '../store/users.js'
 import type { Caller } from './api-keys.js'
+import { confirmCaller, keyConfirmed } from './cached-callers.js'
 import { checkVersion, decideChange, statusOfInput, type CaseInput, type Writer } from './change-decision.js'
 import { isoNow, type ServiceContext } from './context.js'
 import { inSharedTransaction } from './group-commit.js'
@@ -49,8 +50,11 @@ export async function updateWorkflow(
   if (ctx.writerThread) return ctx.writerThread.updateWorkflow(caller, input, options)
   const { idempotencyKey, expectedVersion } = options
   const writer: Writer = { tenantId: caller.tenantId, actor: caller.actor, expectedVersion }
+  // Only the guarded write's read checks a remembered caller's key itself (updateIfUnchanged).
+  const guarded = ctx.store.dialect.guardedCaseWrites && idempotencyKey === undefined
+  if (!guarded) await confirmCaller(ctx, caller)
   if (idempotencyKey === undefined) {
-    await writeChange(ctx, writer, input)
+    await writeChange(ctx, writer, input, caller)
     return { numberCustomergauge: input.numberCustomergauge, replayed: false }
   }
   const flightKey = `${caller.tenantId}\u0000${idempotencyKey}`
@@ -76,8 +80,11 @@ export async function updateCase(ctx: ServiceContext, writer: Writer, input: Cas
   await writeChange(ctx, writer, input)
 }
 
-async function writeChange(ctx: ServiceContext, writer: Writer, input: CaseInput): Promise<void> {
-  const guarded = ctx.store.dialect.guardedCaseWrites ? await withDatabase(ctx, (db) => updateIfUnchanged(ctx, db, writer, input)) : null
+/** `caller`: the API key's caller of a v4.1 call, whose key the guarded write's read confirms when it is unconfirmed. */
+async function writeChange(ctx: ServiceContext, writer: Writer, input: CaseInput, caller?: Caller): Promise<void> {
+  const guarded = ctx.store.dialect.guardedCaseWrites
+    ? await withDatabase(ctx, (db) => updateIfUnchanged(ctx, db, writer, input, caller))
+    : null
   const queued = guarded ?? (await inSharedTransaction(ctx, (trx) => applyWorkflow(ctx, trx, writer, input)))
   // After the commit: the dispatcher of this process sends the events at once (others poll).
   if (queued > 0) ctx.outbox.notify()
@@ -143,8 +150,21 @@ async function applyWorkflow(ctx: ServiceContext, trx: Tx, writer: Writer, input
  * event's deliveries are written by the same statement, only if the case was. Returns the
  * deliveries queued, or null when nothing was written.
  */
-async function updateIfUnchanged(ctx: ServiceContext, db: Db, writer: Writer, input: CaseInput): Promise<number | null> {
-  const read = await readCaseOfRecord(db, writer.tenantId, input.numberCustomergauge)
+async function updateIfUnchanged(ctx: ServiceContext, db: Db, writer: Writer, input: CaseInput, caller?: Caller): Promise<number | null> {
+  const read = await readCaseForWrite(db, {
+    tenantId: writer.tenantId,
+    cgid: input.numberCustomergauge,
+    keyHash: caller?.unconfirmedKey?.hash ?? '',
+    assigneeLower: typeof input.assignedTo === 'string' ? input.assignedTo.toLowerCase() : null,
+  })
+  if (caller?.unconfirmedKey) {
+    if (!read.keyValid) {
+      // Revoked in some process since this one remembered it: the lookup gives the refusal's words.
+      await confirmCaller(ctx, caller)
+      throw new FirehouseError('INVALID_API_KEY', 'Invalid API key')
+    }
+    keyConfirmed(caller)
+  }
   const { current } = read
   if (!current) return null
   // The guard below writes only at the count read here, so this check holds at the write too.
@@ -160,6 +180,8 @@ async function updateIfUnchanged(ctx: ServiceContext, db: Db, writer: Writer, in
 interface TenantAtWrite {
   extendedStatuses: boolean
   rules: WorkflowRules
+  /** When read with the case (readCaseForWrite): the call's assignee as an active user's e-mail, null for none. */
+  activeAssignee?: string | null
 }
 
 /**
@@ -179,8 +201,15 @@ async function validateChange(
 ): Promise<{ next: CaseState; entry: HistoryEntry }> {
   const statusSet = tenant.extendedStatuses ? await listStatuses(db, writer.tenantId) : null
   const status = statusOfInput(input, statusSet)
-  const assignedTo = typeof input.assignedTo === 'string' ? (await findActiveUser(db, writer.tenantId, input.assignedTo)).email : input.assignedTo
+  const assignedTo = typeof input.assignedTo === 'string' ? await activeAssignee(db, writer.tenantId, input.assignedTo, tenant) : input.assignedTo
   return decideChange(writer, input, current, { rules: tenant.rules, statusSet, status, assignedTo, now: isoNow(ctx) })
+}
+
+/** The e-mail of the tenant's active user named, as read with the case or looked up now; else 400201. */
+async function activeAssignee(db: Db, tenantId: string, named: string, tenant: TenantAtWrite): Promise<string> {
+  if (tenant.activeAssignee === undefined) return (await findActiveUser(db, tenantId, named)).email
+  if (tenant.activeAssignee === null) throw unknownAssignee()
+  return tenant.activeAssignee
 }
 
 /**

@@ -26,6 +26,28 @@ export async function readCaseOfRecord(
 ): Promise<{ current: Case | null; extendedStatuses: boolean; rules: WorkflowRules }> {
   const [row] = await selectCaseOfRecord(db, { tenantId, cgid })
   if (!row) throw workflowNotFound()
+  return splitCaseOfRecord(row)
+}
+
+/**
+ * readCaseOfRecord for a write that needs two more facts, in the same statement (one round trip
+ * on PostgreSQL): whether the API key with this hash is still a valid key of the tenant, and the
+ * e-mail of the tenant's active user whose lower-cased e-mail is `assigneeLower` (null: none asked).
+ */
+export async function readCaseForWrite(
+  db: Kysely<Database>,
+  key: { tenantId: string; cgid: number; keyHash: string; assigneeLower: string | null },
+): Promise<{ current: Case | null; extendedStatuses: boolean; rules: WorkflowRules; keyValid: boolean; activeAssignee: string | null }> {
+  const [row] = await selectCaseForWrite(db, key)
+  if (!row) throw workflowNotFound()
+  const { key_valid, active_assignee, ...caseOfRecord } = row
+  return { ...splitCaseOfRecord(caseOfRecord), keyValid: Boolean(key_valid), activeAssignee: active_assignee ?? null }
+}
+
+/** A row of caseOfRecordQuery: the case's columns (all null without a case), the tenant's flag and rules. */
+type CaseOfRecordRow = Awaited<ReturnType<typeof selectCaseOfRecord>>[number]
+
+function splitCaseOfRecord(row: CaseOfRecordRow) {
   const {
     extended_statuses,
     rule_progressive,
@@ -53,8 +75,8 @@ function isCase(row: CaseOrNothing): row is Case {
   return row.tenant_id !== null && row.number_customergauge !== null
 }
 
-const selectCaseOfRecord = compiledOnce({ tenantId: true, cgid: true }, (db, key: { tenantId: string; cgid: number }) =>
-  db
+function caseOfRecordQuery(db: Kysely<Database>, key: { tenantId: string; cgid: number }) {
+  return db
     .selectFrom('records')
     .innerJoin('tenants', 'tenants.id', 'records.tenant_id')
     .leftJoin('cases', (join) =>
@@ -63,7 +85,33 @@ const selectCaseOfRecord = compiledOnce({ tenantId: true, cgid: true }, (db, key
     .selectAll('cases')
     .select(['tenants.extended_statuses', ...RULE_COLUMNS.map((column) => `tenants.${column}` as const)])
     .where('records.tenant_id', '=', key.tenantId)
-    .where('records.number_customergauge', '=', key.cgid),
+    .where('records.number_customergauge', '=', key.cgid)
+}
+
+const selectCaseOfRecord = compiledOnce({ tenantId: true, cgid: true }, caseOfRecordQuery)
+
+const selectCaseForWrite = compiledOnce(
+  { tenantId: true, cgid: true, keyHash: true, assigneeLower: true },
+  (db, key: { tenantId: string; cgid: number; keyHash: string; assigneeLower: string | null }) =>
+    caseOfRecordQuery(db, key).select((eb) => [
+      eb
+        .exists(
+          eb
+            .selectFrom('api_keys')
+            .select('api_keys.id')
+            .where('api_keys.hash', '=', key.keyHash)
+            .whereRef('api_keys.tenant_id', '=', 'records.tenant_id')
+            .where('api_keys.revoked_at', 'is', null),
+        )
+        .as('key_valid'),
+      eb
+        .selectFrom('users')
+        .select('users.email')
+        .whereRef('users.tenant_id', '=', 'records.tenant_id')
+        .where('users.email_lower', '=', key.assigneeLower)
+        .where('users.active', '=', 1)
+        .as('active_assignee'),
+    ]),
 )
 
 /** Which of these CG-IDs already have a case in the tenant. */

@@ -2,6 +2,7 @@
 
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { parseWorkflowInput } from '../../domain/workflow-input.js'
+import { confirmCaller } from '../../service/cached-callers.js'
 import type { ServiceContext } from '../../service/context.js'
 import { updateWorkflow } from '../../service/update-workflow.js'
 import { authenticateRequest } from '../auth.js'
@@ -33,11 +34,13 @@ export const workflowV41: FastifyPluginAsync<WorkflowV41Options> = async (app, {
     formatOf: formatOfRequest,
     framework: WORKFLOW_FRAMEWORK_ERRORS,
   })
-  app.setErrorHandler(errors.onError)
+  // A caller remembered by this process is looked up before any error answer: a key revoked in
+  // another process is refused with 200000, whatever else is wrong with the request.
+  app.setErrorHandler(async (error, request, reply) => errors.onError(await keyRefusalOr(ctx, request, error), request, reply))
   app.setNotFoundHandler(errors.onNotFound)
 
   const authorize = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    await rateLimiter(await authenticateRequest(ctx, request, region), reply)
+    await rateLimiter(await authenticateRequest(ctx, request, region, { remembered: true }), reply)
   }
   for (const url of WORKFLOW_PATHS) {
     app.post(url, { onRequest: authorize, schema: workflowV41Schema(url) }, async (request, reply) => {
@@ -49,5 +52,16 @@ export const workflowV41: FastifyPluginAsync<WorkflowV41Options> = async (app, {
       const body = renderEnvelope({ Data: { number_customergauge: result.numberCustomergauge } }, format)
       return reply.header('content-type', CONTENT_TYPES[format]).send(body)
     })
+  }
+}
+
+/** The request's error, or 200000 when its caller was remembered and its key is no longer valid. */
+async function keyRefusalOr(ctx: ServiceContext, request: FastifyRequest, error: unknown): Promise<unknown> {
+  if (!request.caller?.unconfirmedKey) return error
+  try {
+    await confirmCaller(ctx, request.caller)
+    return error
+  } catch (refusal) {
+    return refusal
   }
 }

@@ -1,0 +1,71 @@
+// PostgreSQL's v4.1 writes: the caller of an API key remembered by this process, so that the
+// write's own read checks the key instead of a round trip of its own.
+//
+// What a key says of its caller — its tenant, its id, admin or not, its tenant's region and rate
+// limit — is set when the key and the tenant are created and never changes (a setting that could
+// change would have to be read with the write, as the tenant's rules and statuses are); whether
+// the key is still valid does, in any process. So a remembered caller is *unconfirmed*:
+// the case read of PostgreSQL's guarded write checks the key in the same statement
+// (update-workflow.ts), every other write path looks the key up first, and an error answer is
+// given only after the key was looked up again (routes/workflow-v41.ts), so that a revoked key is
+// refused with 200000 on its next request in every process, never with another code.
+
+import { authenticateHash, type Caller } from './api-keys.js'
+import type { ServiceContext } from './context.js'
+
+/** Enough for every key of a large deployment; the oldest is forgotten beyond it. */
+const MAX_CALLERS = 10_000
+
+interface Remembered {
+  caller: Caller
+  region: string
+}
+
+export interface CallerCache {
+  /** The caller of this key hash in this region, unconfirmed; undefined when not remembered. */
+  recall(keyHash: string, region: string): Caller | undefined
+  remember(keyHash: string, caller: Caller, region: string): void
+  forget(keyHash: string): void
+}
+
+export function createCallerCache(): CallerCache {
+  const callers = new Map<string, Remembered>()
+  return {
+    recall(keyHash, region) {
+      const found = callers.get(keyHash)
+      if (!found || found.region !== region) return undefined
+      return { ...found.caller, unconfirmedKey: { hash: keyHash, region } }
+    },
+    remember(keyHash, caller, region) {
+      callers.delete(keyHash)
+      if (callers.size >= MAX_CALLERS) callers.delete(callers.keys().next().value!)
+      const { unconfirmedKey: _unconfirmed, ...confirmed } = caller
+      callers.set(keyHash, { caller: confirmed, region })
+    },
+    forget(keyHash) {
+      callers.delete(keyHash)
+    },
+  }
+}
+
+/**
+ * Looks an unconfirmed caller's key up in the database: 200000 (and forgotten) when it is no
+ * longer valid, which then answers the request whatever else went wrong with it. A caller is one
+ * request's own object: once confirmed it stays so for the rest of the request.
+ */
+export async function confirmCaller(ctx: ServiceContext, caller: Caller): Promise<void> {
+  const key = caller.unconfirmedKey
+  if (key === undefined) return
+  try {
+    await authenticateHash(ctx, key.hash, key.region)
+  } catch (error) {
+    ctx.callerCache?.forget(key.hash)
+    throw error
+  }
+  caller.unconfirmedKey = undefined
+}
+
+/** After the write's own read found the key valid: the caller is confirmed for the rest of the request. */
+export function keyConfirmed(caller: Caller): void {
+  caller.unconfirmedKey = undefined
+}

@@ -1,0 +1,37 @@
+// Breaks of the callers PostgreSQL's v4.1 writes remember (src/service/cached-callers.ts): a revoked
+// key must be refused on the next request of every process, whatever else is wrong with it.
+
+import type { Mutation } from './catalogue.js'
+
+const TESTS = ['test/http/workflow-key-cache-nodes.test.ts']
+const PATTERN = 'revoked by another process'
+
+export const CALLER_CACHE_MUTATIONS: Mutation[] = [
+  {
+    id: 'caller-cache-read-ignores-key',
+    guarantee: "the guarded write's read refuses a remembered key revoked since (nothing is written)",
+    file: 'src/service/update-workflow.ts',
+    find: '    if (!read.keyValid) {\n',
+    replace: "    if (!read.keyValid && caller.actor === '') {\n",
+    tests: TESTS,
+    testNamePattern: PATTERN,
+  },
+  {
+    id: 'caller-cache-errors-unconfirmed',
+    guarantee: "a remembered caller's key is looked up before an error answer: a revoked key answers 200000, not the request's other fault",
+    file: 'src/http/routes/workflow-v41.ts',
+    find: '    await confirmCaller(ctx, request.caller)\n',
+    replace: '',
+    tests: TESTS,
+    testNamePattern: PATTERN,
+  },
+  {
+    id: 'caller-cache-keyed-unconfirmed',
+    guarantee: 'a keyed call (Idempotency-Key), which the guarded write does not take, looks a remembered key up first',
+    file: 'src/service/update-workflow.ts',
+    find: '  if (!guarded) await confirmCaller(ctx, caller)\n',
+    replace: '  if (!guarded && idempotencyKey === undefined) await confirmCaller(ctx, caller)\n',
+    tests: TESTS,
+    testNamePattern: PATTERN,
+  },
+]
