@@ -2,12 +2,14 @@
 
 import type { Compilable, CompiledQuery, Kysely } from 'kysely'
 import type { Database } from './database.js'
+import { markForPreparing } from './prepared-texts.js'
 
 /**
  * Wraps a query builder so that it runs once per open database, with placeholders for its values;
  * later calls reuse the compiled text and pass their own values as its parameters. Building and
  * compiling a Kysely query costs more than SQLite takes to run it, and the text stays identical
- * from call to call, which also lets the driver reuse its prepared statement.
+ * from call to call, which also lets the driver reuse its prepared statement (better-sqlite3's
+ * cache; on PostgreSQL a named statement per connection, prepared-texts.ts).
  *
  * `names` lists every key of the values, which the compiler checks: an insert silently leaves
  * out a column whose value is missing. `build` must place every value as it is (compared,
@@ -60,6 +62,7 @@ function compileRowsTemplate<Params extends Record<string, unknown>, Row>(
   const rows = Array.from({ length: count }, (_, row) => Object.fromEntries(names.map((name) => [name, placeholderOf(row, name)])) as Params)
   const byPlaceholder = new Map(rows.flatMap((_, row) => names.map((name) => [placeholderOf(row, name), { row, name }] as const)))
   const compiled = build(db, rows).compile()
+  markForPreparing(compiled.sql)
   const parameters = compiled.parameters.map((value): RowParameter => (typeof value === 'string' && byPlaceholder.get(value)) || { constant: value })
   const used = new Set(parameters.flatMap((parameter) => ('name' in parameter ? [placeholderOf(parameter.row, parameter.name)] : [])))
   if (used.size !== byPlaceholder.size) throw new Error(`compiled query: ${unusedNames(byPlaceholder, used).join(', ')} not used as plain values`)

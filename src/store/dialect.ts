@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { PostgresDialect, SqliteDialect } from 'kysely'
+import { preparedName } from './prepared-texts.js'
 import type { Dialect as KyselyDialect } from 'kysely'
 import type pg from 'pg'
 import { FirehouseError } from '../domain/errors.js'
@@ -107,6 +108,15 @@ export async function createPostgresDialect(url: string, poolSize: number, onPoo
   class BoundedConnectClient extends pg.Client {
     constructor(config?: pg.ClientConfig) {
       super({ ...config, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS })
+    }
+
+    // Kysely sends (text, values); a template's text goes as a named statement, which the
+    // connection parses once and then only binds and executes (prepared-texts.ts).
+    override query(...args: unknown[]): never {
+      const [text, values] = args
+      const name = args.length === 2 && typeof text === 'string' && Array.isArray(values) ? preparedName(text) : undefined
+      const query = super.query as (...queryArgs: unknown[]) => never
+      return name === undefined ? query.apply(this, args) : query.call(this, { name, text, values })
     }
   }
   const pool = new pg.Pool({

@@ -2,9 +2,11 @@
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { sql, type Kysely } from 'kysely'
 import { importRecords } from '../../src/service/import-records.js'
 import { createTenant } from '../../src/service/tenants.js'
 import { compiledOnce, compiledOncePerRowCount } from '../../src/store/compiled-once.js'
+import type { Database } from '../../src/store/database.js'
 import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
 import { surveyRecord } from '../helpers/server.js'
 
@@ -63,4 +65,25 @@ for (const kind of TEST_DATABASES) {
       await assert.rejects(lowered(ctx.store.db, { email: 'A@B.example' }), /email not used as plain values/)
     })
   })
+}
+
+for (const kind of TEST_DATABASES.filter((database) => database.name === 'postgres')) {
+  test(`[${kind.name}] a compiledOnce text is a named statement the connection prepares once; a one-off text is not`, async (t) => {
+    // One connection, so that its session's prepared statements are the ones every query used.
+    const { ctx } = await openTestContext(t, kind, { poolSize: 1 })
+    const acme = await createTenant(ctx, { slug: 'acme', region: 'eu' })
+    await importRecords(ctx, 'acme', [1, 2, 3].map((cgid) => surveyRecord(cgid, cgid * 3)))
+    const preparedBefore = await preparedTexts(ctx.store.db)
+    for (const minNps of [0, 4, 7]) await recordsOfTenant(ctx.store.db, { tenantId: acme.id, minNps })
+    assert.deepEqual((await recordsOfTenant(ctx.store.db, { tenantId: acme.id, minNps: 7 })).map((row) => Number(row.number_customergauge)), [3])
+    await ctx.store.db.selectFrom('records').select('nps').where('number_customergauge', '=', 2).where('nps', '<', 100).execute()
+    const added = (await preparedTexts(ctx.store.db)).filter((text) => !preparedBefore.includes(text))
+    assert.equal(added.length, 1, `one statement prepared for four calls: ${added.join(' | ')}`)
+    assert.match(added[0]!, /"nps" <= \$\d/, 'the template, not the one-off query')
+  })
+}
+
+async function preparedTexts(db: Kysely<Database>): Promise<string[]> {
+  const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements where name like 'fh\\_%'`.execute(db)
+  return rows.map((row) => row.statement)
 }

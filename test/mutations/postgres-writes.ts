@@ -1,12 +1,13 @@
-// Breaks of the callers PostgreSQL's v4.1 writes remember (src/service/cached-callers.ts): a revoked
-// key must be refused on the next request of every process, whatever else is wrong with it.
+// Breaks of PostgreSQL's leaner v4.1 writes: the callers they remember (src/service/cached-callers.ts),
+// which must refuse a revoked key on the next request of every process whatever else is wrong
+// with it, and the statements each connection prepares once (src/store/prepared-texts.ts).
 
 import type { Mutation } from './catalogue.js'
 
 const TESTS = ['test/http/workflow-key-cache-nodes.test.ts']
 const PATTERN = 'revoked by another process'
 
-export const CALLER_CACHE_MUTATIONS: Mutation[] = [
+export const POSTGRES_WRITE_MUTATIONS: Mutation[] = [
   {
     id: 'caller-cache-read-ignores-key',
     guarantee: "the guarded write's read refuses a remembered key revoked since (nothing is written)",
@@ -33,5 +34,13 @@ export const CALLER_CACHE_MUTATIONS: Mutation[] = [
     replace: '  if (!guarded && idempotencyKey === undefined) await confirmCaller(ctx, caller)\n',
     tests: TESTS,
     testNamePattern: PATTERN,
+  },
+  {
+    id: 'prepared-texts-unnamed',
+    guarantee: 'a compiledOnce template is sent as a named statement on PostgreSQL (parsed once per connection)',
+    file: 'src/store/compiled-once.ts',
+    find: '  markForPreparing(compiled.sql)\n',
+    replace: '',
+    tests: ['test/store/compiled-once.test.ts'],
   },
 ]
