@@ -8,8 +8,8 @@ export const BACK_DATING_MUTATIONS: Mutation[] = [
   {
     id: 'happened-at-check-skipped',
     guarantee: 'a happened_at over 60 s ahead or before the latest entry is 400207 and writes nothing',
-    file: 'src/service/update-workflow.ts',
-    find: '  if (input.happenedAt !== undefined) checkHappenedAt(input.happenedAt, now, current?.happened_at ?? null)\n',
+    file: 'src/service/change-decision.ts',
+    find: '  if (input.happenedAt !== undefined) checkHappenedAt(input.happenedAt, inputs.now, current?.happened_at ?? null)\n',
     replace: '',
     tests: [HTTP_TEST],
     testNamePattern: '400207',

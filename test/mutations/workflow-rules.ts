@@ -6,8 +6,8 @@ export const WORKFLOW_RULES_MUTATIONS: Mutation[] = [
   {
     id: 'rules-not-checked',
     guarantee: 'every surface refuses a change the rules forbid (400205, 400204), and the refusal writes nothing',
-    file: 'src/service/update-workflow.ts',
-    find: '  checkRules(tenant.rules, before, result.next, input.comment, opened)\n',
+    file: 'src/service/change-decision.ts',
+    find: '  checkRules(inputs.rules, before, result.next, input.comment, opened)\n',
     replace: '',
     tests: ['test/http/workflow-rules.test.ts'],
     testNamePattern: 'v4\\.1 json|board case form',
