@@ -1,12 +1,14 @@
-// PostgreSQL's v4.1 writes: the caller of an API key remembered by this process, so that the
-// write's own read checks the key instead of a round trip of its own.
+// v4.1 writes: the caller of an API key remembered by this process, so that the write checks the
+// key itself (PostgreSQL's guarded write in its case read, SQLite's hot path on the writer thread
+// in its transaction) instead of a look-up of its own before it.
 //
 // What a key says of its caller — its tenant, its id, admin or not, its tenant's region and rate
 // limit — is set when the key and the tenant are created and never changes (a setting that could
 // change would have to be read with the write, as the tenant's rules and statuses are); whether
 // the key is still valid does, in any process. So a remembered caller is *unconfirmed*:
 // the case read of PostgreSQL's guarded write checks the key in the same statement
-// (update-workflow.ts), every other write path looks the key up first, and an error answer is
+// (update-workflow.ts), SQLite's hot path in the batch's transaction (hot-path.ts), every other
+// write path looks the key up first, and an error answer is
 // given only after the key was looked up again (routes/workflow-v41.ts), so that a revoked key is
 // refused with 200000 on its next request in every process, never with another code.
 

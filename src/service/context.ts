@@ -20,8 +20,8 @@ export interface ServiceContext {
   /** Where v4.1 calls and imports are written when not on this thread (SQLite's writer thread under `serve`). */
   writerThread?: WriterThread
   /**
-   * API keys' callers remembered for v4.1 writes, where the write's own read checks the key
-   * (PostgreSQL's guarded writes); absent elsewhere.
+   * API keys' callers remembered for v4.1 writes, where the write checks the key itself
+   * (PostgreSQL's guarded writes, SQLite's writer thread); absent elsewhere.
    */
   callerCache?: CallerCache
 }

@@ -93,6 +93,11 @@ function loadTenant(statements: HotStatements, tenants: Map<string, TenantInBatc
 /** One call: every check first (the general path's order), then the case and its entry. */
 function applyCall(statements: HotStatements, tenant: TenantInBatch, written: Map<string, Case>, call: HotCall, now: () => string): WorkflowResult {
   const { caller, input, options } = call
+  // A caller the request thread remembered (cached-callers.ts): its key is checked first, in this
+  // transaction; the request thread's own look-up then words the refusal.
+  if (caller.unconfirmedKey && !statements.keyValid(caller.unconfirmedKey.hash, caller.tenantId)) {
+    throw new FirehouseError('INVALID_API_KEY', 'Invalid API key')
+  }
   const cgid = input.numberCustomergauge
   const caseKey = `${caller.tenantId}\u0000${cgid}`
   const current = written.get(caseKey) ?? statements.caseOfRecord(caller.tenantId, cgid)

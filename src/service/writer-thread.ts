@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads'
 import { ERROR_CODES, FirehouseError, type ErrorDetails, type ErrorName } from '../domain/errors.js'
 import type { WorkflowInput } from '../domain/workflow-input.js'
 import type { Caller } from './api-keys.js'
+import { createCallerCache } from './cached-callers.js'
 import type { ServiceContext } from './context.js'
 import type { ImportReport } from './import-records.js'
 import type { RecordFileFormat } from './record-files.js'
@@ -69,6 +70,9 @@ export function writerThreadApplies(ctx: ServiceContext): boolean {
 /** Starts the writer thread for the context's database (`dbUrl` names it) and sends its writes there. */
 export function useWriterThread(ctx: ServiceContext, dbUrl: string): void {
   ctx.writerThread = startWriterThread(dbUrl, () => ctx.outbox.notify())
+  // The thread checks a remembered caller's key in the write's own transaction (hot-path.ts), or
+  // looks it up before any other write (update-workflow.ts): v4.1 calls need not look it up first.
+  ctx.callerCache ??= createCallerCache()
 }
 
 /**

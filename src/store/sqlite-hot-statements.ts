@@ -30,6 +30,8 @@ export interface HotStatements {
   commit(): void
   rollback(): void
   tenant(tenantId: string): HotTenant | undefined
+  /** Whether the API key with this hash is a key of the tenant that is not revoked. */
+  keyValid(keyHash: string, tenantId: string): boolean
   caseOfRecord(tenantId: string, cgid: number): HotCaseRead
   /** The active user's e-mail as stored, found by its lower-cased form. */
   activeUserEmail(tenantId: string, emailLower: string): string | undefined
@@ -54,6 +56,7 @@ const SQL = {
   caseOfRecord: `select ${CASE_COLUMN_NAMES.map((column) => `c.${column}`).join(', ')}
     from records r left join cases c on c.tenant_id = r.tenant_id and c.number_customergauge = r.number_customergauge
     where r.tenant_id = ? and r.number_customergauge = ?`,
+  keyValid: 'select 1 from api_keys where hash = ? and tenant_id = ? and revoked_at is null',
   activeUserEmail: 'select email from users where tenant_id = ? and email_lower = ? and active = 1',
   statuses: 'select code, label, phase from statuses where tenant_id = ? order by code',
   insertCase: `insert into cases (${CASE_COLUMN_NAMES.join(', ')}) values (${placeholders(CASE_COLUMN_NAMES.length)})`,
@@ -75,6 +78,7 @@ export function prepareHotStatements(database: BetterSqlite3.Database): HotState
   const rollback = database.prepare('rollback')
   const tenant = database.prepare<[string], TenantRow>(SQL.tenant)
   const caseOfRecord = database.prepare<[string, number], { [Column in keyof Case]: Case[Column] | null }>(SQL.caseOfRecord)
+  const keyValid = database.prepare<[string, string], number>(SQL.keyValid).pluck()
   const activeUserEmail = database.prepare<[string, string], string>(SQL.activeUserEmail).pluck()
   const statuses = database.prepare<[string], ExtendedStatus>(SQL.statuses)
   const insertCase = database.prepare(SQL.insertCase)
@@ -88,6 +92,7 @@ export function prepareHotStatements(database: BetterSqlite3.Database): HotState
       // A failed COMMIT may already have ended the transaction (SQLite rolls back on some errors).
       if (database.inTransaction) rollback.run()
     },
+    keyValid: (keyHash, tenantId) => keyValid.get(keyHash, tenantId) !== undefined,
     tenant(tenantId) {
       const row = tenant.get(tenantId)
       if (!row) return undefined

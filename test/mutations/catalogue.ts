@@ -22,7 +22,7 @@ import { BOARD_MUTATIONS } from './board.js'
 import { CRASH_AND_SHUTDOWN_MUTATIONS } from './crash-and-shutdown.js'
 import { IF_MATCH_MUTATIONS } from './if-match.js'
 import { OAUTH_MUTATIONS } from './oauth.js'
-import { POSTGRES_WRITE_MUTATIONS } from './postgres-writes.js'
+import { LEAN_WRITE_MUTATIONS } from './lean-writes.js'
 import { ATOMICITY_MUTATIONS } from './atomicity.js'
 import { STRUCTURE_MUTATIONS } from './structure.js'
 import { V7_MUTATIONS } from './v7.js'
@@ -30,4 +30,4 @@ import { WEBHOOK_MUTATIONS } from './webhooks.js'
 import { WORKFLOW_RULES_MUTATIONS } from './workflow-rules.js'
 import { WRITER_THREAD_MUTATIONS } from './writer-thread.js'
 
-export const MUTATIONS: Mutation[] = [...BOARD_MUTATIONS, ...CRASH_AND_SHUTDOWN_MUTATIONS, ...ATOMICITY_MUTATIONS, ...STRUCTURE_MUTATIONS, ...WEBHOOK_MUTATIONS, ...IF_MATCH_MUTATIONS, ...WORKFLOW_RULES_MUTATIONS, ...BACK_DATING_MUTATIONS, ...V7_MUTATIONS, ...WRITER_THREAD_MUTATIONS, ...OAUTH_MUTATIONS, ...POSTGRES_WRITE_MUTATIONS]
+export const MUTATIONS: Mutation[] = [...BOARD_MUTATIONS, ...CRASH_AND_SHUTDOWN_MUTATIONS, ...ATOMICITY_MUTATIONS, ...STRUCTURE_MUTATIONS, ...WEBHOOK_MUTATIONS, ...IF_MATCH_MUTATIONS, ...WORKFLOW_RULES_MUTATIONS, ...BACK_DATING_MUTATIONS, ...V7_MUTATIONS, ...WRITER_THREAD_MUTATIONS, ...OAUTH_MUTATIONS, ...LEAN_WRITE_MUTATIONS]

@@ -1,13 +1,13 @@
-// Breaks of PostgreSQL's leaner v4.1 writes: the callers they remember (src/service/cached-callers.ts),
+// Breaks of the leaner v4.1 writes: the callers they remember (src/service/cached-callers.ts),
 // which must refuse a revoked key on the next request of every process whatever else is wrong
-// with it, and the statements each connection prepares once (src/store/prepared-texts.ts).
+// with it, and the statements each PostgreSQL connection prepares once (src/store/prepared-texts.ts).
 
 import type { Mutation } from './catalogue.js'
 
 const TESTS = ['test/http/workflow-key-cache-nodes.test.ts']
 const PATTERN = 'revoked by another process'
 
-export const POSTGRES_WRITE_MUTATIONS: Mutation[] = [
+export const LEAN_WRITE_MUTATIONS: Mutation[] = [
   {
     id: 'caller-cache-read-ignores-key',
     guarantee: "the guarded write's read refuses a remembered key revoked since (nothing is written)",
@@ -42,5 +42,14 @@ export const POSTGRES_WRITE_MUTATIONS: Mutation[] = [
     find: '  markForPreparing(compiled.sql)\n',
     replace: '',
     tests: ['test/store/compiled-once.test.ts'],
+  },
+  {
+    id: 'caller-cache-hot-path-ignores-key',
+    guarantee: "SQLite's hot path refuses a remembered key revoked since (nothing is written)",
+    file: 'src/service/hot-path.ts',
+    find: '  if (caller.unconfirmedKey && !statements.keyValid(caller.unconfirmedKey.hash, caller.tenantId)) {\n',
+    replace: '  if (caller.unconfirmedKey && caller.actor === \'\') {\n',
+    tests: TESTS,
+    testNamePattern: PATTERN,
   },
 ]
