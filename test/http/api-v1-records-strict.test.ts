@@ -3,7 +3,7 @@
 // days that do not exist, invalid UTF-8. Each refusal names the line and writes nothing.
 
 import assert from 'node:assert/strict'
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import { isFirehouseError } from '../../src/domain/errors.js'
 import { MAX_JSON_DEPTH } from '../../src/domain/json-shape.js'
 import { listCases } from '../../src/service/case-feed.js'
@@ -11,7 +11,7 @@ import { getTenant } from '../../src/service/tenants.js'
 import { TEST_DATABASES, type TestDatabaseKind } from '../helpers/databases.js'
 import { api, expectApiError, expectJson, getRecord, importFile, type ImportAnswer } from '../helpers/api-v1.js'
 import { readTenantRows } from '../helpers/raw-tables.js'
-import { createTestTenant, startTestServer } from '../helpers/server.js'
+import { createTestTenant, serverPerFile, uniqueSlug } from '../helpers/server.js'
 
 const JSON_TYPE = 'application/json'
 const NDJSON = 'application/x-ndjson'
@@ -20,20 +20,22 @@ const CSV = 'text/csv'
 /** A value nested `levels` deep in arrays. */
 const nested = (levels: number): string => `${'['.repeat(levels)}${']'.repeat(levels)}`
 
-async function setup(kind: TestDatabaseKind, t: TestContext) {
-  const server = await startTestServer(kind)
-  t.after(server.close)
-  const acme = await createTestTenant(server.ctx, { slug: 'acme' })
+const serverFor = serverPerFile()
+
+async function setup(kind: TestDatabaseKind) {
+  const server = await serverFor(kind)
+  const slug = uniqueSlug()
+  const acme = await createTestTenant(server.ctx, { slug })
   // Record 1 exists, with a case: every refused file below would update it and add records 2 and 3.
   await expectJson(await importFile(server, acme.key, '{"number_customergauge":1,"nps":2,"comment":"before"}', NDJSON))
   /** Asserts each file answers `code` naming its line (when given) and changes no row of the tenant. */
   const refuse = async (files: ReadonlyArray<readonly [string, string | Buffer<ArrayBuffer>, number | null]>, code = 300001) => {
     for (const [contentType, body, line] of files) {
-      const before = await readTenantRows(server.ctx, 'acme')
+      const before = await readTenantRows(server.ctx, slug)
       const shown = `${contentType}: ${String(body).slice(0, 120)}`
       const message = await expectApiError(await importFile(server, acme.key, body, contentType), code)
       if (line !== null) assert.match(message, new RegExp(`^line ${line}: `), shown)
-      assert.deepEqual(await readTenantRows(server.ctx, 'acme'), before, `${shown} wrote something`)
+      assert.deepEqual(await readTenantRows(server.ctx, slug), before, `${shown} wrote something`)
     }
   }
   const load = async (body: string, contentType: string) => expectJson<ImportAnswer>(await importFile(server, acme.key, body, contentType))
@@ -41,8 +43,8 @@ async function setup(kind: TestDatabaseKind, t: TestContext) {
 }
 
 for (const kind of TEST_DATABASES) {
-  test(`[${kind.name}] item 8: a record nested deeper than ${MAX_JSON_DEPTH} (4,500 or 33 levels) answers 300001 naming its line, never 500, and writes nothing; ${MAX_JSON_DEPTH} levels import`, async (t) => {
-    const { server, acme, refuse, load } = await setup(kind, t)
+  test(`[${kind.name}] item 8: a record nested deeper than ${MAX_JSON_DEPTH} (4,500 or 33 levels) answers 300001 naming its line, never 500, and writes nothing; ${MAX_JSON_DEPTH} levels import`, async () => {
+    const { server, acme, refuse, load } = await setup(kind)
     const good = '{"number_customergauge":1,"nps":3}\n{"number_customergauge":2,"nps":1}'
     await refuse([
       [NDJSON, `${good}\n\n{"number_customergauge":3,"x":${nested(4_500)}}\n`, 4],
@@ -59,8 +61,8 @@ for (const kind of TEST_DATABASES) {
     assert.deepEqual((await getRecord(server, acme.key, 4)).extra, { x: JSON.parse(nested(MAX_JSON_DEPTH - 1)) })
   })
 
-  test(`[${kind.name}] item 11: number_customergauge or nps written 1E2, 1.0000000000000001, 5.0, -0 answers 300001 naming its line and writes nothing; other fields keep any number`, async (t) => {
-    const { server, acme, refuse, load } = await setup(kind, t)
+  test(`[${kind.name}] item 11: number_customergauge or nps written 1E2, 1.0000000000000001, 5.0, -0 answers 300001 naming its line and writes nothing; other fields keep any number`, async () => {
+    const { server, acme, refuse, load } = await setup(kind)
     const good = '{"number_customergauge":1,"nps":3}\n{"number_customergauge":2,"nps":1}'
     await refuse([
       [NDJSON, `${good}\n{"number_customergauge":1E2}\n`, 3],
@@ -76,8 +78,8 @@ for (const kind of TEST_DATABASES) {
     await expectApiError(await api(server, acme.key, '/records/3'), 400200)
   })
 
-  test(`[${kind.name}] item 12: a lone surrogate, NUL, U+FFFE (in a text field, another field or a name), a repeated name or CSV column and 2026-02-30 answer 300001 naming the line and write nothing`, async (t) => {
-    const { server, acme, refuse, load } = await setup(kind, t)
+  test(`[${kind.name}] item 12: a lone surrogate, NUL, U+FFFE (in a text field, another field or a name), a repeated name or CSV column and 2026-02-30 answer 300001 naming the line and write nothing`, async () => {
+    const { server, acme, refuse, load } = await setup(kind)
     const good = '{"number_customergauge":1,"nps":3}\n{"number_customergauge":2,"nps":1}'
     const csvHeader = 'number_customergauge,nps,comment,date_creation'
     await refuse([
@@ -111,8 +113,8 @@ for (const kind of TEST_DATABASES) {
     assert.deepEqual([four.first_name, four.date_creation, four.extra], ['Zoë', '2026-02-28T23:30:00.5+05:30', { note: rows[1]!.note }])
   })
 
-  test(`[${kind.name}] item 12: invalid UTF-8 (an encoded surrogate, a cut sequence) answers 300005, never U+FFFD, and writes nothing`, async (t) => {
-    const { refuse } = await setup(kind, t)
+  test(`[${kind.name}] item 12: invalid UTF-8 (an encoded surrogate, a cut sequence) answers 300005, never U+FFFD, and writes nothing`, async () => {
+    const { refuse } = await setup(kind)
     const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))))
     await refuse(
       [
@@ -125,9 +127,9 @@ for (const kind of TEST_DATABASES) {
     )
   })
 
-  test(`[${kind.name}] item 12: updated_since naming a day or time that does not exist answers 300001, over HTTP and from the service itself`, async (t) => {
-    const { server, acme } = await setup(kind, t)
-    const tenant = await getTenant(server.ctx, 'acme')
+  test(`[${kind.name}] item 12: updated_since naming a day or time that does not exist answers 300001, over HTTP and from the service itself`, async () => {
+    const { server, acme } = await setup(kind)
+    const tenant = await getTenant(server.ctx, acme.slug)
     const impossible = ['2026-02-30', '2026-02-29T00:00:00Z', '2026-04-31', '2026-13-01', '2026-01-01T24:00:00Z', '2026-01-01T10:00:00+24:00', '1900-02-29']
     for (const value of impossible) {
       const message = await expectApiError(await api(server, acme.key, `/cases?updated_since=${encodeURIComponent(value)}`), 300001)
@@ -144,8 +146,8 @@ for (const kind of TEST_DATABASES) {
     }
   })
 
-  test(`[${kind.name}] a text field is at most 10,000 characters counted as code points, as v4.1's comment: 10,000 emoji are taken, 10,001 BMP characters refused naming the line`, async (t) => {
-    const { server, acme, refuse, load } = await setup(kind, t)
+  test(`[${kind.name}] a text field is at most 10,000 characters counted as code points, as v4.1's comment: 10,000 emoji are taken, 10,001 BMP characters refused naming the line`, async () => {
+    const { server, acme, refuse, load } = await setup(kind)
     const emoji = '🚒'.repeat(10_000)
     assert.deepEqual(await load(JSON.stringify([{ number_customergauge: 2, nps: 9, comment: emoji, first_name: emoji }]), JSON_TYPE), { imported: 1, updated: 0, opened: 0 })
     assert.equal((await getRecord(server, acme.key, 2)).comment, emoji)

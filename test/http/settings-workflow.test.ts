@@ -2,12 +2,12 @@
 // strict bodies, and a change seen by the very next write (no cache).
 
 import assert from 'node:assert/strict'
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import { createApiKey } from '../../src/service/api-keys.js'
 import type { WorkflowRulesJson } from '../../src/service/workflow-rules.js'
 import { TEST_DATABASES, type TestDatabaseKind } from '../helpers/databases.js'
 import { api, expectApiError, expectJson } from '../helpers/api-v1.js'
-import { caller, createTestTenant, expectCode, expectOk, form, startTestServer } from '../helpers/server.js'
+import { caller, createTestTenant, expectCode, expectOk, form, serverPerFile, uniqueSlug } from '../helpers/server.js'
 
 const DEFAULTS: WorkflowRulesJson = {
   progressive: false,
@@ -16,11 +16,13 @@ const DEFAULTS: WorkflowRulesJson = {
   auto_open: { nps_min: 0, nps_max: 6, field: null },
 }
 
-async function setup(kind: TestDatabaseKind, t: TestContext) {
-  const server = await startTestServer(kind)
-  t.after(server.close)
-  const acme = await createTestTenant(server.ctx, { slug: 'acme', records: [1, 2] })
-  const admin = (await createApiKey(server.ctx, 'acme', 'admin', { admin: true })).key
+const serverFor = serverPerFile()
+
+async function setup(kind: TestDatabaseKind) {
+  const server = await serverFor(kind)
+  const slug = uniqueSlug()
+  const acme = await createTestTenant(server.ctx, { slug, records: [1, 2] })
+  const admin = (await createApiKey(server.ctx, slug, 'admin', { admin: true })).key
   const rules = (key: string) => api(server, key, '/settings/workflow')
   const put = (key: string, body: unknown, contentType = 'application/json') =>
     api(server, key, '/settings/workflow', { method: 'PUT', body: typeof body === 'string' ? body : JSON.stringify(body), contentType })
@@ -28,15 +30,15 @@ async function setup(kind: TestDatabaseKind, t: TestContext) {
 }
 
 for (const kind of TEST_DATABASES) {
-  test(`${kind.name}: a new tenant's rules are the defaults; --no-auto-open has no auto_open rule`, async (t) => {
-    const { server, acme, rules } = await setup(kind, t)
+  test(`${kind.name}: a new tenant's rules are the defaults; --no-auto-open has no auto_open rule`, async () => {
+    const { server, acme, rules } = await setup(kind)
     assert.deepEqual(await expectJson(await rules(acme.key)), DEFAULTS)
-    const quiet = await createTestTenant(server.ctx, { slug: 'quiet', autoOpen: false })
+    const quiet = await createTestTenant(server.ctx, { slug: uniqueSlug('quiet'), autoOpen: false })
     assert.deepEqual(await expectJson(await rules(quiet.key)), { ...DEFAULTS, auto_open: { nps_min: null, nps_max: null, field: null } })
   })
 
-  test(`${kind.name}: PUT changes the parts it gives, answers all of them, and the next write obeys at once`, async (t) => {
-    const { server, acme, admin, rules, put } = await setup(kind, t)
+  test(`${kind.name}: PUT changes the parts it gives, answers all of them, and the next write obeys at once`, async () => {
+    const { server, acme, admin, rules, put } = await setup(kind)
     const send = caller(server, acme.key)
     assert.deepEqual(await expectJson(await put(admin, { comment_on_status_change: true })), { ...DEFAULTS, comment_on_status_change: true })
     // The very next write, on the same server, is held to it: no rule is served from a cache.
@@ -51,8 +53,8 @@ for (const kind of TEST_DATABASES) {
     assert.deepEqual(await expectJson(await put(admin, {})), off, 'an empty body changes nothing')
   })
 
-  test(`${kind.name}: only an admin key may PUT (403, 200001), and a refused PUT changes nothing`, async (t) => {
-    const { acme, rules, put } = await setup(kind, t)
+  test(`${kind.name}: only an admin key may PUT (403, 200001), and a refused PUT changes nothing`, async () => {
+    const { acme, rules, put } = await setup(kind)
     const message = await expectApiError(await put(acme.key, { progressive: true }), 200001)
     assert.match(message, /admin/)
     // Who asks comes before what: a malformed change from a plain key is 403 too.
@@ -60,8 +62,8 @@ for (const kind of TEST_DATABASES) {
     assert.deepEqual(await expectJson(await rules(acme.key)), DEFAULTS)
   })
 
-  test(`${kind.name}: a PUT body that is not exactly the rules' shape is 300001 and changes nothing`, async (t) => {
-    const { server, acme, admin, rules, put } = await setup(kind, t)
+  test(`${kind.name}: a PUT body that is not exactly the rules' shape is 300001 and changes nothing`, async () => {
+    const { server, acme, admin, rules, put } = await setup(kind)
     const bad: Array<[unknown, RegExp]> = [
       [{ progressive: 'true' }, /progressive must be true or false/],
       [{ progressive: 1 }, /progressive must be true or false/],
@@ -90,12 +92,12 @@ for (const kind of TEST_DATABASES) {
     assert.deepEqual(await expectJson(await rules(acme.key)), DEFAULTS)
   })
 
-  test(`${kind.name}: rules are the tenant's own`, async (t) => {
-    const { server, admin, put } = await setup(kind, t)
-    const other = await createTestTenant(server.ctx, { slug: 'other' })
+  test(`${kind.name}: rules are the tenant's own`, async () => {
+    const { server, admin, put } = await setup(kind)
+    const other = await createTestTenant(server.ctx, { slug: uniqueSlug('other') })
     await expectJson(await put(admin, { progressive: true }))
     assert.deepEqual(await expectJson(await api(server, other.key, '/settings/workflow')), DEFAULTS)
-    const otherAdmin = (await createApiKey(server.ctx, 'other', 'admin', { admin: true })).key
+    const otherAdmin = (await createApiKey(server.ctx, other.slug, 'admin', { admin: true })).key
     await expectJson(await put(otherAdmin, { comment_on_reassign: true }))
     assert.equal((await expectJson<WorkflowRulesJson>(await api(server, admin, '/settings/workflow'))).comment_on_reassign, false)
   })

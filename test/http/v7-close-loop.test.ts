@@ -3,13 +3,13 @@
 // with its code and REST status, writing nothing.
 
 import assert from 'node:assert/strict'
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import { createApiKey } from '../../src/service/api-keys.js'
 import type { CaseJson } from '../../src/service/case-view.js'
 import { setStatusesFromFile } from '../../src/service/statuses.js'
 import { api, expectApiError, expectJson, getCase } from '../helpers/api-v1.js'
 import { TEST_DATABASES, type TestDatabaseKind } from '../helpers/databases.js'
-import { createTestTenant, expectOk, form, post, startTestServer, workflowUrl } from '../helpers/server.js'
+import { createTestTenant, expectOk, form, post, serverPerFile, startTestServer, uniqueSlug, workflowUrl } from '../helpers/server.js'
 import { putOk, putStatus } from '../helpers/v7.js'
 
 const STATUSES = ['open', 'progress', 'closed'] as const
@@ -17,17 +17,18 @@ type Status = (typeof STATUSES)[number]
 const PHASE: Record<Status, string> = { open: 'OPEN', progress: 'PROGRESS', closed: 'CLOSED' }
 const NOW = '2026-11-27T12:00:00.000Z'
 
-async function setup(kind: TestDatabaseKind, t: TestContext, records: number[] = [12, 13, 14]) {
-  const server = await startTestServer(kind, { now: () => new Date(NOW) })
-  t.after(server.close)
-  const acme = await createTestTenant(server.ctx, { slug: 'acme', records })
+const serverFor = serverPerFile({ now: () => new Date(NOW) })
+
+async function setup(kind: TestDatabaseKind, records: number[] = [12, 13, 14]) {
+  const server = await serverFor(kind)
+  const acme = await createTestTenant(server.ctx, { slug: uniqueSlug(), records })
   return { server, acme }
 }
 
 for (const kind of TEST_DATABASES) {
-  test(`[${kind.name}] v7 PUT from each of open, progress and closed to each, with a note and happened_at: the item and the history`, async (t) => {
+  test(`[${kind.name}] v7 PUT from each of open, progress and closed to each, with a note and happened_at: the item and the history`, async () => {
     const pairs = STATUSES.flatMap((from) => STATUSES.map((to) => ({ from, to })))
-    const { server, acme } = await setup(kind, t, pairs.map((_, i) => 100 + i))
+    const { server, acme } = await setup(kind, pairs.map((_, i) => 100 + i))
     for (const [i, { from, to }] of pairs.entries()) {
       const cgid = 100 + i
       const first = await putOk(server, acme.key, { number_customergauge: cgid, status: from, note: `first ${from}`, happened_at: '2026-11-27 09:00:00' })
@@ -52,9 +53,9 @@ for (const kind of TEST_DATABASES) {
     }
   })
 
-  test(`[${kind.name}] v7 PUT obeys the workflow rules: 400205 and 400204 with HTTP 400, nothing written; allowed changes pass`, async (t) => {
-    const { server, acme } = await setup(kind, t)
-    const admin = (await createApiKey(server.ctx, 'acme', 'admin', { admin: true })).key
+  test(`[${kind.name}] v7 PUT obeys the workflow rules: 400205 and 400204 with HTTP 400, nothing written; allowed changes pass`, async () => {
+    const { server, acme } = await setup(kind)
+    const admin = (await createApiKey(server.ctx, acme.slug, 'admin', { admin: true })).key
     const setRules = async (rules: object) =>
       expectJson(await api(server, admin, '/settings/workflow', { method: 'PUT', body: JSON.stringify(rules), contentType: 'application/json' }))
     await setRules({ progressive: true })
@@ -79,11 +80,10 @@ for (const kind of TEST_DATABASES) {
     assert.equal((await getCase(server, acme.key, 12)).version, 5)
   })
 
-  test(`[${kind.name}] the same changes through v4.1 and v7 give the same case and history`, async (t) => {
-    const server = await startTestServer(kind, { now: () => new Date(NOW) })
-    t.after(server.close)
-    const v41 = await createTestTenant(server.ctx, { slug: 'by-v41', records: [12] })
-    const v7 = await createTestTenant(server.ctx, { slug: 'by-v7', records: [12] })
+  test(`[${kind.name}] the same changes through v4.1 and v7 give the same case and history`, async () => {
+    const server = await serverFor(kind)
+    const v41 = await createTestTenant(server.ctx, { slug: uniqueSlug('by-v41'), records: [12] })
+    const v7 = await createTestTenant(server.ctx, { slug: uniqueSlug('by-v7'), records: [12] })
     const changes: Array<{ status: Status; note?: string; happened_at?: string }> = [
       { status: 'progress', note: 'Called the customer', happened_at: '2026-11-27 09:00:00' },
       { status: 'progress' },
@@ -127,8 +127,8 @@ for (const kind of TEST_DATABASES) {
     assert.equal((await getCase(server, acme.key, 12)).version, 3)
   })
 
-  test(`[${kind.name}] v7 PUT errors: their codes and REST statuses, nothing written`, async (t) => {
-    const { server, acme } = await setup(kind, t)
+  test(`[${kind.name}] v7 PUT errors: their codes and REST statuses, nothing written`, async () => {
+    const { server, acme } = await setup(kind)
     await putOk(server, acme.key, { number_customergauge: 13, status: 'progress', note: 'kept' })
     const before = await getCase(server, acme.key, 13)
     const expectRefused = async (code: number, body: unknown, options?: Parameters<typeof putStatus>[3]) => {
@@ -183,8 +183,8 @@ for (const kind of TEST_DATABASES) {
     assert.equal((await getCase(server, acme.key, 14)).version, 0)
   })
 
-  test(`[${kind.name}] v7 PUT takes Idempotency-Key and If-Match as v4.1 does`, async (t) => {
-    const { server, acme } = await setup(kind, t)
+  test(`[${kind.name}] v7 PUT takes Idempotency-Key and If-Match as v4.1 does`, async () => {
+    const { server, acme } = await setup(kind)
     const headers = { 'idempotency-key': 'close-12' }
     const first = await putOk(server, acme.key, { number_customergauge: 12, status: 'progress', note: 'once' }, headers)
     const replay = await putOk(server, acme.key, { number_customergauge: 12, status: 'progress', note: 'once' }, headers)

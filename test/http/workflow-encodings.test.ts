@@ -2,7 +2,7 @@
 // Content-Type (300007), and comments that round-trip exactly through form, JSON and multipart.
 
 import assert from 'node:assert/strict'
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import { showCase } from '../../src/service/case-view.js'
 import { TEST_DATABASES, type TestDatabaseKind } from '../helpers/databases.js'
 import {
@@ -14,19 +14,22 @@ import {
   expectOk,
   multipart,
   rawRequest,
-  startTestServer,
+  serverPerFile,
+  uniqueSlug,
   workflowUrl,
 } from '../helpers/server.js'
 
 const FORM = 'application/x-www-form-urlencoded'
 const JSON_TYPE = 'application/json'
 
-async function setup(kind: TestDatabaseKind, t: TestContext) {
-  const server = await startTestServer(kind)
-  t.after(server.close)
-  const acme = await createTestTenant(server.ctx, { slug: 'acme', records: [12] })
+const serverFor = serverPerFile()
+
+async function setup(kind: TestDatabaseKind) {
+  const server = await serverFor(kind)
+  const slug = uniqueSlug()
+  const acme = await createTestTenant(server.ctx, { slug, records: [12] })
   const comments = async () =>
-    (await showCase(server.ctx, 'acme', 12)).history.map((entry) => entry.comment)
+    (await showCase(server.ctx, slug, 12)).history.map((entry) => entry.comment)
   return { server, acme, send: caller(server, acme.key), comments }
 }
 
@@ -59,8 +62,8 @@ const UNSUPPORTED_TOO = [
 
 for (const kind of TEST_DATABASES) {
   for (const format of WIRE_FORMATS) {
-    test(`[${kind.name}] ${format}: bad percent-encoding or invalid UTF-8 in a form or query answers 300005 and writes nothing`, async (t) => {
-      const { send, comments } = await setup(kind, t)
+    test(`[${kind.name}] ${format}: bad percent-encoding or invalid UTF-8 in a form or query answers 300005 and writes nothing`, async () => {
+      const { send, comments } = await setup(kind)
       const good = 'number_customergauge=12&status=CLOSED'
       for (const escape of BAD_ESCAPES) {
         await expectCode(await send(`${good}&comment=${escape}`, { format }), 300005, format)
@@ -76,8 +79,8 @@ for (const kind of TEST_DATABASES) {
       assert.deepEqual(await comments(), [])
     })
 
-    test(`[${kind.name}] ${format}: unparsable JSON, a JSON body that is not an object or invalid UTF-8 in JSON answers 300005`, async (t) => {
-      const { send, comments } = await setup(kind, t)
+    test(`[${kind.name}] ${format}: unparsable JSON, a JSON body that is not an object or invalid UTF-8 in JSON answers 300005`, async () => {
+      const { send, comments } = await setup(kind)
       for (const body of [...BAD_JSON, ...NOT_AN_OBJECT]) {
         await expectCode(await send(body, { format, contentType: JSON_TYPE }), 300005, format)
       }
@@ -86,8 +89,8 @@ for (const kind of TEST_DATABASES) {
       assert.deepEqual(await comments(), [])
     })
 
-    test(`[${kind.name}] ${format}: broken multipart or invalid UTF-8 in a part answers 300005`, async (t) => {
-      const { send, comments } = await setup(kind, t)
+    test(`[${kind.name}] ${format}: broken multipart or invalid UTF-8 in a part answers 300005`, async () => {
+      const { send, comments } = await setup(kind)
       const good = multipart([
         ['number_customergauge', '12'],
         ['status', 'CLOSED'],
@@ -115,8 +118,8 @@ for (const kind of TEST_DATABASES) {
       assert.deepEqual(await comments(), [])
     })
 
-    test(`[${kind.name}] ${format}: an unsupported or missing Content-Type answers 415 300007 and writes nothing`, async (t) => {
-      const { server, acme, send, comments } = await setup(kind, t)
+    test(`[${kind.name}] ${format}: an unsupported or missing Content-Type answers 415 300007 and writes nothing`, async () => {
+      const { server, acme, send, comments } = await setup(kind)
       for (const contentType of [...UNSUPPORTED, ...UNSUPPORTED_TOO]) {
         const body = 'number_customergauge=12&status=CLOSED'
         await expectCode(await send(body, { format, contentType }), 300007, format)
@@ -131,8 +134,8 @@ for (const kind of TEST_DATABASES) {
     })
   }
 
-  test(`[${kind.name}] media types match case-insensitively and with parameters; an empty body needs none`, async (t) => {
-    const { server, acme, send, comments } = await setup(kind, t)
+  test(`[${kind.name}] media types match case-insensitively and with parameters; an empty body needs none`, async () => {
+    const { server, acme, send, comments } = await setup(kind)
     for (const contentType of [`${FORM}; charset=UTF-8`, 'Application/X-WWW-Form-Urlencoded']) {
       await expectOk(await send('number_customergauge=12', { contentType }), 12)
     }
@@ -145,8 +148,8 @@ for (const kind of TEST_DATABASES) {
     assert.equal((await comments()).length, 4)
   })
 
-  test(`[${kind.name}] comments with +, %2B, %20, emoji, newlines, CRLF and tab round-trip exactly through form, JSON and multipart`, async (t) => {
-    const { send, comments } = await setup(kind, t)
+  test(`[${kind.name}] comments with +, %2B, %20, emoji, newlines, CRLF and tab round-trip exactly through form, JSON and multipart`, async () => {
+    const { send, comments } = await setup(kind)
     const rich =
       ' lead + plus, 100%25 %2B, 😀 emoji, ü中文\nline2\r\nline3\ttab, "q" <b>&amp;</b>\r\n'
     const sent: Array<[BodyInit, string | undefined, string]> = [
@@ -172,8 +175,8 @@ for (const kind of TEST_DATABASES) {
     )
   })
 
-  test(`[${kind.name}] a multipart file part counts as a field: its content is the value`, async (t) => {
-    const { send, comments } = await setup(kind, t)
+  test(`[${kind.name}] a multipart file part counts as a field: its content is the value`, async () => {
+    const { send, comments } = await setup(kind)
     const boundary = 'file-part-boundary'
     const body = new Uint8Array(
       Buffer.from(

@@ -2,7 +2,7 @@
 // 300001 (bad CG-ID, repeated field, wrong JSON type), 300004 (missing CG-ID).
 
 import assert from 'node:assert/strict'
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import { showCase } from '../../src/service/case-view.js'
 import { TEST_DATABASES, type TestDatabaseKind } from '../helpers/databases.js'
 import {
@@ -13,24 +13,28 @@ import {
   expectOk,
   form,
   multipart,
-  startTestServer,
+  serverPerFile,
+  uniqueSlug,
 } from '../helpers/server.js'
 
 const JSON_TYPE = 'application/json'
 
-async function setup(kind: TestDatabaseKind, t: TestContext) {
-  const server = await startTestServer(kind)
-  t.after(server.close)
+const serverFor = serverPerFile()
+
+/** Tenant acme-<n> (record 12, user des) on the file's server. */
+async function setup(kind: TestDatabaseKind) {
+  const server = await serverFor(kind)
+  const slug = uniqueSlug()
   const acme = await createTestTenant(server.ctx, {
-    slug: 'acme',
+    slug,
     records: [12],
     users: ['des@acme.test'],
   })
   const assertNoCase = async () => {
-    const view = await showCase(server.ctx, 'acme', 12)
+    const view = await showCase(server.ctx, slug, 12)
     assert.deepEqual([view.status, view.history], [null, []])
   }
-  return { server, send: caller(server, acme.key), assertNoCase }
+  return { server, slug, send: caller(server, acme.key), assertNoCase }
 }
 
 /** `count` fields in all: the CG-ID and unknown padding fields. */
@@ -56,8 +60,8 @@ const BAD_JSON_CGIDS = ['0', '-12', '12.5', '9007199254740992', '1e400', 'true',
 
 for (const kind of TEST_DATABASES) {
   for (const format of WIRE_FORMATS) {
-    test(`[${kind.name}] ${format}: 101 fields answer 300000 in form, JSON, multipart and query string, and write nothing`, async (t) => {
-      const { send, assertNoCase } = await setup(kind, t)
+    test(`[${kind.name}] ${format}: 101 fields answer 300000 in form, JSON, multipart and query string, and write nothing`, async () => {
+      const { send, assertNoCase } = await setup(kind)
       const fields = fieldsOf(101)
       for (const { body, contentType } of inEveryEncoding(fields)) {
         await expectCode(await send(body, { format, contentType }), 300000, format)
@@ -71,8 +75,8 @@ for (const kind of TEST_DATABASES) {
       await assertNoCase()
     })
 
-    test(`[${kind.name}] ${format}: bad number_customergauge forms answer 300001 and write nothing`, async (t) => {
-      const { send, assertNoCase } = await setup(kind, t)
+    test(`[${kind.name}] ${format}: bad number_customergauge forms answer 300001 and write nothing`, async () => {
+      const { send, assertNoCase } = await setup(kind)
       for (const cgid of [...BAD_FORM_CGIDS, ...BAD_BIG_CGIDS]) {
         const message = await expectCode(
           await send(form({ number_customergauge: cgid }), { format }),
@@ -88,8 +92,8 @@ for (const kind of TEST_DATABASES) {
       await assertNoCase()
     })
 
-    test(`[${kind.name}] ${format}: a field given twice answers 300001 in form, multipart, JSON and query+body`, async (t) => {
-      const { send, assertNoCase } = await setup(kind, t)
+    test(`[${kind.name}] ${format}: a field given twice answers 300001 in form, multipart, JSON and query+body`, async () => {
+      const { send, assertNoCase } = await setup(kind)
       const repeated: Array<{ body: BodyInit; contentType?: string }> = [
         { body: 'number_customergauge=12&number_customergauge=12' },
         { body: 'number_customergauge=12&status=OPEN&status=CLOSED' },
@@ -114,8 +118,8 @@ for (const kind of TEST_DATABASES) {
       await assertNoCase()
     })
 
-    test(`[${kind.name}] ${format}: a JSON status, comment or assignee that is not a string answers 300001`, async (t) => {
-      const { send, assertNoCase } = await setup(kind, t)
+    test(`[${kind.name}] ${format}: a JSON status, comment or assignee that is not a string answers 300001`, async () => {
+      const { send, assertNoCase } = await setup(kind)
       const values = ['"status":3', '"status":true', '"comment":["a"]', '"assigned_to":{}']
       for (const value of values) {
         const body = `{"number_customergauge":12,${value}}`
@@ -124,8 +128,8 @@ for (const kind of TEST_DATABASES) {
       await assertNoCase()
     })
 
-    test(`[${kind.name}] ${format}: a missing or empty number_customergauge answers 300004 and writes nothing`, async (t) => {
-      const { send, assertNoCase } = await setup(kind, t)
+    test(`[${kind.name}] ${format}: a missing or empty number_customergauge answers 300004 and writes nothing`, async () => {
+      const { send, assertNoCase } = await setup(kind)
       const missing: Array<{ body: BodyInit | undefined; contentType?: string }> = [
         { body: form({ status: 'CLOSED', comment: 'no id' }) },
         { body: 'number_customergauge=&status=CLOSED' },
@@ -147,22 +151,22 @@ for (const kind of TEST_DATABASES) {
     })
   }
 
-  test(`[${kind.name}] 100 fields are accepted in form, JSON and multipart; unknown fields are ignored`, async (t) => {
-    const { server, send } = await setup(kind, t)
+  test(`[${kind.name}] 100 fields are accepted in form, JSON and multipart; unknown fields are ignored`, async () => {
+    const { server, slug, send } = await setup(kind)
     for (const { body, contentType } of inEveryEncoding(fieldsOf(100))) {
       await expectOk(await send(body, { contentType }), 12)
     }
-    assert.equal((await showCase(server.ctx, 'acme', 12)).history.length, 3)
+    assert.equal((await showCase(server.ctx, slug, 12)).history.length, 3)
   })
 
   // A JSON number written with a fraction or an exponent (12.0, 1E2) is 300001: workflow-json-strict.test.ts.
-  test(`[${kind.name}] 2^53-1, leading zeros, a JSON number and a JSON digit string are valid CG-IDs`, async (t) => {
-    const { server, send } = await setup(kind, t)
+  test(`[${kind.name}] 2^53-1, leading zeros, a JSON number and a JSON digit string are valid CG-IDs`, async () => {
+    const { server, slug, send } = await setup(kind)
     // Valid, but no such record: 400200 shows the CG-ID itself was accepted.
     await expectCode(await send(form({ number_customergauge: '9007199254740991' })), 400200)
     await expectOk(await send(form({ number_customergauge: '012' })), 12)
     await expectOk(await send('{"number_customergauge":12}', { contentType: JSON_TYPE }), 12)
     await expectOk(await send('{"number_customergauge":" 12 "}', { contentType: JSON_TYPE }), 12)
-    assert.equal((await showCase(server.ctx, 'acme', 12)).history.length, 3)
+    assert.equal((await showCase(server.ctx, slug, 12)).history.length, 3)
   })
 }

@@ -2,7 +2,7 @@
 // (assignee), 400202 and 400203 (comment), in both formats; a refused call changes nothing.
 
 import assert from 'node:assert/strict'
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import { showCase } from '../../src/service/case-view.js'
 import { deactivateUser } from '../../src/service/users.js'
 import { TEST_DATABASES, type TestDatabaseKind } from '../helpers/databases.js'
@@ -13,23 +13,26 @@ import {
   expectCode,
   expectOk,
   form,
-  startTestServer,
+  serverPerFile,
+  uniqueSlug,
 } from '../helpers/server.js'
 
 const JSON_TYPE = 'application/json'
 
+const serverFor = serverPerFile()
+
 /** Tenant acme with case 12 in PROGRESS, assigned to des: a refused call has something to change. */
-async function setup(kind: TestDatabaseKind, t: TestContext) {
-  const server = await startTestServer(kind)
-  t.after(server.close)
+async function setup(kind: TestDatabaseKind) {
+  const server = await serverFor(kind)
+  const slug = uniqueSlug()
   const users = ['des@acme.test', 'ann@acme.test']
-  const acme = await createTestTenant(server.ctx, { slug: 'acme', records: [12], users })
+  const acme = await createTestTenant(server.ctx, { slug, records: [12], users })
   const send = caller(server, acme.key)
   const opening = form({ number_customergauge: 12, status: 'PROGRESS', assigned_to: users[0]! })
   await expectOk(await send(opening), 12)
-  const before = await showCase(server.ctx, 'acme', 12)
-  const unchanged = async () => assert.deepEqual(await showCase(server.ctx, 'acme', 12), before)
-  return { server, send, unchanged }
+  const before = await showCase(server.ctx, slug, 12)
+  const unchanged = async () => assert.deepEqual(await showCase(server.ctx, slug, 12), before)
+  return { server, slug, send, unchanged }
 }
 
 /** A call on case 12 that would change everything, but for `fields`. */
@@ -47,8 +50,8 @@ const UNKNOWN_STATUSES = ['REOPENED', 'OPENED', 'IN PROGRESS', 'IN_PROGRESS', 'D
 
 for (const kind of TEST_DATABASES) {
   for (const format of WIRE_FORMATS) {
-    test(`[${kind.name}] ${format}: an unknown status answers 400011 and writes nothing`, async (t) => {
-      const { send, unchanged } = await setup(kind, t)
+    test(`[${kind.name}] ${format}: an unknown status answers 400011 and writes nothing`, async () => {
+      const { send, unchanged } = await setup(kind)
       for (const status of [...UNKNOWN_STATUSES, 'CLOSE D', 'null']) {
         const message = await expectCode(await send(change({ status }), { format }), 400011, format)
         assert.match(message, /status/i)
@@ -56,8 +59,8 @@ for (const kind of TEST_DATABASES) {
       await unchanged()
     })
 
-    test(`[${kind.name}] ${format}: a status echoed in the 400011 message stays well-formed (markup, controls)`, async (t) => {
-      const { send, unchanged } = await setup(kind, t)
+    test(`[${kind.name}] ${format}: a status echoed in the 400011 message stays well-formed (markup, controls)`, async () => {
+      const { send, unchanged } = await setup(kind)
       for (const status of [
         '</Message><Code>1</Code>',
         'a&b<c>"\'',
@@ -73,8 +76,8 @@ for (const kind of TEST_DATABASES) {
       await unchanged()
     })
 
-    test(`[${kind.name}] ${format}: a missing record answers 400200 "Workflow not found" and writes nothing`, async (t) => {
-      const { send, unchanged } = await setup(kind, t)
+    test(`[${kind.name}] ${format}: a missing record answers 400200 "Workflow not found" and writes nothing`, async () => {
+      const { send, unchanged } = await setup(kind)
       for (const cgid of [99, 9007199254740991]) {
         const answer = await send(change({ number_customergauge: cgid }), { format })
         assert.equal(await expectCode(answer, 400200, format), 'Workflow not found')
@@ -82,25 +85,25 @@ for (const kind of TEST_DATABASES) {
       await unchanged()
     })
 
-    test(`[${kind.name}] ${format}: another tenant's record answers 400200 exactly like a missing one and stays untouched`, async (t) => {
-      const { server, send, unchanged } = await setup(kind, t)
-      const other = await createTestTenant(server.ctx, { slug: 'other', records: [77] })
+    test(`[${kind.name}] ${format}: another tenant's record answers 400200 exactly like a missing one and stays untouched`, async () => {
+      const { server, send, unchanged } = await setup(kind)
+      const other = await createTestTenant(server.ctx, { slug: uniqueSlug('other'), records: [77] })
       await expectOk(await caller(server, other.key)(form({ number_customergauge: 77 })), 77)
-      const theirs = await showCase(server.ctx, 'other', 77)
+      const theirs = await showCase(server.ctx, other.slug, 77)
       const foreign = await send(change({ number_customergauge: 77 }), { format })
       const missing = await send(change({ number_customergauge: 78 }), { format })
       assert.equal(foreign.status, missing.status)
       assert.equal(await foreign.clone().text(), await missing.clone().text())
       await expectCode(foreign, 400200, format)
       await expectCode(missing, 400200, format)
-      assert.deepEqual(await showCase(server.ctx, 'other', 77), theirs)
+      assert.deepEqual(await showCase(server.ctx, other.slug, 77), theirs)
       await unchanged()
     })
 
-    test(`[${kind.name}] ${format}: an unknown, deactivated or other tenant's assignee answers 400201 and writes nothing`, async (t) => {
-      const { server, send, unchanged } = await setup(kind, t)
-      await createTestTenant(server.ctx, { slug: 'other', users: ['eve@other.test'] })
-      await deactivateUser(server.ctx, 'acme', 'ANN@acme.test')
+    test(`[${kind.name}] ${format}: an unknown, deactivated or other tenant's assignee answers 400201 and writes nothing`, async () => {
+      const { server, slug, send, unchanged } = await setup(kind)
+      await createTestTenant(server.ctx, { slug: uniqueSlug('other'), users: ['eve@other.test'] })
+      await deactivateUser(server.ctx, slug, 'ANN@acme.test')
       const assignees = [
         'nobody@acme.test',
         'ann@acme.test',
@@ -114,8 +117,8 @@ for (const kind of TEST_DATABASES) {
       await unchanged()
     })
 
-    test(`[${kind.name}] ${format}: a comment of 10,001 code points answers 400202; 10,000 astral code points pass`, async (t) => {
-      const { server, send, unchanged } = await setup(kind, t)
+    test(`[${kind.name}] ${format}: a comment of 10,001 code points answers 400202; 10,000 astral code points pass`, async () => {
+      const { server, slug, send, unchanged } = await setup(kind)
       const asJson = (comment: string) => JSON.stringify({ number_customergauge: 12, comment })
       // 😀 is one code point but two UTF-16 units: the limit counts code points.
       for (const comment of ['😀'.repeat(10_001), 'a'.repeat(10_001), `${'a'.repeat(9_999)}😀😀`]) {
@@ -128,12 +131,12 @@ for (const kind of TEST_DATABASES) {
       await unchanged()
       for (const comment of ['😀'.repeat(10_000), 'a'.repeat(10_000)]) {
         await expectOk(await send(asJson(comment), { format, contentType: JSON_TYPE }), 12, format)
-        assert.equal((await showCase(server.ctx, 'acme', 12)).history.at(-1)?.comment, comment)
+        assert.equal((await showCase(server.ctx, slug, 12)).history.at(-1)?.comment, comment)
       }
     })
 
-    test(`[${kind.name}] ${format}: a comment with a C0 control, U+FFFE, U+FFFF or a lone surrogate answers 400203`, async (t) => {
-      const { send, unchanged } = await setup(kind, t)
+    test(`[${kind.name}] ${format}: a comment with a C0 control, U+FFFE, U+FFFF or a lone surrogate answers 400203`, async () => {
+      const { send, unchanged } = await setup(kind)
       const escapes = FORBIDDEN_C0.map((code) => `%${code.toString(16).padStart(2, '0')}`)
       for (const escape of [...escapes, '%EF%BF%BE', '%EF%BF%BF']) {
         const wire = `number_customergauge=12&status=CLOSED&comment=a${escape}b`

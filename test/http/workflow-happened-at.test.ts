@@ -3,12 +3,12 @@
 
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import { WorkflowClient } from '../../src/client/index.js'
 import { api, expectJson, getCase, getFeed } from '../helpers/api-v1.js'
 import { TEST_DATABASES, type TestDatabaseKind } from '../helpers/databases.js'
 import { readTenantRows } from '../helpers/raw-tables.js'
-import { caller, createTestTenant, expectError, expectOk, form, startTestServer, type WireFormat } from '../helpers/server.js'
+import { caller, createTestTenant, expectError, expectOk, form, serverPerFile, uniqueSlug, type WireFormat } from '../helpers/server.js'
 
 const HOUR_MS = 3600 * 1000
 const iso = (ms: number): string => new Date(ms).toISOString()
@@ -27,11 +27,13 @@ const spaced = (ms: number): string => iso(ms).slice(0, 19).replace('T', ' ')
 /** A whole second `hours` before now: the forms without a fraction name it exactly. */
 const hoursAgo = (hours: number): number => Math.floor((Date.now() - hours * HOUR_MS) / 1000) * 1000
 
-async function setup(kind: TestDatabaseKind, t: TestContext) {
+const serverFor = serverPerFile()
+
+async function setup(kind: TestDatabaseKind) {
   // The real clock: the 60 s rule is checked against the server's own time.
-  const server = await startTestServer(kind)
-  t.after(server.close)
-  const acme = await createTestTenant(server.ctx, { slug: 'acme', records: [12, 13], users: ['des@acme.test'] })
+  const server = await serverFor(kind)
+  const slug = uniqueSlug()
+  const acme = await createTestTenant(server.ctx, { slug, records: [12, 13], users: ['des@acme.test'] })
   const send = caller(server, acme.key)
   const ok = async (fields: Record<string, string | number>, headers: Record<string, string> = {}) =>
     expectOk(await send(form(fields), { headers }), Number(fields.number_customergauge))
@@ -39,8 +41,8 @@ async function setup(kind: TestDatabaseKind, t: TestContext) {
 }
 
 for (const kind of TEST_DATABASES) {
-  test(`[${kind.name}] a back-dated case is timed by when its changes happened, on every read surface; at and updated_at are when they were recorded`, async (t) => {
-    const { server, acme, ok } = await setup(kind, t)
+  test(`[${kind.name}] a back-dated case is timed by when its changes happened, on every read surface; at and updated_at are when they were recorded`, async () => {
+    const { server, acme, ok } = await setup(kind)
     const opened = hoursAgo(10)
     const sent = [withOffset(opened, 120), spaced(opened + 2 * HOUR_MS), `${iso(opened + 5 * HOUR_MS).slice(0, 19)}.000000Z`]
     const before = Date.now()
@@ -76,11 +78,11 @@ for (const kind of TEST_DATABASES) {
     })
   })
 
-  test(`[${kind.name}] happened_at before the latest entry's, over 60 s ahead or malformed is 400207 in JSON and XML, and writes nothing`, async (t) => {
-    const { server, acme, send, ok } = await setup(kind, t)
+  test(`[${kind.name}] happened_at before the latest entry's, over 60 s ahead or malformed is 400207 in JSON and XML, and writes nothing`, async () => {
+    const { server, acme, send, ok } = await setup(kind)
     const latest = hoursAgo(1)
     await ok({ number_customergauge: 12, happened_at: iso(latest) })
-    const rows = await readTenantRows(server.ctx, 'acme')
+    const rows = await readTenantRows(server.ctx, acme.slug)
     const ahead = () => iso(Date.now() + 120_000)
     const faults: Array<[number, () => string]> = [
       [12, () => iso(latest - 1)],
@@ -104,13 +106,13 @@ for (const kind of TEST_DATABASES) {
         assert.match(message, /^Invalid happened_at/, `${cgid} ${fields.happened_at} (${format})`)
       }
     }
-    assert.deepEqual(await readTenantRows(server.ctx, 'acme'), rows, 'nothing was written')
+    assert.deepEqual(await readTenantRows(server.ctx, acme.slug), rows, 'nothing was written')
     assert.equal((await getCase(server, acme.key, 12)).history.length, 1)
     assert.equal((await getCase(server, acme.key, 13)).status, null)
   })
 
-  test(`[${kind.name}] up to 60 s ahead is taken; a write without happened_at then takes the latest entry's, not an earlier now`, async (t) => {
-    const { server, acme, ok, send } = await setup(kind, t)
+  test(`[${kind.name}] up to 60 s ahead is taken; a write without happened_at then takes the latest entry's, not an earlier now`, async () => {
+    const { server, acme, ok, send } = await setup(kind)
     // The server's clock reads no earlier than this one's did: 59 s ahead here is at most 59 s there.
     const soon = iso(Date.now() + 30_000)
     await ok({ number_customergauge: 12, happened_at: soon })
@@ -130,8 +132,8 @@ for (const kind of TEST_DATABASES) {
     await expectError(await send(form({ number_customergauge: 12, happened_at: iso(Date.parse(view.history[2]!.happened_at) - 1) })), 400, 400207, 'json')
   })
 
-  test(`[${kind.name}] Idempotency-Key: another happened_at is another request (300009), the same instant a replay; keys without one hash as before`, async (t) => {
-    const { server, acme, send, ok } = await setup(kind, t)
+  test(`[${kind.name}] Idempotency-Key: another happened_at is another request (300009), the same instant a replay; keys without one hash as before`, async () => {
+    const { server, acme, send, ok } = await setup(kind)
     const first = hoursAgo(2)
     const keyed = (happenedAt: string | undefined, key = 'retry-1') =>
       send(form({ number_customergauge: 12, status: 'PROGRESS', comment: 'called', ...(happenedAt && { happened_at: happenedAt }) }), {
@@ -147,7 +149,7 @@ for (const kind of TEST_DATABASES) {
 
     // A call without happened_at hashes exactly as before happened_at existed: stored keys still match.
     await ok({ number_customergauge: 13, status: 'CLOSE' }, { 'idempotency-key': 'plain' })
-    const { tenant, idempotencyKeys } = await readTenantRows(server.ctx, 'acme')
+    const { tenant, idempotencyKeys } = await readTenantRows(server.ctx, acme.slug)
     const legacy = createHash('sha256').update(JSON.stringify([tenant.id, 13, 'CLOSE', '', ''])).digest('hex')
     assert.equal(idempotencyKeys.find((row) => row.key === 'plain')?.request_hash, legacy)
   })

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import pg from 'pg'
 import { showCase } from '../../src/service/case-view.js'
 import { addUser } from '../../src/service/users.js'
@@ -17,19 +17,25 @@ import {
   form,
   post,
   readAnswer,
-  startTestServer,
+  serverPerFile,
+  uniqueSlug,
   workflowUrl,
   type TestServer,
 } from '../helpers/server.js'
 
 const T0 = Date.parse('2026-11-27T10:00:00.000Z')
 
-async function setup(kind: TestDatabaseKind, t: TestContext) {
-  let clock = new Date(T0)
-  const server = await startTestServer(kind, { now: () => clock })
-  t.after(server.close)
+/** The services' clock: each test sets it back to T0 in setup (the file's tests run one at a time). */
+let clock = new Date(T0)
+const serverFor = serverPerFile({ now: () => clock })
+
+/** Tenant acme-<n> (records 12 and 13, user des) on the file's server, the clock at T0. */
+async function setup(kind: TestDatabaseKind) {
+  clock = new Date(T0)
+  const server = await serverFor(kind)
+  const slug = uniqueSlug()
   const acme = await createTestTenant(server.ctx, {
-    slug: 'acme',
+    slug,
     records: [12, 13],
     users: ['des@acme.test'],
   })
@@ -44,7 +50,7 @@ async function setup(kind: TestDatabaseKind, t: TestContext) {
       contentType,
       headers: { 'idempotency-key': idempotencyKey },
     })
-  const entries = async (cgid = 12) => (await showCase(server.ctx, 'acme', cgid)).history
+  const entries = async (cgid = 12) => (await showCase(server.ctx, slug, cgid)).history
   const setClock = (ms: number) => void (clock = new Date(ms))
   return { server, acme, keyed, entries, setClock }
 }
@@ -57,7 +63,7 @@ const request = {
 }
 
 /** Sends two keyed requests so that one is still in flight when its twin arrives: [the 200, the twin]. */
-type SendTwins = (server: TestServer, twins: [Uint8Array, Uint8Array]) => Promise<[Response, Response]>
+type SendTwins = (server: TestServer, slug: string, twins: [Uint8Array, Uint8Array]) => Promise<[Response, Response]>
 
 const SEND_TWINS: Record<string, SendTwins> = {
   /**
@@ -67,7 +73,7 @@ const SEND_TWINS: Record<string, SendTwins> = {
    * commit that follows the turn.
    * Which of the two the server takes first is its choice: the answers come back 200 first.
    */
-  sqlite: async (server, twins) => {
+  sqlite: async (server, _slug, twins) => {
     const connections = await openAcceptedConnections(server, 2)
     const answers = await Promise.all(twins.map((twin, i) => connections[i]!.send(twin)))
     return answers.sort((a, b) => a.status - b.status) as [Response, Response]
@@ -76,12 +82,12 @@ const SEND_TWINS: Record<string, SendTwins> = {
    * The tenant's row is locked from a side connection: the first request waits for it inside its
    * transaction (its first write bumps the tenant's sequence) while its twin is sent and answered.
    */
-  postgres: async (server, [first, twin]) => {
+  postgres: async (server, slug, [first, twin]) => {
     const side = new pg.Client({ connectionString: server.database.url })
     await side.connect()
     try {
       await side.query('begin')
-      await side.query(`select id from tenants where slug = 'acme' for update`)
+      await side.query('select id from tenants where slug = $1 for update', [slug])
       const [firstConnection, twinConnection] = await openAcceptedConnections(server, 2)
       let answered = false
       const firstAnswer = firstConnection!.send(first).finally(() => (answered = true))
@@ -103,8 +109,8 @@ async function waitForLockWaiter(side: pg.Client, answered: () => boolean): Prom
 }
 
 for (const kind of TEST_DATABASES) {
-  test(`[${kind.name}] the same key and request replays the byte-identical answer and writes one history entry`, async (t) => {
-    const { keyed, entries } = await setup(kind, t)
+  test(`[${kind.name}] the same key and request replays the byte-identical answer and writes one history entry`, async () => {
+    const { keyed, entries } = await setup(kind)
     const first = await readAnswer(await keyed('retry-1', form(request)), 200, 'json')
     for (let i = 0; i < 3; i++)
       assert.equal(await readAnswer(await keyed('retry-1', form(request)), 200, 'json'), first)
@@ -125,8 +131,8 @@ for (const kind of TEST_DATABASES) {
     assert.equal((await entries()).length, 1)
   })
 
-  test(`[${kind.name}] a replay is rendered in the format the retry asked for`, async (t) => {
-    const { keyed, entries } = await setup(kind, t)
+  test(`[${kind.name}] a replay is rendered in the format the retry asked for`, async () => {
+    const { keyed, entries } = await setup(kind)
     await expectOk(await keyed('fmt', form(request), 'json'), 12, 'json')
     await expectOk(await keyed('fmt', form(request), 'xml'), 12, 'xml')
     await expectOk(await keyed('fmt-2', form(request), 'xml'), 12, 'xml')
@@ -135,8 +141,8 @@ for (const kind of TEST_DATABASES) {
   })
 
   for (const format of WIRE_FORMATS) {
-    test(`[${kind.name}] ${format}: the same key with a different request answers 422 300009 and writes nothing`, async (t) => {
-      const { keyed, entries } = await setup(kind, t)
+    test(`[${kind.name}] ${format}: the same key with a different request answers 422 300009 and writes nothing`, async () => {
+      const { keyed, entries } = await setup(kind)
       await expectOk(await keyed('k-1', form(request)), 12)
       const before = await entries()
       const different = [
@@ -159,8 +165,8 @@ for (const kind of TEST_DATABASES) {
       assert.deepEqual(await entries(13), [])
     })
 
-    test(`[${kind.name}] ${format}: 20 simultaneous identical keyed requests write exactly one entry; each answer is 200 or 409 300010`, async (t) => {
-      const { keyed, entries } = await setup(kind, t)
+    test(`[${kind.name}] ${format}: 20 simultaneous identical keyed requests write exactly one entry; each answer is 200 or 409 300010`, async () => {
+      const { keyed, entries } = await setup(kind)
       const answers = await Promise.all(
         Array.from({ length: 20 }, () => keyed('burst', form(request), format)),
       )
@@ -181,8 +187,8 @@ for (const kind of TEST_DATABASES) {
       assert.equal((await entries()).length, 1)
     })
 
-    test(`[${kind.name}] ${format}: a twin sent while the first keyed request is in flight answers 409 300010; the first then answers 200 and writes one entry`, async (t) => {
-      const { server, acme, keyed, entries } = await setup(kind, t)
+    test(`[${kind.name}] ${format}: a twin sent while the first keyed request is in flight answers 409 300010; the first then answers 200 and writes one entry`, async () => {
+      const { server, acme, keyed, entries } = await setup(kind)
       const sendTwins =
         SEND_TWINS[kind.name] ?? assert.fail(`no way to hold a request in flight on ${kind.name}`)
       const headers = {
@@ -191,7 +197,7 @@ for (const kind of TEST_DATABASES) {
         'Idempotency-Key': 'twins',
       }
       const twin = postBytes(`/v4.1/workflow.${format}`, headers, form(request))
-      const [first, second] = await sendTwins(server, [twin, twin])
+      const [first, second] = await sendTwins(server, acme.slug, [twin, twin])
       assert.match(await expectError(second, 409, 300010, format), /still being processed/)
       await expectOk(first, 12, format)
       assert.equal((await entries()).length, 1)
@@ -200,8 +206,8 @@ for (const kind of TEST_DATABASES) {
       assert.equal((await entries()).length, 1)
     })
 
-    test(`[${kind.name}] ${format}: a malformed Idempotency-Key answers 300001 and writes nothing`, async (t) => {
-      const { keyed, entries } = await setup(kind, t)
+    test(`[${kind.name}] ${format}: a malformed Idempotency-Key answers 300001 and writes nothing`, async () => {
+      const { keyed, entries } = await setup(kind)
       for (const key of ['', '   ', 'a b', 'x'.repeat(256)]) {
         await expectError(await keyed(key, form(request), format), 400, 300001, format)
       }
@@ -210,9 +216,9 @@ for (const kind of TEST_DATABASES) {
     })
   }
 
-  test(`[${kind.name}] the same key under another tenant executes normally`, async (t) => {
-    const { server, keyed, entries } = await setup(kind, t)
-    const other = await createTestTenant(server.ctx, { slug: 'other', records: [12] })
+  test(`[${kind.name}] the same key under another tenant executes normally`, async () => {
+    const { server, keyed, entries } = await setup(kind)
+    const other = await createTestTenant(server.ctx, { slug: uniqueSlug('other'), records: [12] })
     await expectOk(await keyed('shared', form(request)), 12)
     const answer = await post(
       workflowUrl(server),
@@ -221,26 +227,26 @@ for (const kind of TEST_DATABASES) {
     )
     await expectOk(answer, 12)
     assert.equal((await entries()).length, 1)
-    const theirs = await showCase(server.ctx, 'other', 12)
+    const theirs = await showCase(server.ctx, other.slug, 12)
     assert.deepEqual(
       theirs.history.map((entry) => entry.status_to),
       ['PROGRESS'],
     )
   })
 
-  test(`[${kind.name}] an error is not kept: the retry with the same key runs again`, async (t) => {
-    const { server, keyed, entries } = await setup(kind, t)
+  test(`[${kind.name}] an error is not kept: the retry with the same key runs again`, async () => {
+    const { server, acme, keyed, entries } = await setup(kind)
     const fields = { ...request, assigned_to: 'ann@acme.test' }
     await expectError(await keyed('after-error', form(fields)), 400, 400201, 'json')
     assert.deepEqual(await entries(), [])
-    await addUser(server.ctx, 'acme', 'ann@acme.test')
+    await addUser(server.ctx, acme.slug, 'ann@acme.test')
     await expectOk(await keyed('after-error', form(fields)), 12)
     assert.equal((await entries()).length, 1)
-    assert.equal((await showCase(server.ctx, 'acme', 12)).assigned_to, 'ann@acme.test')
+    assert.equal((await showCase(server.ctx, acme.slug, 12)).assigned_to, 'ann@acme.test')
   })
 
-  test(`[${kind.name}] a key is replayed for 24 h; after that the same key runs as a new request`, async (t) => {
-    const { keyed, entries, setClock } = await setup(kind, t)
+  test(`[${kind.name}] a key is replayed for 24 h; after that the same key runs as a new request`, async () => {
+    const { keyed, entries, setClock } = await setup(kind)
     await expectOk(await keyed('daily', form(request)), 12)
     setClock(T0 + 24 * 3600_000 - 1)
     await expectError(

@@ -2,20 +2,22 @@
 // is 409 400206 and writes nothing, even when 20 race; malformed values are 300001; a keyed retry replays.
 
 import assert from 'node:assert/strict'
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import { showCase } from '../../src/service/case-view.js'
 import { getCase, getFeed } from '../helpers/api-v1.js'
 import { TEST_DATABASES, type TestDatabaseKind } from '../helpers/databases.js'
-import { WIRE_FORMATS, createTestTenant, expectCode, expectError, expectOk, form, post, startTestServer, workflowUrl, type WireFormat } from '../helpers/server.js'
+import { WIRE_FORMATS, createTestTenant, expectCode, expectError, expectOk, form, post, serverPerFile, uniqueSlug, workflowUrl, type WireFormat } from '../helpers/server.js'
 
 const CONFLICT = 409
 const VERSION_CONFLICT = 400206
 
-async function setup(kind: TestDatabaseKind, t: TestContext) {
-  const server = await startTestServer(kind)
-  t.after(server.close)
+const serverFor = serverPerFile()
+
+async function setup(kind: TestDatabaseKind) {
+  const server = await serverFor(kind)
+  const slug = uniqueSlug()
   // 12 is a detractor (a case at version 1 from the import), 13 has no case.
-  const acme = await createTestTenant(server.ctx, { slug: 'acme', records: [12, 13], detractors: [12], users: ['des@acme.test'] })
+  const acme = await createTestTenant(server.ctx, { slug, records: [12, 13], detractors: [12], users: ['des@acme.test'] })
   /** A v4.1 form call with `If-Match: "<version>"` (a string is sent as it is). */
   const write = (fields: Record<string, string | number>, ifMatch?: number | string, format: WireFormat = 'json', headers: Record<string, string> = {}) =>
     post(workflowUrl(server, format), form(fields), {
@@ -23,15 +25,15 @@ async function setup(kind: TestDatabaseKind, t: TestContext) {
       headers: { ...headers, ...(ifMatch === undefined ? {} : { 'if-match': typeof ifMatch === 'number' ? `"${ifMatch}"` : ifMatch }) },
     })
   const versionOf = async (cgid: number) => (await getCase(server, acme.key, cgid)).version
-  const entries = async (cgid: number) => (await showCase(server.ctx, 'acme', cgid)).history
+  const entries = async (cgid: number) => (await showCase(server.ctx, slug, cgid)).history
   return { server, acme, write, versionOf, entries }
 }
 
 for (const kind of TEST_DATABASES) {
   for (const existing of [true, false]) {
     const which = existing ? 'an existing case' : 'a record without a case'
-    test(`[${kind.name}] 20 clients read the version of ${which}, then write at once with If-Match: one 200, 19 × 409 400206, one new entry`, async (t) => {
-      const { server, acme, write, entries } = await setup(kind, t)
+    test(`[${kind.name}] 20 clients read the version of ${which}, then write at once with If-Match: one 200, 19 × 409 400206, one new entry`, async () => {
+      const { server, acme, write, entries } = await setup(kind)
       const cgid = existing ? 12 : 13
       if (existing) assert.equal((await write({ number_customergauge: 12, comment: 'a second entry' })).status, 200)
       // Each client reads the case itself, as a real one would, and bases its write on what it read.
@@ -59,8 +61,8 @@ for (const kind of TEST_DATABASES) {
     })
   }
 
-  test(`[${kind.name}] a stale If-Match is 409 400206 in the path's format and writes nothing; the current one is 200`, async (t) => {
-    const { write, versionOf, entries } = await setup(kind, t)
+  test(`[${kind.name}] a stale If-Match is 409 400206 in the path's format and writes nothing; the current one is 200`, async () => {
+    const { write, versionOf, entries } = await setup(kind)
     for (const format of WIRE_FORMATS) {
       // An existing case (on PostgreSQL, its guarded single statement) and a record without a case.
       for (const cgid of [12, 13]) {
@@ -78,8 +80,8 @@ for (const kind of TEST_DATABASES) {
     }
   })
 
-  test(`[${kind.name}] version shows on GET /api/v1/cases/{cgid} and in the feed: 0 without a case, then 1, 2, …`, async (t) => {
-    const { server, acme, write, versionOf } = await setup(kind, t)
+  test(`[${kind.name}] version shows on GET /api/v1/cases/{cgid} and in the feed: 0 without a case, then 1, 2, …`, async () => {
+    const { server, acme, write, versionOf } = await setup(kind)
     assert.equal(await versionOf(13), 0)
     assert.equal(await versionOf(12), 1)
     for (const expected of [1, 2, 3]) {
@@ -97,8 +99,8 @@ for (const kind of TEST_DATABASES) {
     )
   })
 
-  test(`[${kind.name}] a malformed If-Match answers 300001 naming the header and writes nothing`, async (t) => {
-    const { write, entries } = await setup(kind, t)
+  test(`[${kind.name}] a malformed If-Match answers 300001 naming the header and writes nothing`, async () => {
+    const { write, entries } = await setup(kind)
     const malformed = [
       '1', // no quotes
       "'1'",
@@ -136,16 +138,16 @@ for (const kind of TEST_DATABASES) {
     assert.deepEqual(await entries(13), [])
   })
 
-  test(`[${kind.name}] an empty If-Match is 300001; the message names the fault (*, W/, a list)`, async (t) => {
-    const { write } = await setup(kind, t)
+  test(`[${kind.name}] an empty If-Match is 300001; the message names the fault (*, W/, a list)`, async () => {
+    const { write } = await setup(kind)
     assert.match(await expectCode(await write({ number_customergauge: 12 }, ''), 300001), /If-Match is not a version/)
     assert.match(await expectCode(await write({ number_customergauge: 12 }, '*'), 300001), /If-Match \* is not taken/)
     assert.match(await expectCode(await write({ number_customergauge: 12 }, 'W/"1"'), 300001), /If-Match takes no weak entity tag/)
     assert.match(await expectCode(await write({ number_customergauge: 12 }, '"1", "1"'), 300001), /If-Match takes one version, not a list/)
   })
 
-  test(`[${kind.name}] Idempotency-Key + If-Match: the retry of a call that succeeded replays 200, though the version moved`, async (t) => {
-    const { write, versionOf, entries } = await setup(kind, t)
+  test(`[${kind.name}] Idempotency-Key + If-Match: the retry of a call that succeeded replays 200, though the version moved`, async () => {
+    const { write, versionOf, entries } = await setup(kind)
     const fields = { number_customergauge: 12, status: 'PROGRESS', comment: 'once' }
     for (const format of WIRE_FORMATS) {
       const key = { 'idempotency-key': `retry-${format}` }

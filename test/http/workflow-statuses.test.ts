@@ -1,7 +1,7 @@
 // Statuses over real HTTP: the standard words and their aliases, and a tenant's extended set.
 
 import assert from 'node:assert/strict'
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import { showCase } from '../../src/service/case-view.js'
 import { setStatusesFromFile } from '../../src/service/statuses.js'
 import { TEST_DATABASES, type TestDatabaseKind } from '../helpers/databases.js'
@@ -11,7 +11,8 @@ import {
   expectOk,
   form,
   post,
-  startTestServer,
+  serverPerFile,
+  uniqueSlug,
   workflowUrl,
   type TestServer,
 } from '../helpers/server.js'
@@ -20,11 +21,13 @@ import {
 const EXTENDED_SET =
   'code,label,phase\n5,New,OPEN\n3,Triage,OPEN\n20,Working,PROGRESS\n21,Waiting on customer,PROGRESS\n'
 
-async function setup(kind: TestDatabaseKind, t: TestContext, extendedStatuses = false) {
-  const server = await startTestServer(kind)
-  t.after(server.close)
+const serverFor = serverPerFile()
+
+async function setup(kind: TestDatabaseKind, extendedStatuses = false) {
+  const server = await serverFor(kind)
+  const slug = uniqueSlug()
   const acme = await createTestTenant(server.ctx, {
-    slug: 'acme',
+    slug,
     records: [12, 13],
     extendedStatuses,
   })
@@ -40,15 +43,16 @@ async function setup(kind: TestDatabaseKind, t: TestContext, extendedStatuses = 
 
 async function statusOf(
   server: TestServer,
+  slug: string,
   cgid = 12,
 ): Promise<[string | null, number | null, string | null]> {
-  const view = await showCase(server.ctx, 'acme', cgid)
+  const view = await showCase(server.ctx, slug, cgid)
   return [view.status, view.status_code, view.status_label]
 }
 
 for (const kind of TEST_DATABASES) {
-  test(`[${kind.name}] the standard words and aliases are case-insensitive and trimmed`, async (t) => {
-    const { server, send } = await setup(kind, t)
+  test(`[${kind.name}] the standard words and aliases are case-insensitive and trimmed`, async () => {
+    const { server, acme, send } = await setup(kind)
     const cases: Array<[string, string]> = [
       ['OPEN', 'OPEN'],
       ['open', 'OPEN'],
@@ -63,39 +67,39 @@ for (const kind of TEST_DATABASES) {
     ]
     for (const [word, phase] of cases) {
       await send(word)
-      assert.deepEqual(await statusOf(server), [phase, null, phase], word)
+      assert.deepEqual(await statusOf(server, acme.slug), [phase, null, phase], word)
     }
-    const view = await showCase(server.ctx, 'acme', 12)
+    const view = await showCase(server.ctx, acme.slug, 12)
     assert.deepEqual(
       view.history.map((entry) => entry.status_to),
       cases.map(([, phase]) => phase),
     )
   })
 
-  test(`[${kind.name}] a first call without a status opens the case OPEN`, async (t) => {
-    const { server, acme } = await setup(kind, t)
+  test(`[${kind.name}] a first call without a status opens the case OPEN`, async () => {
+    const { server, acme } = await setup(kind)
     await expectOk(
       await post(workflowUrl(server), form({ number_customergauge: 12, comment: 'hello' }), {
         key: acme.key,
       }),
       12,
     )
-    assert.deepEqual(await statusOf(server), ['OPEN', null, 'OPEN'])
+    assert.deepEqual(await statusOf(server, acme.slug), ['OPEN', null, 'OPEN'])
   })
 
-  test(`[${kind.name}] extended statuses resolve by code and by label, case-insensitively`, async (t) => {
-    const { server, send } = await setup(kind, t, true)
-    const result = await setStatusesFromFile(server.ctx, 'acme', EXTENDED_SET, 'csv')
+  test(`[${kind.name}] extended statuses resolve by code and by label, case-insensitively`, async () => {
+    const { server, acme, send } = await setup(kind, true)
+    const result = await setStatusesFromFile(server.ctx, acme.slug, EXTENDED_SET, 'csv')
     assert.equal(result.extendedEnabled, true)
     await send('20')
-    assert.deepEqual(await statusOf(server), ['PROGRESS', 20, 'Working'])
+    assert.deepEqual(await statusOf(server, acme.slug), ['PROGRESS', 20, 'Working'])
     await send(' waiting ON customer ')
-    assert.deepEqual(await statusOf(server), ['PROGRESS', 21, 'Waiting on customer'])
+    assert.deepEqual(await statusOf(server, acme.slug), ['PROGRESS', 21, 'Waiting on customer'])
     await send('5')
-    assert.deepEqual(await statusOf(server), ['OPEN', 5, 'New'])
+    assert.deepEqual(await statusOf(server, acme.slug), ['OPEN', 5, 'New'])
     await send('TRIAGE')
-    assert.deepEqual(await statusOf(server), ['OPEN', 3, 'Triage'])
-    const view = await showCase(server.ctx, 'acme', 12)
+    assert.deepEqual(await statusOf(server, acme.slug), ['OPEN', 3, 'Triage'])
+    const view = await showCase(server.ctx, acme.slug, 12)
     assert.deepEqual(
       view.history.map((entry) => [entry.status_label_from, entry.status_label_to]),
       [
@@ -107,33 +111,33 @@ for (const kind of TEST_DATABASES) {
     )
   })
 
-  test(`[${kind.name}] with an extended set, standard words map to the lowest code of their phase, or to the phase`, async (t) => {
-    const { server, acme, send } = await setup(kind, t, true)
-    await setStatusesFromFile(server.ctx, 'acme', EXTENDED_SET, 'csv')
+  test(`[${kind.name}] with an extended set, standard words map to the lowest code of their phase, or to the phase`, async () => {
+    const { server, acme, send } = await setup(kind, true)
+    await setStatusesFromFile(server.ctx, acme.slug, EXTENDED_SET, 'csv')
     // A call without a status opens the case in the lowest OPEN code.
     await expectOk(
       await post(workflowUrl(server), form({ number_customergauge: 13 }), { key: acme.key }),
       13,
     )
-    assert.deepEqual(await statusOf(server, 13), ['OPEN', 3, 'Triage'])
+    assert.deepEqual(await statusOf(server, acme.slug, 13), ['OPEN', 3, 'Triage'])
     await send('open')
-    assert.deepEqual(await statusOf(server), ['OPEN', 3, 'Triage'])
+    assert.deepEqual(await statusOf(server, acme.slug), ['OPEN', 3, 'Triage'])
     await send('IN-PROGRESS')
-    assert.deepEqual(await statusOf(server), ['PROGRESS', 20, 'Working'])
+    assert.deepEqual(await statusOf(server, acme.slug), ['PROGRESS', 20, 'Working'])
     await send('progress')
-    assert.deepEqual(await statusOf(server), ['PROGRESS', 20, 'Working'])
+    assert.deepEqual(await statusOf(server, acme.slug), ['PROGRESS', 20, 'Working'])
     // No CLOSED code in the set: the case takes the phase itself.
     await send('close')
-    assert.deepEqual(await statusOf(server), ['CLOSED', null, 'CLOSED'])
+    assert.deepEqual(await statusOf(server, acme.slug), ['CLOSED', null, 'CLOSED'])
     await send('CLOSED')
-    assert.deepEqual(await statusOf(server), ['CLOSED', null, 'CLOSED'])
+    assert.deepEqual(await statusOf(server, acme.slug), ['CLOSED', null, 'CLOSED'])
   })
 
-  test(`[${kind.name}] a code or label outside the extended set answers 400011 and writes nothing`, async (t) => {
-    const { server, acme, send } = await setup(kind, t, true)
-    await setStatusesFromFile(server.ctx, 'acme', EXTENDED_SET, 'csv')
+  test(`[${kind.name}] a code or label outside the extended set answers 400011 and writes nothing`, async () => {
+    const { server, acme, send } = await setup(kind, true)
+    await setStatusesFromFile(server.ctx, acme.slug, EXTENDED_SET, 'csv')
     await send('21')
-    const before = await showCase(server.ctx, 'acme', 12)
+    const before = await showCase(server.ctx, acme.slug, 12)
     for (const status of ['4', '99', '100', '-3', 'Waiting', 'New!', '020']) {
       for (const format of ['json', 'xml'] as const) {
         await expectError(
@@ -146,18 +150,18 @@ for (const kind of TEST_DATABASES) {
         )
       }
     }
-    assert.deepEqual(await showCase(server.ctx, 'acme', 12), before)
+    assert.deepEqual(await showCase(server.ctx, acme.slug, 12), before)
   })
 
-  test(`[${kind.name}] an extended code or label on a tenant without the extended set answers 400011`, async (t) => {
-    const { server, acme, send } = await setup(kind, t)
+  test(`[${kind.name}] an extended code or label on a tenant without the extended set answers 400011`, async () => {
+    const { server, acme, send } = await setup(kind)
     await send('CLOSED')
     // A stored set does not count until the tenant enables it.
     assert.equal(
-      (await setStatusesFromFile(server.ctx, 'acme', EXTENDED_SET, 'csv')).extendedEnabled,
+      (await setStatusesFromFile(server.ctx, acme.slug, EXTENDED_SET, 'csv')).extendedEnabled,
       false,
     )
-    const before = await showCase(server.ctx, 'acme', 12)
+    const before = await showCase(server.ctx, acme.slug, 12)
     for (const status of ['20', '3', 'Working', 'triage']) {
       for (const format of ['json', 'xml'] as const) {
         await expectError(
@@ -170,6 +174,6 @@ for (const kind of TEST_DATABASES) {
         )
       }
     }
-    assert.deepEqual(await showCase(server.ctx, 'acme', 12), before)
+    assert.deepEqual(await showCase(server.ctx, acme.slug, 12), before)
   })
 }

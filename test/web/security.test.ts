@@ -6,20 +6,22 @@ import { test } from 'node:test'
 import { showCase } from '../../src/service/case-view.js'
 import { deactivateUser, setPassword } from '../../src/service/users.js'
 import { TEST_DATABASES } from '../helpers/databases.js'
-import { createTestTenant, form, post, startTestServer, workflowUrl, type TestServer } from '../helpers/server.js'
+import { createTestTenant, form, post, serverPerFile, uniqueSlug, workflowUrl, type TestServer } from '../helpers/server.js'
 import { addPerson, getPage, postForm, signIn, TEST_PASSWORD, type SignedIn } from '../helpers/web.js'
 
 async function historyLength(server: TestServer, tenant: string, cgid: number): Promise<number> {
   return (await showCase(server.ctx, tenant, cgid)).history.length
 }
 
+const serverFor = serverPerFile()
+
 for (const kind of TEST_DATABASES) {
-  test(`a state-changing POST without the token, with a wrong token or from another origin is 403 and writes nothing (${kind.name})`, async (t) => {
-    const server = await startTestServer(kind)
-    t.after(() => server.close())
-    await createTestTenant(server.ctx, { slug: 'acme', records: [7] })
-    await addPerson(server.ctx, 'acme', 'agent@acme.test')
-    const person = await signIn(server.url, 'acme', 'agent@acme.test')
+  test(`a state-changing POST without the token, with a wrong token or from another origin is 403 and writes nothing (${kind.name})`, async () => {
+    const server = await serverFor(kind)
+    const slug = uniqueSlug()
+    await createTestTenant(server.ctx, { slug, records: [7] })
+    await addPerson(server.ctx, slug, 'agent@acme.test')
+    const person = await signIn(server.url, slug, 'agent@acme.test')
     const change = { status: 'CLOSED', assigned_to: '', comment: 'closing', version: '0' }
     const refused: [string, SignedIn, Record<string, string>, Record<string, string>][] = [
       ['no token', person, { ...change, _csrf: '' }, {}],
@@ -35,22 +37,22 @@ for (const kind of TEST_DATABASES) {
       assert.match(answer.headers.get('content-type') ?? '', /^text\/html/)
     }
     // Sign-in itself is checked for its origin too.
-    const foreignLogin = await postForm(server.url, '/login', null, { workspace: 'acme', email: 'agent@acme.test', password: TEST_PASSWORD }, { origin: 'https://evil.example' })
+    const foreignLogin = await postForm(server.url, '/login', null, { workspace: slug, email: 'agent@acme.test', password: TEST_PASSWORD }, { origin: 'https://evil.example' })
     assert.equal(foreignLogin.status, 403)
     assert.equal(foreignLogin.headers.get('set-cookie'), null)
-    assert.equal(await historyLength(server, 'acme', 7), 0, 'nothing was written')
+    assert.equal(await historyLength(server, slug, 7), 0, 'nothing was written')
     // The same form from the server's own origin goes through.
     const own = await postForm(server.url, '/cases/7', person, change, { origin: server.url, 'sec-fetch-site': 'same-origin' })
     assert.equal(own.status, 303, await own.text())
-    assert.equal(await historyLength(server, 'acme', 7), 1)
+    assert.equal(await historyLength(server, slug, 7), 1)
   })
 
-  test(`pages send the CSP without unsafe-inline, frame-ancestors 'none', nosniff and Referrer-Policy same-origin (${kind.name})`, async (t) => {
-    const server = await startTestServer(kind)
-    t.after(() => server.close())
-    await createTestTenant(server.ctx, { slug: 'acme', records: [7] })
-    await addPerson(server.ctx, 'acme', 'admin@acme.test', 'admin')
-    const person = await signIn(server.url, 'acme', 'admin@acme.test')
+  test(`pages send the CSP without unsafe-inline, frame-ancestors 'none', nosniff and Referrer-Policy same-origin (${kind.name})`, async () => {
+    const server = await serverFor(kind)
+    const slug = uniqueSlug()
+    await createTestTenant(server.ctx, { slug, records: [7] })
+    await addPerson(server.ctx, slug, 'admin@acme.test', 'admin')
+    const person = await signIn(server.url, slug, 'admin@acme.test')
     const pages = [await fetch(`${server.url}/login`), ...(await Promise.all(['/board', '/cases/7', '/cases/999'].map((path) => getPage(server.url, path, person))))]
     for (const page of pages) {
       const csp = page.headers.get('content-security-policy') ?? ''
@@ -65,35 +67,34 @@ for (const kind of TEST_DATABASES) {
     }
   })
 
-  test(`deactivating a user or setting a new password ends their sessions at the next request (${kind.name})`, async (t) => {
-    const server = await startTestServer(kind)
-    t.after(() => server.close())
-    await createTestTenant(server.ctx, { slug: 'acme' })
-    await addPerson(server.ctx, 'acme', 'leaver@acme.test')
-    await addPerson(server.ctx, 'acme', 'stayer@acme.test')
-    const leaver = await signIn(server.url, 'acme', 'leaver@acme.test')
-    const stayer = await signIn(server.url, 'acme', 'stayer@acme.test')
-    await deactivateUser(server.ctx, 'acme', 'leaver@acme.test')
+  test(`deactivating a user or setting a new password ends their sessions at the next request (${kind.name})`, async () => {
+    const server = await serverFor(kind)
+    const slug = uniqueSlug()
+    await createTestTenant(server.ctx, { slug })
+    await addPerson(server.ctx, slug, 'leaver@acme.test')
+    await addPerson(server.ctx, slug, 'stayer@acme.test')
+    const leaver = await signIn(server.url, slug, 'leaver@acme.test')
+    const stayer = await signIn(server.url, slug, 'stayer@acme.test')
+    await deactivateUser(server.ctx, slug, 'leaver@acme.test')
     assert.equal((await getPage(server.url, '/board', leaver)).status, 303)
     assert.equal((await getPage(server.url, '/live', leaver)).status, 303)
     assert.equal((await getPage(server.url, '/board', stayer)).status, 200)
-    await setPassword(server.ctx, 'acme', 'stayer@acme.test', 'a brand new password')
+    await setPassword(server.ctx, slug, 'stayer@acme.test', 'a brand new password')
     assert.equal((await getPage(server.url, '/board', stayer)).status, 303)
-    const again = await signIn(server.url, 'acme', 'stayer@acme.test', 'a brand new password')
+    const again = await signIn(server.url, slug, 'stayer@acme.test', 'a brand new password')
     // The session look-up checks the active flag itself, not only the deletion that deactivating
     // does: a user switched off by any other path (a restore, another node's bulk change) is out too.
     await server.ctx.store.db.updateTable('users').set({ active: 0 }).where('email_lower', '=', 'stayer@acme.test').execute()
     assert.equal((await getPage(server.url, '/board', again)).status, 303)
   })
 
-  test(`a person of tenant A sees nothing of tenant B on any page: B's case is 404, A's live sequence is A's (${kind.name})`, async (t) => {
-    const server = await startTestServer(kind)
-    t.after(() => server.close())
-    const a = await createTestTenant(server.ctx, { slug: 'tenant-a', records: [1] })
-    const b = await createTestTenant(server.ctx, { slug: 'tenant-b', records: [2, 3], detractors: [2, 3] })
+  test(`a person of tenant A sees nothing of tenant B on any page: B's case is 404, A's live sequence is A's (${kind.name})`, async () => {
+    const server = await serverFor(kind)
+    const a = await createTestTenant(server.ctx, { slug: uniqueSlug('tenant-a'), records: [1] })
+    const b = await createTestTenant(server.ctx, { slug: uniqueSlug('tenant-b'), records: [2, 3], detractors: [2, 3] })
     await post(workflowUrl(server), form({ number_customergauge: 3, comment: 'secret of b', status: 'CLOSED' }), { key: b.key })
-    await addPerson(server.ctx, 'tenant-a', 'agent@a.test')
-    const person = await signIn(server.url, 'tenant-a', 'agent@a.test')
+    await addPerson(server.ctx, a.slug, 'agent@a.test')
+    const person = await signIn(server.url, a.slug, 'agent@a.test')
     for (const cgid of [2, 3, 999]) {
       const page = await getPage(server.url, `/cases/${cgid}`, person)
       assert.equal(page.status, 404, `case ${cgid}`)
@@ -101,21 +102,21 @@ for (const kind of TEST_DATABASES) {
     }
     const write = await postForm(server.url, '/cases/2', person, { status: 'CLOSED', assigned_to: '', comment: 'x', version: '0' })
     assert.equal(write.status, 404)
-    assert.equal(await historyLength(server, 'tenant-b', 2), 1, "B's case is untouched")
+    assert.equal(await historyLength(server, b.slug, 2), 1, "B's case is untouched")
     const board = await (await getPage(server.url, '/board?closed=all', person)).text()
     assert.ok(!/Case [23]\b/.test(board), 'no case of B on A’s board')
     assert.equal((await (await getPage(server.url, '/live', person)).json()).seq, 0)
     assert.ok(a.key !== b.key)
   })
 
-  test(`HTML-special and right-to-left text in comments, names and accounts is shown escaped, never interpreted (${kind.name})`, async (t) => {
-    const server = await startTestServer(kind)
-    t.after(() => server.close())
-    const tenant = await createTestTenant(server.ctx, { slug: 'acme', records: [4], detractors: [4] })
+  test(`HTML-special and right-to-left text in comments, names and accounts is shown escaped, never interpreted (${kind.name})`, async () => {
+    const server = await serverFor(kind)
+    const slug = uniqueSlug()
+    const tenant = await createTestTenant(server.ctx, { slug, records: [4], detractors: [4] })
     const hostile = `<script>alert("x")</script><img src=x onerror=alert(1)> & "quotes" 'single' مرحبا بالعالم \u202Eevil`
-    await addPerson(server.ctx, 'acme', 'agent@acme.test', 'agent', hostile)
+    await addPerson(server.ctx, slug, 'agent@acme.test', 'agent', hostile)
     await post(workflowUrl(server), form({ number_customergauge: 4, comment: hostile, assigned_to: 'agent@acme.test' }), { key: tenant.key })
-    const person = await signIn(server.url, 'acme', 'agent@acme.test')
+    const person = await signIn(server.url, slug, 'agent@acme.test')
     for (const path of ['/board', '/cases/4']) {
       const html = await (await getPage(server.url, path, person)).text()
       assert.ok(!html.includes('<script>alert'), `${path}: no raw script`)
