@@ -3,11 +3,14 @@
 // thread logs and answers as 500000 (its text is never an answer).
 // Jobs that arrive while a batch commits are taken together by the next one (group commit): plain
 // v4.1 changes on the hot path (hot-path.ts: one transaction, one fsync, no savepoints), the rest
-// (keyed calls, tenants with webhooks, imports) on the general path's use cases.
+// (keyed calls, tenants with webhooks, imports) on the general path's use cases. The WAL is copied
+// back into the database file by a thread of its own (checkpoint-thread.ts), not by the commits.
 
 import { parentPort, workerData } from 'node:worker_threads'
 import { FirehouseError } from '../domain/errors.js'
 import { prepareHotStatements } from '../store/sqlite-hot-statements.js'
+import { checkpointPassive, setCommitCheckpoints } from '../store/wal-checkpoints.js'
+import { startCheckpointer } from './checkpoint-thread.js'
 import { isoNow, type ServiceContext } from './context.js'
 import { openServiceContext } from './database.js'
 import { hotPathTakes, runHotBatch, type HotCall, type HotOutcome } from './hot-path.js'
@@ -25,7 +28,11 @@ const post = (message: WriterMessage): void => port.postMessage(message)
 const opened = await openServiceContext((workerData as { dbUrl: string }).dbUrl, { migrate: false })
 // Deliveries are sent by the dispatcher of the request thread: a commit that queued some tells it.
 const ctx: ServiceContext = { ...opened, outbox: { notify: () => post({ type: 'outbox' }), listen: () => () => undefined } }
-const hotStatements = prepareHotStatements(ctx.store.dialect.sqlite!)
+const sqlite = ctx.store.dialect.sqlite!
+const hotStatements = prepareHotStatements(sqlite)
+// Commits no longer checkpoint: the checkpoint thread does, unless it stopped.
+const checkpointer = startCheckpointer(sqlite.name, () => setCommitCheckpoints(sqlite, true))
+setCommitCheckpoints(sqlite, false)
 const queue: WriteRequest[] = []
 let flushing = false
 let inFlight = 0
@@ -49,6 +56,7 @@ function schedule(): void {
 }
 
 async function flush(): Promise<void> {
+  if (checkpointer.restartDue()) await restartWal()
   const batch = queue.splice(0, MAX_BATCH)
   const hot: WriteRequest[] = []
   for (const request of batch) {
@@ -87,6 +95,18 @@ async function runHot(calls: HotCall[]): Promise<HotOutcome[]> {
   }
 }
 
+/**
+ * The checkpoint that lets SQLite start the WAL again (checkpoint-thread.ts), on this connection
+ * between two transactions: it copies what the checkpoint thread has not copied yet.
+ */
+async function restartWal(): Promise<void> {
+  try {
+    await ctx.store.db.connection().execute(async () => checkpointPassive(sqlite))
+  } finally {
+    checkpointer.restarted()
+  }
+}
+
 function runGeneral(request: WriteRequest): void {
   runJob(request.job).then(
     (value) => answer([{ type: 'result', id: request.id, value }]),
@@ -108,12 +128,14 @@ function answer(answers: WriteAnswer[]): void {
   if (answers.length === 0) return
   post({ type: 'answers', answers })
   inFlight -= answers.length
+  checkpointer.afterCommit()
   void closeWhenIdle()
 }
 
 async function closeWhenIdle(): Promise<void> {
   if (!closeAsked || inFlight > 0) return
   closeAsked = false
+  await checkpointer.close()
   await ctx.store.close()
   port.close()
 }

@@ -4,7 +4,7 @@
 // connection. The event loop that answers requests never waits for SQLite's writes or for an
 // import's parsing, and every write of one process still goes through one queue.
 
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import { ERROR_CODES, FirehouseError, type ErrorDetails, type ErrorName } from '../domain/errors.js'
 import type { WorkflowInput } from '../domain/workflow-input.js'
 import type { Caller } from './api-keys.js'
@@ -12,7 +12,9 @@ import { createCallerCache } from './cached-callers.js'
 import type { ServiceContext } from './context.js'
 import type { ImportReport } from './import-records.js'
 import type { RecordFileFormat } from './record-files.js'
+import { setCommitCheckpoints } from '../store/wal-checkpoints.js'
 import type { TenantRef } from './tenants.js'
+import { startThread } from './threads.js'
 import { UNAVAILABLE_RETRY_AFTER_S } from './transaction.js'
 import type { WorkflowOptions, WorkflowResult } from './update-workflow.js'
 
@@ -48,20 +50,6 @@ export type WriterMessage = { type: 'answers'; answers: WriteAnswer[] } | { type
 
 const NAME_OF_CODE = new Map<number, ErrorName>(Object.entries(ERROR_CODES).map(([name, code]) => [code, name as ErrorName]))
 
-/** The thread's module beside this one: .ts when run from source (tsx), .js once built. */
-const FROM_SOURCE = import.meta.url.endsWith('.ts')
-const THREAD_MODULE = new URL(`./writer-thread-body${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url)
-
-/**
- * From source (`npm start`, the tests), a worker does not inherit tsx's loader hooks: it registers
- * them itself before it imports the body, or the .ts file is refused (ERR_UNKNOWN_FILE_EXTENSION).
- */
-function newThread(workerData: { dbUrl: string }): Worker {
-  if (!FROM_SOURCE) return new Worker(THREAD_MODULE, { workerData })
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(THREAD_MODULE.href)}) })`
-  return new Worker(bootstrap, { eval: true, workerData })
-}
-
 /** Whether a writer thread serves this database: SQLite's one writer at a time; PostgreSQL takes many. */
 export function writerThreadApplies(ctx: ServiceContext): boolean {
   return ctx.store.dialect.name === 'sqlite'
@@ -70,6 +58,9 @@ export function writerThreadApplies(ctx: ServiceContext): boolean {
 /** Starts the writer thread for the context's database (`dbUrl` names it) and sends its writes there. */
 export function useWriterThread(ctx: ServiceContext, dbUrl: string): void {
   ctx.writerThread = startWriterThread(dbUrl, () => ctx.outbox.notify())
+  // The writer thread's checkpoint thread copies the WAL back (checkpoint-thread.ts): this
+  // thread's few commits (the board, settings, deliveries) must not do it on the event loop.
+  if (ctx.store.dialect.sqlite) setCommitCheckpoints(ctx.store.dialect.sqlite, false)
   // The thread checks a remembered caller's key in the write's own transaction (hot-path.ts), or
   // looks it up before any other write (update-workflow.ts): v4.1 calls need not look it up first.
   ctx.callerCache ??= createCallerCache()
@@ -87,7 +78,7 @@ export function startWriterThread(dbUrl: string, onOutbox: () => void): WriterTh
   let closing = false
 
   const start = (): Worker => {
-    const thread = newThread({ dbUrl })
+    const thread = startThread('writer-thread-body', { dbUrl })
     thread.on('message', (message: WriterMessage) => {
       if (message.type === 'outbox') return onOutbox()
       for (const answer of message.answers) settle(answer)

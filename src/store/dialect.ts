@@ -47,7 +47,7 @@ export function isPostgresUrl(url: string): boolean {
 }
 
 /** How long a writer waits for another process's write lock before giving up (503000). */
-const SQLITE_BUSY_TIMEOUT_MS = 5_000
+export const SQLITE_BUSY_TIMEOUT_MS = 5_000
 /** PRAGMA synchronous = FULL: every commit is fsynced before it returns. */
 const SQLITE_SYNCHRONOUS_FULL = 2
 

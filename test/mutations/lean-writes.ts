@@ -52,4 +52,20 @@ export const LEAN_WRITE_MUTATIONS: Mutation[] = [
     tests: TESTS,
     testNamePattern: PATTERN,
   },
+  {
+    id: 'checkpoint-restart-never-due',
+    guarantee: 'under a steady stream of commits that never checkpoint, the writer finishes a checkpoint when the WAL is long, so SQLite reuses it (bounded)',
+    file: 'src/service/checkpoint-thread.ts',
+    find: '    restartDue: () => !running && logFrames >= restartFrames,\n',
+    replace: '    restartDue: () => false,\n',
+    tests: ['test/service/checkpoint-thread.test.ts'],
+  },
+  {
+    id: 'checkpoint-thread-never-lets-go',
+    guarantee: 'the checkpoint thread stops asking for checkpoints while the WAL is long, so the writer gets its turn',
+    file: 'src/service/checkpoint-thread.ts',
+    find: '  const mayCheckpoint = (): boolean => !closing && logFrames < restartFrames\n',
+    replace: '  const mayCheckpoint = (): boolean => !closing\n',
+    tests: ['test/service/checkpoint-thread.test.ts'],
+  },
 ]

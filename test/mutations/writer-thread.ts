@@ -58,9 +58,9 @@ export const WRITER_THREAD_MUTATIONS: Mutation[] = [
   {
     id: 'writer-thread-from-source-without-tsx',
     guarantee: 'run from source (npm start, tsx), the writer thread registers tsx itself and commits calls instead of dying',
-    file: 'src/service/writer-thread.ts',
-    find: '  if (!FROM_SOURCE) return new Worker(THREAD_MODULE, { workerData })',
-    replace: '  if (FROM_SOURCE || !FROM_SOURCE) return new Worker(THREAD_MODULE, { workerData })',
+    file: 'src/service/threads.ts',
+    find: '  if (!FROM_SOURCE) return new Worker(module, { workerData })',
+    replace: '  if (FROM_SOURCE || !FROM_SOURCE) return new Worker(module, { workerData })',
     tests: ['test/reliability/writer-thread.test.ts'],
     testNamePattern: 'run from source',
   },
