@@ -1,8 +1,9 @@
 // SQLite's WAL checkpoints, moved off the writer's commits (issue 17). By default SQLite copies the
 // WAL back into the database file inside the COMMIT that grows the WAL past 1,000 pages, and
 // fsyncs the database file there: under load that was ~65 µs of every update's ~120 µs on the
-// writer thread (bench/hot-path-bench.ts). A process with a writer thread turns that off on its
-// connections and lets a thread of its own checkpoint (checkpoint-thread-body.ts).
+// writer thread (docs/decisions.md, "Checkpoints off the writer thread"). A process with a writer
+// thread turns that off on its connections and lets a thread of its own checkpoint
+// (checkpoint-thread.ts).
 
 import BetterSqlite3 from 'better-sqlite3'
 import { SQLITE_BUSY_TIMEOUT_MS } from './dialect.js'

@@ -51,7 +51,7 @@ for (const kind of TEST_DATABASES) {
   test(`[${kind.name}] SIGTERM: calls in flight answer 200 and are written, calls after it are refused (503000 on a kept-alive connection), exit 0; logs never hold the key`, async (t) => {
     const { ctx, database } = await openTestContext(t, kind)
     const acme = await createTestTenant(ctx, { slug: 'acme', records: [7] })
-    const server = await spawnServer(database.url, { env: { FIREHOUSE_LOG_LEVEL: 'info' } })
+    const server = await spawnServer(database.url, { env: { FIREHOUSE_LOG_LEVEL: 'debug' } })
     t.after(() => server.stop('SIGKILL'))
 
     // Each call stops 5 bytes short of its body: the server holds it, in flight, until the rest comes.

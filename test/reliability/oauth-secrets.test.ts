@@ -75,7 +75,7 @@ for (const kind of TEST_DATABASES) {
 
     assert.equal(await server.stop('SIGTERM'), 0, 'the server did not stop cleanly, its log may be cut short')
     const log = server.output()
-    const logged = (log.match(/"msg":"incoming request"/g) ?? []).length
+    const logged = (log.match(/"msg":"request completed"/g) ?? []).length
     assert.ok(logged >= refusals.length + calls.length, `only ${logged} requests logged: the search proves nothing`)
     assert.deepEqual(found(log, [...secrets, ...tokens]), [], 'a secret or token in the log')
     assert.doesNotMatch(log, /Basic [A-Za-z0-9+/=]{20,}|Bearer fht_/, 'an Authorization value in the log')

@@ -132,7 +132,7 @@ for (const kind of TEST_DATABASES) {
 
     assert.equal(await server.stop('SIGTERM'), 0, 'the server did not stop cleanly, its log may be cut short')
     const log = server.output()
-    const logged = (log.match(/"msg":"incoming request"/g) ?? []).length
+    const logged = (log.match(/"msg":"request completed"/g) ?? []).length
     assert.ok(logged >= calls.length - 1, `only ${logged} requests logged: the grep proves nothing\n${log.slice(0, 2000)}`)
     const leaks = keysIn(log, [...valid, revoked, ...wrong])
     const lines = log.split('\n').filter((line) => leaks.some((key) => line.includes(key.slice(3))))

@@ -3,6 +3,7 @@
 
 import { FirehouseError } from '../../domain/errors.js'
 import { MAX_FIELDS, type RawField } from '../../domain/workflow-input.js'
+import { Buffer } from 'node:buffer'
 import { decodeUtf8Strict } from './utf8.js'
 
 const AMPERSAND = 0x26
@@ -38,6 +39,7 @@ function parsePair(pair: Uint8Array, where: string): RawField {
 
 /** Decodes '+' and '%XX' escapes to bytes, then the bytes as strict UTF-8 (also HTTP Basic's parts for OAuth2, RFC 6749 §2.3.1). */
 export function decodeComponent(encoded: Uint8Array, where: string): string {
+  if (isPlainAscii(encoded)) return asciiText(encoded)
   const bytes = new Uint8Array(encoded.length)
   let length = 0
   for (let i = 0; i < encoded.length; i++) {
@@ -57,6 +59,22 @@ export function decodeComponent(encoded: Uint8Array, where: string): string {
     }
   }
   return decodeUtf8Strict(bytes.subarray(0, length), `the ${where}`)
+}
+
+/**
+ * Whether the component is ASCII with nothing to decode: most fields of a v4.1 call are (a CG-ID, a
+ * status, an e-mail), and they are read as they are, without a copy or a UTF-8 decoder.
+ */
+function isPlainAscii(encoded: Uint8Array): boolean {
+  for (let i = 0; i < encoded.length; i++) {
+    const byte = encoded[i] as number
+    if (byte >= 0x80 || byte === PLUS || byte === PERCENT) return false
+  }
+  return true
+}
+
+function asciiText(encoded: Uint8Array): string {
+  return Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength).toString('latin1')
 }
 
 function hexValue(byte: number | undefined): number {
