@@ -6,8 +6,8 @@ import { runComparison, type ComparisonResult, type LoadSettings } from './compa
 import { runImport } from './import-bench.js'
 import { benchDatabaseName, createDatabase, dropDatabase } from './pg-database.js'
 import { formatPlans, postgresPlans, sqlitePlans, type QueryPlan } from './query-plans.js'
-import type { ImportFigure } from './report.js'
-import { seedDatabase, type SeededDatabase } from './seed.js'
+import { formatNeighbour, type ImportFigure } from './report.js'
+import { seedDatabase, seedNeighbour, type SeededDatabase } from './seed.js'
 import { startBaseline, startFirehouse } from './server-process.js'
 
 export type Log = (line: string) => void
@@ -66,11 +66,12 @@ export async function compareOnPostgres(adminUrl: string, records: number, setti
 /** Import throughput into an empty tenant of a fresh database, through the running server. */
 export async function timeImport(database: string, db: string, records: number, log: Log): Promise<ImportFigure> {
   const seed = await seedDatabase(db, 0)
+  const neighbour = await seedNeighbour(db)
   const server = await startFirehouse(db, 1)
   try {
     server.rss.reset()
-    const figure = await runImport(server.url, seed.apiKey, records)
-    log(`  import ${database}: ${Math.round(figure.recordsPerS)} records/s`)
+    const figure = await runImport(server.url, seed.apiKey, records, neighbour)
+    log(`  import ${database}: ${Math.round(figure.recordsPerS)} records/s; ${formatNeighbour(figure)}`)
     return { ...figure, database, peakRssBytes: server.rss.peak().totalBytes }
   } finally {
     await server.stop()

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { ComparisonResult, Row } from './compare.js'
-import type { ImportResult } from './import-bench.js'
+import type { CallTimes, ImportResult } from './import-bench.js'
 import type { Machine } from './machine.js'
 import type { ReferenceFigure } from './reference.js'
 import type { QueryPlan } from './query-plans.js'
@@ -53,9 +53,18 @@ export function formatImports(imports: readonly ImportFigure[]): string {
   return imports
     .map((figure) =>
       `Import ${figure.database}: ${figure.records.toLocaleString('en')} records in ${figure.chunks} chunks, ` +
-      `${figure.seconds.toFixed(1)} s: ${Math.round(figure.recordsPerS).toLocaleString('en')} records/s, peak RSS ${mib(figure.peakRssBytes)}`,
+      `${figure.seconds.toFixed(1)} s: ${Math.round(figure.recordsPerS).toLocaleString('en')} records/s, peak RSS ${mib(figure.peakRssBytes)}\n` +
+      `  meanwhile ${formatNeighbour(figure)}`,
     )
     .join('\n')
+}
+
+/** The other tenant's calls during an import, one line. */
+export function formatNeighbour(figure: ImportResult): string {
+  if (!figure.neighbour) return 'no other tenant called'
+  const line = (what: string, times: CallTimes) =>
+    `${times.calls} ${what} (${times.failed} failed): p50 ${times.p50Ms.toFixed(1)} ms, p99 ${times.p99Ms.toFixed(1)} ms, max ${times.maxMs.toFixed(1)} ms`
+  return `another tenant's ${line('reads of a case', figure.neighbour.reads)}; ${line('v4.1 changes', figure.neighbour.writes)}`
 }
 
 /** The issue's targets, each with the measured figure of this run and whether it is met. */

@@ -37,3 +37,26 @@ export async function seedDatabase(db: string, records: number, progress?: (done
     await ctx.store.close()
   }
 }
+
+export const NEIGHBOUR_TENANT = 'neighbour'
+/** The neighbour's record its calls read and change while another tenant imports. */
+export const NEIGHBOUR_CGID = 5
+
+/**
+ * A second tenant in a seeded database, with a user, a key and a few records: another company
+ * using the same server, whose calls are timed while the bench tenant imports (issue 17, target 4).
+ */
+export async function seedNeighbour(db: string): Promise<{ apiKey: string; assignee: string }> {
+  const ctx = await openServiceContext(db)
+  try {
+    await createTenant(ctx, { slug: NEIGHBOUR_TENANT, name: 'Neighbour', region: BENCH_REGION })
+    const assignee = 'agent@neighbour.example'
+    await addUser(ctx, NEIGHBOUR_TENANT, assignee, 'Neighbour Agent')
+    const { key } = await createApiKey(ctx, NEIGHBOUR_TENANT, 'bench')
+    await importRecords(ctx, NEIGHBOUR_TENANT, Array.from({ length: 10 }, (_, i) => seedRecord(i + 1)))
+    return { apiKey: key, assignee }
+  } finally {
+    await ctx.store.close()
+  }
+}
+
