@@ -24,6 +24,11 @@ export interface ServiceContext {
    * (PostgreSQL's guarded writes, SQLite's writer thread); absent elsewhere.
    */
   callerCache?: CallerCache
+  /**
+   * Told after each slice of an import commits: on SQLite's writer thread the checkpoint thread
+   * then copies the WAL back while the import goes on (checkpoint-thread.ts); absent elsewhere.
+   */
+  afterCommit?: () => void
 }
 
 /** State lives with the context, not the module: two servers in one process share nothing. */

@@ -27,12 +27,16 @@ const post = (message: WriterMessage): void => port.postMessage(message)
 
 const opened = await openServiceContext((workerData as { dbUrl: string }).dbUrl, { migrate: false })
 // Deliveries are sent by the dispatcher of the request thread: a commit that queued some tells it.
-const ctx: ServiceContext = { ...opened, outbox: { notify: () => post({ type: 'outbox' }), listen: () => () => undefined } }
-const sqlite = ctx.store.dialect.sqlite!
-const hotStatements = prepareHotStatements(sqlite)
+const sqlite = opened.store.dialect.sqlite!
 // Commits no longer checkpoint: the checkpoint thread does, unless it stopped.
 const checkpointer = startCheckpointer(sqlite.name, () => setCommitCheckpoints(sqlite, true))
 setCommitCheckpoints(sqlite, false)
+const ctx: ServiceContext = {
+  ...opened,
+  outbox: { notify: () => post({ type: 'outbox' }), listen: () => () => undefined },
+  afterCommit: () => checkpointer.afterCommit(),
+}
+const hotStatements = prepareHotStatements(sqlite)
 const queue: WriteRequest[] = []
 let flushing = false
 let inFlight = 0

@@ -64,4 +64,22 @@ export const WRITER_THREAD_MUTATIONS: Mutation[] = [
     tests: ['test/reliability/writer-thread.test.ts'],
     testNamePattern: 'run from source',
   },
+  {
+    id: 'import-one-transaction',
+    guarantee: 'a large import is written in slices: another tenant\'s v4.1 change waits for one slice, not for the whole file',
+    file: 'src/service/import-records.ts',
+    find: 'export const IMPORT_SLICE_ROWS = 2_000\n',
+    replace: 'export const IMPORT_SLICE_ROWS = 2_000_000\n',
+    tests: ['test/reliability/writer-thread.test.ts'],
+    testNamePattern: '100,000-row import',
+  },
+  {
+    id: 'import-checked-per-slice',
+    guarantee: 'every row of a file is checked before any slice is written: a bad last row writes nothing',
+    file: 'src/service/import-records.ts',
+    find: '      throw isFirehouseError(error) ? badRow(row.line, error.message, error) : error\n',
+    replace: '      await importRecords(ctx, ref, records)\n      throw isFirehouseError(error) ? badRow(row.line, error.message, error) : error\n',
+    tests: ['test/service/import-records.test.ts'],
+  },
 ]
+

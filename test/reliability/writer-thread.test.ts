@@ -150,7 +150,7 @@ test('[sqlite] imports through the writer thread answer as without it: a file wi
   for (const cgid of [2, 5]) assert.deepEqual(comparable(await showCase(sides[0]!.ctx, 'acme', cgid)), comparable(await showCase(sides[1]!.ctx, 'acme', cgid)))
 })
 
-test('[sqlite] while a 100,000-row import is written on the writer thread, a read of another tenant is answered before the import', async (t) => {
+test('[sqlite] while a 100,000-row import is written on the writer thread, a read and a v4.1 change of another tenant are answered before the import', async (t) => {
   const { ctx, database } = await openTestContext(t, SQLITE)
   const importer = await createTestTenant(ctx, { slug: 'bulk' })
   const reader = await createTestTenant(ctx, { slug: 'other', records: [5], detractors: [5] })
@@ -166,8 +166,11 @@ test('[sqlite] while a 100,000-row import is written on the writer thread, a rea
   await waitUntil(async () => /firehouse_writer_thread_calls\{state="pending"\} 1/.test(await (await fetch(`${server.url}/metrics`)).text()))
   const read = await fetch(`${server.url}/api/v1/cases/5`, { headers: { authorization: `api_key ${reader.key}` } })
   order.push(`read ${read.status}`)
+  // The change waits for the slice being written (IMPORT_SLICE_ROWS rows), not for the whole file.
+  const change = await post(`${server.url}/v4.1/workflow.json`, form({ number_customergauge: 5, comment: 'Called back' }), { key: reader.key })
+  order.push(`change ${change.status}`)
   const report = (await importing) as { imported: number }
-  assert.deepEqual(order, ['read 200', 'import 200'])
+  assert.deepEqual(order, ['read 200', 'change 200', 'import 200'])
   assert.equal(report.imported, 100_000)
 })
 

@@ -1,9 +1,12 @@
-// Imports at scale: one import larger than a statement's parameter limit still opens every case.
+// Imports at scale: one import larger than a statement's parameter limit still opens every case;
+// a file larger than a slice is checked whole before it is written.
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { showCase } from '../../src/service/case-view.js'
-import { importRecords } from '../../src/service/import-records.js'
+import { FirehouseError } from '../../src/domain/errors.js'
+import { importRecordFile, importRecords, IMPORT_SLICE_ROWS } from '../../src/service/import-records.js'
+import { showRecord } from '../../src/service/record-view.js'
 import { createTenant } from '../../src/service/tenants.js'
 import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
 import { surveyRecord } from '../helpers/server.js'
@@ -22,5 +25,26 @@ for (const kind of TEST_DATABASES.filter((candidate) => candidate.name === 'sqli
     const last = await showCase(ctx, 'acme', DETRACTORS)
     assert.equal(last.status, 'OPEN')
     assert.deepEqual(last.history.map((entry) => [entry.seq, entry.actor]), [[1, 'import']])
+  })
+}
+
+// A file larger than a slice (IMPORT_SLICE_ROWS) is written in several transactions; each row is
+// still checked before the first is written, and the report adds the slices up.
+for (const kind of TEST_DATABASES) {
+  test(`[${kind.name}] a file of ${IMPORT_SLICE_ROWS * 2 + 500} rows: a bad last row writes nothing; a good one is counted across its slices`, async (t) => {
+    const { ctx } = await openTestContext(t, kind)
+    await createTenant(ctx, { slug: 'acme', region: 'eu' })
+    const rows = IMPORT_SLICE_ROWS * 2 + 500
+    const lines = Array.from({ length: rows }, (_, i) => JSON.stringify({ number_customergauge: i + 1, nps: i % 11 }))
+    const bad = [...lines.slice(0, -1), JSON.stringify({ number_customergauge: rows, nps: 11 })].join('\n')
+    await assert.rejects(importRecordFile(ctx, 'acme', bad, 'ndjson'), (error: unknown) => error instanceof FirehouseError && /^line 4500: /.test(error.message))
+    for (const cgid of [1, IMPORT_SLICE_ROWS + 1, rows - 1]) await assert.rejects(showRecord(ctx, 'acme', cgid), /not found|does not exist/i)
+
+    // Half the rows existed before: they are updated; detractors without a case get one.
+    await importRecords(ctx, 'acme', Array.from({ length: rows / 2 }, (_, i) => surveyRecord(i * 2 + 1, 9)))
+    const report = await importRecordFile(ctx, 'acme', lines.join('\n'), 'ndjson')
+    const detractors = lines.filter((_, i) => i % 11 <= 6).length
+    assert.deepEqual(report, { imported: rows / 2, updated: rows / 2, opened: detractors })
+    assert.equal((await showCase(ctx, 'acme', IMPORT_SLICE_ROWS * 2 + 401)).status, 'OPEN')
   })
 }
