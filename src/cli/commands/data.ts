@@ -22,7 +22,7 @@ const FORMAT_BY_EXTENSION: Record<string, RecordFileFormat> = {
 export const DATA_COMMANDS: Record<string, Command> = {
   'records import': {
     usage: 'records import <tenant> <file.csv|file.json|file.ndjson|->',
-    summary: 'Import survey records, all or nothing; detractors get an OPEN case',
+    summary: 'Import survey records (a bad row imports nothing); detractors get an OPEN case',
     args: ['tenant', 'file'],
     async run({ args, io, open }) {
       const { text, format } = await readInputFile(args[1]!, io)

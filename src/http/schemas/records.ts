@@ -100,7 +100,7 @@ export const GET_RECORD_SCHEMA = {
 
 export const IMPORT_RECORDS_SCHEMA = {
   operationId: 'importRecords',
-  summary: 'Bulk import of survey records, all or nothing; detractors get an OPEN case',
+  summary: 'Bulk import of survey records: a bad row imports nothing; detractors get an OPEN case',
   description:
     'Imports every record of the body, or none: a bad record refuses the whole body with 300001 naming its line ' +
     '(the physical line of CSV and NDJSON, the 1-based index in a JSON array). The format follows the Content-Type.',
