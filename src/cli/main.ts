@@ -90,8 +90,24 @@ function describeFailure(error: unknown): string {
 function describeError(error: unknown): string {
   if (isFirehouseError(error) || error instanceof WorkflowApiError) return error.message
   if (isUsageError(error)) return (error as Error).message
+  const listen = listenFailure(error)
+  if (listen) return listen
   const code = (error as { code?: unknown } | null)?.code
   return `unexpected failure${typeof code === 'string' ? ` (${code})` : ''}`
+}
+
+const LISTEN_REASONS: Record<string, string> = {
+  EADDRINUSE: 'the address is already in use',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'this machine has no such address',
+}
+
+/** `serve` could not take its address: which one, and why, in words. */
+function listenFailure(error: unknown): string | undefined {
+  const failure = error as { syscall?: unknown; code?: unknown; address?: unknown; port?: unknown } | null
+  if (failure?.syscall !== 'listen' || typeof failure.code !== 'string') return undefined
+  const where = typeof failure.address === 'string' ? `${failure.address}:${String(failure.port)}` : `port ${String(failure.port)}`
+  return `cannot listen on ${where}: ${LISTEN_REASONS[failure.code] ?? failure.code}`
 }
 
 function isUsageError(error: unknown): boolean {

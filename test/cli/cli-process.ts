@@ -40,11 +40,12 @@ export function cleanEnv(): NodeJS.ProcessEnv {
  * (for `-`), else stdin is closed; `env` adds variables. Each run starts Node and loads the CLI
  * (half a second or more): use runInProcess unless the process is what the test is about.
  */
-export function runFirehouse(args: readonly string[], stdin = '', env: Record<string, string> = {}): Promise<CliResult> {
+export function runFirehouse(args: readonly string[], stdin = '', env: Record<string, string> = {}, timeoutMs?: number): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     // bin/firehouse.js runs dist/: refuse one older than src/ (see fresh-build.ts).
     assertFreshBuild()
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...cleanEnv(), ...env } })
+    // `timeoutMs`: SIGKILLed after it (its code is then null), for a command that must end by itself.
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...cleanEnv(), ...env }, timeout: timeoutMs, killSignal: 'SIGKILL' })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))

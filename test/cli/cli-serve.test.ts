@@ -2,6 +2,7 @@
 
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
+import { createServer, type AddressInfo } from 'node:net'
 import { test, type TestContext } from 'node:test'
 import { promisify } from 'node:util'
 import {
@@ -224,3 +225,15 @@ test('an unknown FIREHOUSE_LOG_FORMAT stops serve with a one-line reason and a n
   const result = await runFirehouse(['serve', '--port', '0', '--db', ws.db], '', { FIREHOUSE_LOG_FORMAT: 'fancy' })
   assertOneLineFailure(result, /^error: Invalid configuration: FIREHOUSE_LOG_FORMAT must be one of auto, json, pretty \(got "fancy"\)\n$/, ws)
 })
+
+test('serve on a port another process listens on stops at once with a one-line reason and exit 1 (its writer thread stopped too)', async (t) => {
+  const ws = await createWorkspace(t)
+  const taken = createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  t.after(() => taken.close())
+  const { port } = taken.address() as AddressInfo
+  const result = await runFirehouse(['serve', '--host', '127.0.0.1', '--port', String(port), '--db', ws.db], '', {}, 20_000)
+  assertOneLineFailure(result, new RegExp(`^error: cannot listen on 127\\.0\\.0\\.1:${port}: the address is already in use\\n$`), ws)
+  assert.equal(result.code, 1)
+})
+

@@ -81,5 +81,14 @@ export const WRITER_THREAD_MUTATIONS: Mutation[] = [
     replace: '      await importRecords(ctx, ref, records)\n      throw isFirehouseError(error) ? badRow(row.line, error.message, error) : error\n',
     tests: ['test/service/import-records.test.ts'],
   },
+  {
+    id: 'serve-listen-failure-keeps-thread',
+    guarantee: 'serve that cannot take its port stops its writer thread and exits 1 with a one-line reason (it used to hang)',
+    file: 'src/cli/commands/server.ts',
+    find: '    await ctx.writerThread?.close()\n    throw error\n',
+    replace: '    throw error\n',
+    tests: ['test/cli/cli-serve.test.ts'],
+    testNamePattern: 'another process listens',
+  },
 ]
 

@@ -68,7 +68,17 @@ async function serveUntilStopped(
   // On SQLite the writes (v4.1 and v7 calls, imports) get a thread of their own (FIREHOUSE_WRITER=inline keeps them here).
   if (threaded(ctx, config)) useWriterThread(ctx, config.db)
   const app = buildServer({ config, ctx, logStyle })
-  onListening(await app.listen({ host: config.host, port: config.port }))
+  let address: string
+  try {
+    address = await app.listen({ host: config.host, port: config.port })
+  } catch (error) {
+    // A port in use (or not ours to take): stop what started with the app, the writer thread
+    // included, or it keeps the process alive after the failure is reported.
+    await app.close()
+    await ctx.writerThread?.close()
+    throw error
+  }
+  onListening(address)
   const pruning = setInterval(() => {
     pruneExpiredIdempotencyKeys(ctx).catch((error: unknown) => app.log.warn({ err: error }, 'pruning idempotency keys failed'))
   }, PRUNE_INTERVAL_MS)
