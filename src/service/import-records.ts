@@ -14,7 +14,7 @@ import { refreshStatisticsAfterBulkLoad } from '../store/statistics.js'
 import { listStatuses } from '../store/statuses.js'
 import { nextChangeSeq } from '../store/tenants.js'
 import { isoNow, type ServiceContext } from './context.js'
-import { badRow, parseRecordFile, type RecordFileFormat } from './record-files.js'
+import { badRow, parseNdjsonInSlices, parseRecordFile, type RecordFileFormat } from './record-files.js'
 import { getTenant, type TenantRef } from './tenants.js'
 import { inTransaction, withDatabase } from './transaction.js'
 import { queueImportEvents } from './webhooks/outbox.js'
@@ -46,7 +46,7 @@ export async function importRecordFile(
 ): Promise<ImportReport> {
   // On the writer thread the parsing, too, is off the request thread (a 10 MiB file takes a second).
   if (ctx.writerThread) return ctx.writerThread.importRecordFile(ref, text, format)
-  const rows = parseRecordFile(text, format)
+  const rows = format === 'ndjson' ? await parseNdjsonInSlices(text, nextTurn) : parseRecordFile(text, format)
   const records: SurveyRecordInput[] = []
   for (const [i, row] of rows.entries()) {
     // Checked in slices too (~5 ms each): the writer thread answers other calls meanwhile.
