@@ -101,11 +101,15 @@ async function runHot(calls: HotCall[]): Promise<HotOutcome[]> {
 
 /**
  * The checkpoint that lets SQLite start the WAL again (checkpoint-thread.ts), on this connection
- * between two transactions: it copies what the checkpoint thread has not copied yet.
+ * between two transactions: it copies what the checkpoint thread has not copied yet. One that
+ * fails (the disk) leaves the WAL as it was and the batches go on: the commits that follow meet
+ * the same disk, and the thread's next report asks again.
  */
 async function restartWal(): Promise<void> {
   try {
     await ctx.store.db.connection().execute(async () => checkpointPassive(sqlite))
+  } catch {
+    // As said above: nothing was lost, only not yet copied.
   } finally {
     checkpointer.restarted()
   }

@@ -1,9 +1,9 @@
 // A strict application/x-www-form-urlencoded parser: bad percent-encoding or UTF-8 is 300005.
 // The common parsers silently keep "%ZZ" or replace invalid bytes, which the v4.1 contract forbids.
 
+import { Buffer } from 'node:buffer'
 import { FirehouseError } from '../../domain/errors.js'
 import { MAX_FIELDS, type RawField } from '../../domain/workflow-input.js'
-import { Buffer } from 'node:buffer'
 import { decodeUtf8Strict } from './utf8.js'
 
 const AMPERSAND = 0x26
