@@ -1,7 +1,7 @@
 // Checkpoints off the writer thread (issue 17; store/wal-checkpoints.ts says why). The writer
 // thread tells this thread after each commit; the thread copies the WAL into the database file
-// (PASSIVE: it takes no lock a writer needs), one checkpoint at a time, the next one a short gap
-// after the last ended if commits happened meanwhile.
+// (PASSIVE: it takes no lock a writer needs), one checkpoint at a time, the next one as soon as
+// the last ended if commits happened meanwhile.
 //
 // A PASSIVE checkpoint never waits for the writer, so under a steady stream of commits it never
 // catches up with the last frame, and SQLite reuses the WAL from its start only once one did: the
@@ -18,12 +18,6 @@ export type CheckpointRequest = 'checkpoint' | 'close'
 
 /** 16,000 pages of 4 KiB (~64 MiB): about 1.5 s of updates at full load, a few ms to finish off. */
 const RESTART_WAL_FRAMES = 16_000
-/**
- * Under a steady stream of commits, a checkpoint starts this long after the last one ended: a page
- * written many times meanwhile is copied once. At full load it cut the thread's CPU per update from
- * ~12 µs to ~5 µs (docs/decisions.md); the WAL grows by ~5,000 frames meanwhile.
- */
-const CHECKPOINT_GAP_MS = 100
 
 export interface Checkpointer {
   /** A commit happened: a checkpoint starts now, or after the one running. */
@@ -37,13 +31,9 @@ export interface Checkpointer {
 
 /**
  * Starts the checkpoint thread for the SQLite file. `onStopped` is called if it ends on its own
- * (an error): then the writer's commits must checkpoint again. The options are for tests.
+ * (an error): then the writer's commits must checkpoint again. `restartFrames` is for tests.
  */
-export function startCheckpointer(
-  file: string,
-  onStopped: () => void,
-  { restartFrames = RESTART_WAL_FRAMES, gapMs = CHECKPOINT_GAP_MS } = {},
-): Checkpointer {
+export function startCheckpointer(file: string, onStopped: () => void, { restartFrames = RESTART_WAL_FRAMES } = {}): Checkpointer {
   const thread = startThread('checkpoint-thread-body', { file })
   let running = false
   let again = false
@@ -56,15 +46,16 @@ export function startCheckpointer(
   }
   // A long WAL is the writer's to finish (restartDue): this thread lets go of it meanwhile.
   const mayCheckpoint = (): boolean => !closing && logFrames < restartFrames
+  const GAP = Number(process.env.CP_GAP ?? 0)
   thread.on('message', (result: CheckpointResult) => {
     logFrames = result.logFrames
-    if (!again || !mayCheckpoint()) {
-      running = false
+    if (again && mayCheckpoint()) {
+      again = false
+      if (GAP > 0) setTimeout(() => (mayCheckpoint() ? request() : (running = false)), GAP)
+      else request()
       return
     }
-    again = false
-    // Still "running" during the gap: the commits meanwhile join the next checkpoint.
-    setTimeout(() => (mayCheckpoint() ? request() : (running = false)), gapMs).unref()
+    running = false
   })
   thread.on('error', () => undefined)
   const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()))

@@ -50,8 +50,7 @@ test(`${COMMITS} commits that never checkpoint: the checkpoint thread keeps the 
   const writer = openWriter(file)
   writer.exec('create table t (n integer primary key, payload text not null)')
   const insert = writer.prepare('insert into t (n, payload) values (?, ?)')
-  // A short gap between checkpoints, scaled down as the threshold is (the default is 100 ms).
-  const checkpointer = startCheckpointer(file, () => assert.fail('the checkpoint thread stopped'), { restartFrames: RESTART_FRAMES, gapMs: 2 })
+  const checkpointer = startCheckpointer(file, () => assert.fail('the checkpoint thread stopped'), { restartFrames: RESTART_FRAMES })
   await threadCopied(file, checkpointer, () => insert.run(0, ROW))
 
   let restarts = 0
