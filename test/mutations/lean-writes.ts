@@ -68,4 +68,13 @@ export const LEAN_WRITE_MUTATIONS: Mutation[] = [
     replace: '  const mayCheckpoint = (): boolean => !closing\n',
     tests: ['test/service/checkpoint-thread.test.ts'],
   },
+  {
+    id: 'commits-still-checkpoint',
+    guarantee: "with a checkpoint thread, the writer's commits no longer checkpoint (past SQLite's 1,000 pages the database file stays as it was until the thread copies)",
+    file: 'src/store/wal-checkpoints.ts',
+    find: '  database.pragma(`wal_autocheckpoint = ${enabled ? SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES : 0}`)\n',
+    replace: '  database.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`)\n',
+    tests: ['test/service/checkpoint-thread.test.ts'],
+  },
 ]
+
