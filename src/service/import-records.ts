@@ -1,6 +1,8 @@
 // Imports survey records: every row is checked before any is written (a bad row: nothing is);
 // then they are upserted, in slices, and cases opened as the tenant's auto_open rule says.
 
+// nextTurn lets the event loop run what waits (a message, another write's turn) before going on.
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { applyChange } from '../domain/case.js'
 import { isFirehouseError } from '../domain/errors.js'
 import { statusForPhase } from '../domain/status.js'
@@ -59,9 +61,6 @@ export async function importRecordFile(
   }
   return importRecords(ctx, ref, records)
 }
-
-/** Lets the event loop run what waits (a message, another write's turn) before going on. */
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 export async function importRecords(
   ctx: ServiceContext,
