@@ -46,13 +46,11 @@ export function startCheckpointer(file: string, onStopped: () => void, { restart
   }
   // A long WAL is the writer's to finish (restartDue): this thread lets go of it meanwhile.
   const mayCheckpoint = (): boolean => !closing && logFrames < restartFrames
-  const GAP = Number(process.env.CP_GAP ?? 0)
   thread.on('message', (result: CheckpointResult) => {
     logFrames = result.logFrames
     if (again && mayCheckpoint()) {
       again = false
-      if (GAP > 0) setTimeout(() => (mayCheckpoint() ? request() : (running = false)), GAP)
-      else request()
+      request()
       return
     }
     running = false

@@ -5,6 +5,7 @@ import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { PostgresDialect, SqliteDialect } from 'kysely'
 import { preparedName } from './prepared-texts.js'
+import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy-timeout.js'
 import type { Dialect as KyselyDialect } from 'kysely'
 import type pg from 'pg'
 import { FirehouseError } from '../domain/errors.js'
@@ -46,8 +47,6 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url)
 }
 
-/** How long a writer waits for another process's write lock before giving up (503000). */
-export const SQLITE_BUSY_TIMEOUT_MS = 5_000
 /** PRAGMA synchronous = FULL: every commit is fsynced before it returns. */
 const SQLITE_SYNCHRONOUS_FULL = 2
 

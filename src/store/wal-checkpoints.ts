@@ -6,7 +6,7 @@
 // (checkpoint-thread.ts).
 
 import BetterSqlite3 from 'better-sqlite3'
-import { SQLITE_BUSY_TIMEOUT_MS } from './dialect.js'
+import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy-timeout.js'
 
 /** What a checkpoint saw: WAL frames in the log, and how many of them are now in the database file. */
 export interface CheckpointResult {

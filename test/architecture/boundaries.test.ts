@@ -104,3 +104,61 @@ test('the check catches wrong-way imports and stray packages', () => {
   assert.deepEqual(violationsOf(join(SRC, 'cli', 'example.ts'), ['../config.js', '../client/index.js']), [])
   assert.equal(importsOf(readFileSync(join(SRC, 'store', 'database.ts'), 'utf8')).includes('kysely'), true)
 })
+
+/**
+ * The modules a source text loads when it runs: `import type`, imports of types only and
+ * `export type` are erased by the compiler and load nothing.
+ */
+function runtimeImportsOf(text: string): string[] {
+  const source = ts.createSourceFile('module.ts', text, ts.ScriptTarget.Latest)
+  return source.statements.flatMap((statement) => {
+    if (ts.isImportDeclaration(statement)) {
+      const clause = statement.importClause
+      const typesOnly =
+        clause !== undefined &&
+        (clause.isTypeOnly ||
+          (clause.name === undefined &&
+            clause.namedBindings !== undefined &&
+            ts.isNamedImports(clause.namedBindings) &&
+            clause.namedBindings.elements.length > 0 &&
+            clause.namedBindings.elements.every((element) => element.isTypeOnly)))
+      return typesOnly ? [] : [(statement.moduleSpecifier as ts.StringLiteral).text]
+    }
+    if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && !statement.isTypeOnly) {
+      return [(statement.moduleSpecifier as ts.StringLiteral).text]
+    }
+    return []
+  })
+}
+
+/** The packages a module of src/ loads, itself and through every module of src/ it loads. */
+function packagesLoadedBy(file: string, seen = new Set<string>()): Set<string> {
+  const packages = new Set<string>()
+  if (seen.has(file)) return packages
+  seen.add(file)
+  for (const specifier of runtimeImportsOf(readFileSync(file, 'utf8'))) {
+    const target = resolveInSrc(specifier, file)
+    if (target === null) packages.add(specifier)
+    else for (const name of packagesLoadedBy(target, seen)) packages.add(name)
+  }
+  return packages
+}
+
+test('the checkpoint thread loads better-sqlite3 and nothing else: every module a thread loads stays in its heap', () => {
+  const loaded = [...packagesLoadedBy(join(SRC, 'service', 'checkpoint-thread-body.ts'))].filter((name) => !name.startsWith('node:'))
+  assert.deepEqual(loaded, ['better-sqlite3'])
+})
+
+test('runtime imports leave out what the compiler erases', () => {
+  const text = [
+    "import type { A } from 'erased-a'",
+    "import { type B, type C } from 'erased-b'",
+    "export type { D } from 'erased-d'",
+    "import { type E, F } from 'kept-f'",
+    "import G from 'kept-g'",
+    "import 'kept-side-effect'",
+    "export { H } from 'kept-h'",
+  ].join('\n')
+  assert.deepEqual(runtimeImportsOf(text), ['kept-f', 'kept-g', 'kept-side-effect', 'kept-h'])
+  assert.equal(packagesLoadedBy(join(SRC, 'service', 'writer-thread-body.ts')).has('kysely'), true)
+})
