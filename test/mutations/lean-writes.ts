@@ -76,5 +76,28 @@ export const LEAN_WRITE_MUTATIONS: Mutation[] = [
     replace: '  database.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`)\n',
     tests: ['test/service/checkpoint-thread.test.ts'],
   },
+  {
+    id: 'heap-growth-unbounded',
+    guarantee: "serve's bound on heap growth takes effect at run time: the old generation stays within half of what V8 alone lets it grow to",
+    file: 'src/cli/heap-growth.ts',
+    find: '  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`)\n',
+    replace: '',
+    tests: ['test/cli/heap-growth.test.ts'],
+  },
+  {
+    id: 'checkpoint-thread-loads-query-builder',
+    guarantee: 'the checkpoint thread loads better-sqlite3 and nothing else (every module a thread loads stays in its heap)',
+    file: 'src/store/wal-checkpoints.ts',
+    find: "import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy-timeout.js'\n",
+    replace: "import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy-timeout.js'\nimport './dialect.js'\n",
+    tests: ['test/architecture/boundaries.test.ts'],
+  },
+  {
+    id: 'thread-young-generation-unbounded',
+    guarantee: "the threads a process starts run with a bounded young generation (V8's default would hold up to 48 MB each)",
+    file: 'src/service/threads.ts',
+    find: '  const resourceLimits = { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB }\n',
+    replace: '  const resourceLimits = {}\n',
+    tests: ['test/service/threads.test.ts'],
+  },
 ]
-

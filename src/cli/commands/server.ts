@@ -8,6 +8,7 @@ import { useWriterThread, writerThreadApplies } from '../../service/writer-threa
 import type { Config } from '../../config.js'
 import type { ServiceContext } from '../../service/context.js'
 import { isClusterWorker, leaveCluster, reportListening, runPrimary } from '../cluster.js'
+import { boundHeapGrowth } from '../heap-growth.js'
 import type { CliEnvironment, Command } from '../command.js'
 
 /** How long a stop waits for in-flight requests before giving up on them. */
@@ -30,6 +31,7 @@ export const SERVER_COMMANDS: Record<string, Command> = {
     async run({ values, config, io, open }) {
       const workers = config.workers === 0 ? defaultProcessCount(config.db) : config.workers
       if (isClusterWorker() || workers === 1) {
+        boundHeapGrowth()
         const ctx = await open()
         const demo = !isClusterWorker() && values.demo === true ? await seedDemo(ctx, config.region) : undefined
         await serveUntilStopped(ctx, config, logStyleOf(config, io), (address) => {

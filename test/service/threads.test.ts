@@ -1,0 +1,27 @@
+// The threads a process starts (src/service/threads.ts) run with a bounded young generation:
+// V8's default would let each grow to 48 MB, held as RSS (docs/deploy.md, "Memory").
+
+import assert from 'node:assert/strict'
+import { once } from 'node:events'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import BetterSqlite3 from 'better-sqlite3'
+import { startThread, THREAD_YOUNG_GENERATION_MB } from '../../src/service/threads.js'
+
+test("a thread's young generation is bounded, as V8 reports it from the running thread", async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'fh-threads-'))
+  const file = join(dir, 'thread.db')
+  new BetterSqlite3(file).close()
+  const thread = startThread('checkpoint-thread-body', { file })
+  try {
+    await once(thread, 'online')
+    assert.equal(thread.resourceLimits?.maxYoungGenerationSizeMb, THREAD_YOUNG_GENERATION_MB)
+    assert.ok(THREAD_YOUNG_GENERATION_MB <= 8)
+  } finally {
+    thread.postMessage('close')
+    await once(thread, 'exit')
+    await rm(dir, { recursive: true, force: true })
+  }
+})
