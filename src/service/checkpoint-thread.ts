@@ -10,6 +10,7 @@
 // was committed since this thread's last one, and its next commit starts the WAL again from the
 // beginning (unless a reader still reads the WAL's end; then the next report asks again).
 
+import type { Worker } from 'node:worker_threads'
 import type { CheckpointResult } from '../store/wal-checkpoints.js'
 import { startThread } from './threads.js'
 
@@ -18,6 +19,13 @@ export type CheckpointRequest = 'checkpoint' | 'close'
 
 /** 16,000 pages of 4 KiB (~64 MiB): about 1.5 s of updates at full load, a few ms to finish off. */
 const RESTART_WAL_FRAMES = 16_000
+
+/**
+ * The checkpoint thread's young generation, in MB: it allocates a result per checkpoint and little
+ * else, and V8's default would let it grow to 48 MB of RSS (docs/deploy.md, "Memory"). The writer
+ * thread keeps the default: a smaller one made imports, whose rows it parses, ~10 % slower.
+ */
+export const CHECKPOINT_YOUNG_GENERATION_MB = 4
 
 export interface Checkpointer {
   /** A commit happened: a checkpoint starts now, or after the one running. */
@@ -29,12 +37,17 @@ export interface Checkpointer {
   close(): Promise<void>
 }
 
+/** The thread itself, on its own connection to the SQLite file (checkpoint-thread-body.ts). */
+export function startCheckpointThread(file: string): Worker {
+  return startThread('checkpoint-thread-body', { file }, { maxYoungGenerationSizeMb: CHECKPOINT_YOUNG_GENERATION_MB })
+}
+
 /**
  * Starts the checkpoint thread for the SQLite file. `onStopped` is called if it ends on its own
  * (an error): then the writer's commits must checkpoint again. `restartFrames` is for tests.
  */
 export function startCheckpointer(file: string, onStopped: () => void, { restartFrames = RESTART_WAL_FRAMES } = {}): Checkpointer {
-  const thread = startThread('checkpoint-thread-body', { file })
+  const thread = startCheckpointThread(file)
   let running = false
   let again = false
   let logFrames = 0

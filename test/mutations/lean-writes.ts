@@ -93,11 +93,11 @@ export const LEAN_WRITE_MUTATIONS: Mutation[] = [
     tests: ['test/architecture/boundaries.test.ts'],
   },
   {
-    id: 'thread-young-generation-unbounded',
-    guarantee: "the threads a process starts run with a bounded young generation (V8's default would hold up to 48 MB each)",
-    file: 'src/service/threads.ts',
-    find: '  const resourceLimits = { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB }\n',
-    replace: '  const resourceLimits = {}\n',
-    tests: ['test/service/threads.test.ts'],
+    id: 'checkpoint-thread-young-generation-unbounded',
+    guarantee: "the checkpoint thread runs with a bounded young generation (V8's default would hold up to 48 MB)",
+    file: 'src/service/checkpoint-thread.ts',
+    find: "  return startThread('checkpoint-thread-body', { file }, { maxYoungGenerationSizeMb: CHECKPOINT_YOUNG_GENERATION_MB })\n",
+    replace: "  return startThread('checkpoint-thread-body', { file })\n",
+    tests: ['test/service/checkpoint-thread-heap.test.ts'],
   },
 ]
