@@ -1,8 +1,8 @@
 // How far `serve`'s heaps may grow between full collections. V8 lets the old generation grow to
 // up to four times what its last full collection kept when collecting is cheap, as it is for a
 // server whose live heap is ~25 MB: under load the request thread's old space went from 32 to
-// 73 MB of mostly garbage, and the process from 170 MB to 240–260 MB of RSS (issue 17 asks
-// ≤ 200 MB). Growing by half at most keeps it at 193–198 MB (docs/deploy.md, "Memory").
+// 73 MB of mostly garbage, and the process to 227–260 MiB of RSS (issue 17 asks ≤ 200 MB).
+// Growing by half at most keeps it at 194–197 MiB (docs/deploy.md, "Memory").
 
 import { setFlagsFromString } from 'node:v8'
 
