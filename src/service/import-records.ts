@@ -1,8 +1,6 @@
 // Imports survey records: every row is checked before any is written (a bad row: nothing is);
 // then they are upserted, in slices, and cases opened as the tenant's auto_open rule says.
 
-// nextTurn lets the event loop run what waits (a message, another write's turn) before going on.
-import { setImmediate as nextTurn } from 'node:timers/promises'
 import { applyChange } from '../domain/case.js'
 import { isFirehouseError } from '../domain/errors.js'
 import { statusForPhase } from '../domain/status.js'
@@ -19,6 +17,7 @@ import { isoNow, type ServiceContext } from './context.js'
 import { badRow, parseNdjsonInSlices, parseRecordFile, type RecordFileFormat } from './record-files.js'
 import { getTenant, type TenantRef } from './tenants.js'
 import { inTransaction, withDatabase } from './transaction.js'
+import { letWaitingWritesGo } from './waiting-writes.js'
 import { queueImportEvents } from './webhooks/outbox.js'
 
 /** An import that adds this many records refreshes the planner's statistics (store/statistics.ts). */
@@ -48,11 +47,11 @@ export async function importRecordFile(
 ): Promise<ImportReport> {
   // On the writer thread the parsing, too, is off the request thread (a 10 MiB file takes a second).
   if (ctx.writerThread) return ctx.writerThread.importRecordFile(ref, text, format)
-  const rows = format === 'ndjson' ? await parseNdjsonInSlices(text, nextTurn) : parseRecordFile(text, format)
+  const rows = format === 'ndjson' ? await parseNdjsonInSlices(text, letWaitingWritesGo) : parseRecordFile(text, format)
   const records: SurveyRecordInput[] = []
   for (const [i, row] of rows.entries()) {
     // Checked in slices too (~5 ms each): the writer thread answers other calls meanwhile.
-    if (i > 0 && i % (IMPORT_SLICE_ROWS * 2) === 0) await nextTurn()
+    if (i > 0 && i % (IMPORT_SLICE_ROWS * 2) === 0) await letWaitingWritesGo()
     try {
       records.push(parseSurveyRecord(row.fields, row))
     } catch (error) {
@@ -74,7 +73,8 @@ export async function importRecords(
   const now = isoNow(ctx)
   const report: ImportReport = { imported: 0, updated: 0, opened: 0 }
   for (let first = 0; first < cgids.length; first += IMPORT_SLICE_ROWS) {
-    if (first > 0) await nextTurn()
+    // Before the first slice too: the checks and the map above took their own few milliseconds.
+    await letWaitingWritesGo()
     const slice = await importSlice(ctx, tenant.id, byCgid, cgids.slice(first, first + IMPORT_SLICE_ROWS), now)
     report.imported += slice.imported
     report.updated += slice.updated

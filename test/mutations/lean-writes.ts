@@ -100,4 +100,12 @@ export const LEAN_WRITE_MUTATIONS: Mutation[] = [
     replace: "  return startThread('checkpoint-thread-body', { file })\n",
     tests: ['test/service/checkpoint-thread-heap.test.ts'],
   },
+  {
+    id: 'import-slices-before-waiting-writes',
+    guarantee: 'between two slices of an import, the writes whose messages arrived during the first go before the second (one slice of waiting, not two)',
+    file: 'src/service/waiting-writes.ts',
+    find: '  await nextImmediate()\n  await nextImmediate()\n',
+    replace: '  await nextImmediate()\n',
+    tests: ['test/service/waiting-writes.test.ts'],
+  },
 ]
