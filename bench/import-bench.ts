@@ -33,7 +33,8 @@ export interface Neighbour {
 /** Imports CG-IDs 1 … records into the server's tenant, one chunk after the other. */
 export async function runImport(url: string, apiKey: string, records: number, neighbour?: Neighbour): Promise<ImportResult> {
   if (new URL(url).hostname !== '127.0.0.1') throw new Error(`import goes to 127.0.0.1 only, not ${url}`)
-  if (!neighbour) return importChunks(url, apiKey, records)
+  const bodies = builtChunks(records)
+  if (!neighbour) return importChunks(url, apiKey, bodies, records)
   const write = () => neighbourWrite(url, neighbour)
   // The case exists before the import starts: every read during it finds one.
   if (!(await write())) throw new Error('the neighbour tenant could not change its case')
@@ -41,7 +42,7 @@ export async function runImport(url: string, apiKey: string, records: number, ne
   const read = () => neighbourRead(url, neighbour)
   const timed = Promise.all([timeWhile(() => importing, read), timeWhile(() => importing, write)])
   try {
-    const result = await importChunks(url, apiKey, records)
+    const result = await importChunks(url, apiKey, bodies, records)
     importing = false
     const [reads, writes] = await timed
     return { ...result, neighbour: { reads, writes } }
@@ -50,10 +51,10 @@ export async function runImport(url: string, apiKey: string, records: number, ne
   }
 }
 
-async function importChunks(url: string, apiKey: string, records: number): Promise<ImportResult> {
+async function importChunks(url: string, apiKey: string, bodies: readonly string[], records: number): Promise<ImportResult> {
   let chunks = 0
   let seconds = 0
-  for (const body of ndjsonChunks(records)) {
+  for (const body of bodies) {
     // Only the server's work is timed, not building the chunk.
     const started = performance.now()
     const response = await fetch(`${url}/api/v1/records`, {
@@ -67,6 +68,15 @@ async function importChunks(url: string, apiKey: string, records: number): Promi
     chunks++
   }
   return { records, chunks, seconds, recordsPerS: records / seconds }
+}
+
+/**
+ * Every chunk, built before the first is sent and before the other tenant's calls are timed
+ * (~10 MiB each, ~210 MiB for 1 M records). Built on the way, a chunk held this process's event
+ * loop for 30–60 ms, and those calls, timed on the same loop, counted that wait as the server's.
+ */
+function builtChunks(records: number): string[] {
+  return [...ndjsonChunks(records)]
 }
 
 function* ndjsonChunks(records: number): Generator<string> {
