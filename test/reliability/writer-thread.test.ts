@@ -8,6 +8,7 @@ import { test } from 'node:test'
 import fc from 'fast-check'
 import type { CaseJson } from '../../src/service/case-view.js'
 import { showCase } from '../../src/service/case-view.js'
+import type { ServiceContext } from '../../src/service/context.js'
 import { useWriterThread } from '../../src/service/writer-thread.js'
 import { importFile } from '../helpers/api-v1.js'
 import { startTestServer } from '../helpers/server.js'
@@ -150,7 +151,7 @@ test('[sqlite] imports through the writer thread answer as without it: a file wi
   for (const cgid of [2, 5]) assert.deepEqual(comparable(await showCase(sides[0]!.ctx, 'acme', cgid)), comparable(await showCase(sides[1]!.ctx, 'acme', cgid)))
 })
 
-test('[sqlite] while a 100,000-row import is written on the writer thread, a read and a v4.1 change of another tenant are answered before the import', async (t) => {
+test('[sqlite] while a 100,000-row import is written on the writer thread, a read of another tenant during its parse and a v4.1 change during its writing are answered before the import', async (t) => {
   const { ctx, database } = await openTestContext(t, SQLITE)
   const importer = await createTestTenant(ctx, { slug: 'bulk' })
   const reader = await createTestTenant(ctx, { slug: 'other', records: [5], detractors: [5] })
@@ -166,13 +167,28 @@ test('[sqlite] while a 100,000-row import is written on the writer thread, a rea
   await waitUntil(async () => /firehouse_writer_thread_calls\{state="pending"\} 1/.test(await (await fetch(`${server.url}/metrics`)).text()))
   const read = await fetch(`${server.url}/api/v1/cases/5`, { headers: { authorization: `api_key ${reader.key}` } })
   order.push(`read ${read.status}`)
-  // The change waits for the slice being written (IMPORT_SLICE_ROWS rows), not for the whole file.
+  // Once its first slice is committed (the writing has begun), change another tenant's case: the
+  // change waits for the slice being written (IMPORT_SLICE_ROWS rows), not for the whole file.
+  await waitUntil(async () => (await recordsOf(ctx, importer.slug)) > 0)
   const change = await post(`${server.url}/v4.1/workflow.json`, form({ number_customergauge: 5, comment: 'Called back' }), { key: reader.key })
   order.push(`change ${change.status}`)
+  const writtenWhenChanged = await recordsOf(ctx, importer.slug)
   const report = (await importing) as { imported: number }
   assert.deepEqual(order, ['read 200', 'change 200', 'import 200'])
+  assert.ok(writtenWhenChanged < 100_000, `the change was answered once ${writtenWhenChanged} of the 100,000 rows were written`)
   assert.equal(report.imported, 100_000)
 })
+
+/** The tenant's records committed so far, as another connection sees them. */
+async function recordsOf(ctx: ServiceContext, slug: string): Promise<number> {
+  const row = await ctx.store.db
+    .selectFrom('records')
+    .innerJoin('tenants', 'tenants.id', 'records.tenant_id')
+    .where('tenants.slug', '=', slug)
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow()
+  return Number(row.count)
+}
 
 async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 20_000
