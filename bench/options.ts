@@ -32,7 +32,8 @@ export const USAGE = `npm run bench -- [flags]
   --no-import          skip the import throughput
   --no-board           skip the board's render times (10,000 open cases; a case with 500 entries)
   --no-reference       skip ../shared/perf-reference/compare.mjs (wrk against the reference server)
-  --import-records N   records imported for the import throughput (default 1000000)
+  --import-records N   records imported for the import throughput (default 1000000; its chunks are
+                       built in memory before the first is sent: ~210 MiB per million)
   --big                also measure updates on a database of --big-records records (slow to seed)
   --big-records N      (default 10000000)
   --pg URL             also run on PostgreSQL: a server URL whose user may create databases;
