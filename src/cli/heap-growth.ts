@@ -9,8 +9,8 @@ import { setFlagsFromString } from 'node:v8'
 /** The old generation may grow by this much of what the last full collection kept. */
 export const HEAP_GROWING_PERCENT = 50
 
-/** Node flags with which an operator has sized the heap themselves: then theirs stand. */
-const OPERATOR_HEAP_FLAGS = /--(heap-growing-percent|max-old-space-size|max-heap-size)\b/
+/** Node flags with which an operator has sized the heap themselves (Node takes `_` for `-` too): then theirs stand. */
+const OPERATOR_HEAP_FLAGS = /--(heap[-_]growing[-_]percent|max[-_]old[-_]space[-_]size|max[-_]heap[-_]size)\b/
 
 /**
  * Bounds the heap's growth for this process and the threads it starts, unless the operator gave

@@ -40,4 +40,6 @@ test("an operator's heap flag, on the command line or in NODE_OPTIONS, stands", 
   assert.equal(boundHeapGrowth(['--max-old-space-size=512'], ''), false)
   assert.equal(boundHeapGrowth([], '--heap-growing-percent=80'), false)
   assert.equal(boundHeapGrowth(['--enable-source-maps'], '--max-heap-size=300 --trace-warnings'), false)
+  assert.equal(boundHeapGrowth(['--heap_growing_percent=80'], ''), false)
+  assert.equal(boundHeapGrowth([], '--max_old_space_size=512'), false)
 })
