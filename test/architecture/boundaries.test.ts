@@ -106,12 +106,20 @@ test('the check catches wrong-way imports and stray packages', () => {
 })
 
 /**
- * The modules a source text loads when it runs: `import type`, imports of types only and
- * `export type` are erased by the compiler and load nothing.
+ * The modules a source text loads when it runs, `import()` with a literal included: `import type`,
+ * imports of types only and `export type` are erased by the compiler and load nothing.
  */
 function runtimeImportsOf(text: string): string[] {
   const source = ts.createSourceFile('module.ts', text, ts.ScriptTarget.Latest)
-  return source.statements.flatMap((statement) => {
+  const dynamic: string[] = []
+  const findDynamic = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+      dynamic.push(node.arguments[0].text)
+    }
+    ts.forEachChild(node, findDynamic)
+  }
+  findDynamic(source)
+  const statics = source.statements.flatMap((statement) => {
     if (ts.isImportDeclaration(statement)) {
       const clause = statement.importClause
       const typesOnly =
@@ -129,6 +137,7 @@ function runtimeImportsOf(text: string): string[] {
     }
     return []
   })
+  return [...statics, ...dynamic]
 }
 
 /** The packages a module of src/ loads, itself and through every module of src/ it loads. */
@@ -158,7 +167,8 @@ test('runtime imports leave out what the compiler erases', () => {
     "import G from 'kept-g'",
     "import 'kept-side-effect'",
     "export { H } from 'kept-h'",
+    "const later = async () => (await import('kept-dynamic')).default",
   ].join('\n')
-  assert.deepEqual(runtimeImportsOf(text), ['kept-f', 'kept-g', 'kept-side-effect', 'kept-h'])
+  assert.deepEqual(runtimeImportsOf(text), ['kept-f', 'kept-g', 'kept-side-effect', 'kept-h', 'kept-dynamic'])
   assert.equal(packagesLoadedBy(join(SRC, 'service', 'writer-thread-body.ts')).has('kysely'), true)
 })
