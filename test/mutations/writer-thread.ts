@@ -5,6 +5,30 @@ import type { Mutation } from './catalogue.js'
 
 export const WRITER_THREAD_MUTATIONS: Mutation[] = [
   {
+    id: 'hot-batch-answered-before-sync',
+    guarantee: 'a hot batch, committed without a sync, is answered only after a sync of the WAL (one per batch when calls come one by one)',
+    file: 'src/service/writer-thread-body.ts',
+    find: '      if (answers.length > 0) walSync.afterNextSync((error) => (error ? stopAfterFailedSync(answers) : answer(answers)))\n',
+    replace: '      answer(answers)\n',
+    tests: ['test/reliability/fsync-audit.test.ts'],
+  },
+  {
+    id: 'wal-sync-covers-later-commits',
+    guarantee: 'a batch that committed while a sync was under way waits for the next sync, not the one under way',
+    file: 'src/store/wal-sync.ts',
+    find: '      for (const synced of covered) synced(error)\n',
+    replace: '      for (const synced of [...covered, ...waiting.splice(0)]) synced(error)\n',
+    tests: ['test/store/wal-sync.test.ts'],
+  },
+  {
+    id: 'hot-batch-leaves-connection-unsynced',
+    guarantee: "after a hot batch the writer's connection syncs in its commits again (the general path's commits answer on their own sync)",
+    file: 'src/store/sqlite-hot-statements.ts',
+    find: '      commit.run()\n      syncInCommit.run()\n',
+    replace: '      commit.run()\n',
+    tests: ['test/store/wal-sync.test.ts'],
+  },
+  {
     id: 'hot-path-change-seq-not-written',
     guarantee: "SQLite's hot path advances the tenant's change sequence as the general path does (identical tables)",
     file: 'src/service/hot-path.ts',
