@@ -44,8 +44,7 @@ interface TenantInBatch extends HotTenant {
 }
 
 /**
- * Runs the calls in one transaction and commits once, without syncing the WAL: the caller answers
- * the written calls after a sync that started after the commit (store/wal-sync.ts). Each
+ * Runs the calls in one transaction and commits once (the commit's fsync is the batch's). Each
  * outcome is in the order of `calls`. A failure other than a refusal (the disk, a constraint)
  * rolls the whole batch back and is thrown: then nothing of it was written, and the caller runs
  * the calls again on the general path, which isolates each one. `now` is the clock, read once per

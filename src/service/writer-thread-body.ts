@@ -2,8 +2,7 @@
 // write job of this process, and back a result, a refusal with its code, or a failure the request
 // thread logs and answers as 500000 (its text is never an answer).
 // Jobs that arrive while a batch commits are taken together by the next one (group commit): plain
-// v4.1 changes on the hot path (hot-path.ts: one transaction, no savepoints, answered once a sync
-// of the WAL that started after its commit has ended: store/wal-sync.ts), the rest
+// v4.1 changes on the hot path (hot-path.ts: one transaction, one fsync, no savepoints), the rest
 // (keyed calls, tenants with webhooks, imports) on the general path's use cases. The WAL is copied
 // back into the database file by a thread of its own (checkpoint-thread.ts), not by the commits.
 
@@ -11,7 +10,6 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { FirehouseError } from '../domain/errors.js'
 import { prepareHotStatements } from '../store/sqlite-hot-statements.js'
 import { checkpointPassive, setCommitCheckpoints } from '../store/wal-checkpoints.js'
-import { createWalSync } from '../store/wal-sync.js'
 import { startCheckpointer } from './checkpoint-thread.js'
 import { isoNow, type ServiceContext } from './context.js'
 import { openServiceContext } from './database.js'
@@ -39,7 +37,6 @@ const ctx: ServiceContext = {
   afterCommit: () => checkpointer.afterCommit(),
 }
 const hotStatements = prepareHotStatements(sqlite)
-const walSync = createWalSync(sqlite.name)
 const queue: WriteRequest[] = []
 let flushing = false
 let inFlight = 0
@@ -79,8 +76,7 @@ async function flush(): Promise<void> {
         if (outcome.kind === 'general') runGeneral(request)
         else answers.push(outcome.kind === 'written' ? { type: 'result', id: request.id, value: outcome.value } : refusal(request.id, outcome.error))
       })
-      // The next batch runs meanwhile; this one is answered when its commit is on disk.
-      if (answers.length > 0) walSync.afterNextSync((error) => (error ? stopAfterFailedSync(answers) : answer(answers)))
+      answer(answers)
     }
   } finally {
     flushing = false
@@ -119,18 +115,6 @@ async function restartWal(): Promise<void> {
   }
 }
 
-/**
- * A sync of the WAL failed: the batch's changes may be committed but not on disk, and after a
- * failed sync the kernel may have dropped what it could not write, so no later sync can be trusted
- * (PostgreSQL stops for the same reason). The batch's callers are told the outcome is unknown
- * (500000: the refusal words do not claim that nothing was written) and the thread stops: the calls
- * in flight answer 503000, and the next call starts a thread on a fresh connection.
- */
-function stopAfterFailedSync(answers: WriteAnswer[]): void {
-  answer(answers.map((written) => ({ type: 'failed', id: written.id, reason: 'The database could not sync its log to disk' })))
-  process.exit(1)
-}
-
 function runGeneral(request: WriteRequest): void {
   runJob(request.job).then(
     (value) => answer([{ type: 'result', id: request.id, value }]),
@@ -159,7 +143,6 @@ function answer(answers: WriteAnswer[]): void {
 async function closeWhenIdle(): Promise<void> {
   if (!closeAsked || inFlight > 0) return
   closeAsked = false
-  walSync.close()
   await checkpointer.close()
   await ctx.store.close()
   port.close()

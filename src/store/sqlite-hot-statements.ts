@@ -25,11 +25,7 @@ export interface HotTenant {
 export type HotCaseRead = Case | null | undefined
 
 export interface HotStatements {
-  /**
-   * BEGIN IMMEDIATE: the write lock first, so no read in the batch can go stale before its write.
-   * The batch commits without syncing the WAL (synchronous=NORMAL until it ends): its caller answers
-   * after a sync that started after the commit (wal-sync.ts). The connection is FULL again after.
-   */
+  /** BEGIN IMMEDIATE: the write lock first, so no read in the batch can go stale before its write. */
   begin(): void
   commit(): void
   rollback(): void
@@ -80,10 +76,6 @@ export function prepareHotStatements(database: BetterSqlite3.Database): HotState
   const begin = database.prepare('begin immediate')
   const commit = database.prepare('commit')
   const rollback = database.prepare('rollback')
-  // SQLite sets this pragma when the statement is prepared, not when it runs: it is run as a new
-  // statement each time (a few µs per batch).
-  const syncLater = { run: () => database.pragma('synchronous = normal') }
-  const syncInCommit = { run: () => database.pragma('synchronous = full') }
   const tenant = database.prepare<[string], TenantRow>(SQL.tenant)
   const caseOfRecord = database.prepare<[string, number], { [Column in keyof Case]: Case[Column] | null }>(SQL.caseOfRecord)
   const keyValid = database.prepare<[string, string], number>(SQL.keyValid).pluck()
@@ -94,23 +86,11 @@ export function prepareHotStatements(database: BetterSqlite3.Database): HotState
   const insertEntry = database.prepare(SQL.insertEntry)
   const setChangeSeq = database.prepare(SQL.setChangeSeq)
   return {
-    begin() {
-      syncLater.run()
-      try {
-        begin.run()
-      } catch (error) {
-        syncInCommit.run()
-        throw error
-      }
-    },
-    commit() {
-      commit.run()
-      syncInCommit.run()
-    },
-    rollback() {
+    begin: () => void begin.run(),
+    commit: () => void commit.run(),
+    rollback: () => {
       // A failed COMMIT may already have ended the transaction (SQLite rolls back on some errors).
       if (database.inTransaction) rollback.run()
-      syncInCommit.run()
     },
     keyValid: (keyHash, tenantId) => keyValid.get(keyHash, tenantId) !== undefined,
     tenant(tenantId) {

@@ -1,32 +1,25 @@
 // Breaks of issue 17's write path: what crosses back from the SQLite writer thread, serve starting
-// it, and the event skipped for tenants without endpoints.
+// it, the event skipped for tenants without endpoints, the fsync audit, and the access line that
+// skips pino's redaction.
 
 import type { Mutation } from './catalogue.js'
 
 export const WRITER_THREAD_MUTATIONS: Mutation[] = [
   {
-    id: 'hot-batch-answered-before-sync',
-    guarantee: 'a hot batch, committed without a sync, is answered only after a sync of the WAL (one per batch when calls come one by one)',
-    file: 'src/service/writer-thread-body.ts',
-    find: '      if (answers.length > 0) walSync.afterNextSync((error) => (error ? stopAfterFailedSync(answers) : answer(answers)))\n',
-    replace: '      answer(answers)\n',
+    id: 'hot-batch-commits-unsynced',
+    guarantee: 'a hot batch is answered after a sync of the WAL (one per batch when calls come one by one), not only when a checkpoint syncs it',
+    file: 'src/store/sqlite-hot-statements.ts',
+    find: '    begin: () => void begin.run(),\n',
+    replace: "    begin: () => void (database.pragma('synchronous = normal'), begin.run()),\n",
     tests: ['test/reliability/fsync-audit.test.ts'],
   },
   {
-    id: 'wal-sync-covers-later-commits',
-    guarantee: 'a batch that committed while a sync was under way waits for the next sync, not the one under way',
-    file: 'src/store/wal-sync.ts',
-    find: '      for (const synced of covered) synced(error)\n',
-    replace: '      for (const synced of [...covered, ...waiting.splice(0)]) synced(error)\n',
-    tests: ['test/store/wal-sync.test.ts'],
-  },
-  {
-    id: 'hot-batch-leaves-connection-unsynced',
-    guarantee: "after a hot batch the writer's connection syncs in its commits again (the general path's commits answer on their own sync)",
-    file: 'src/store/sqlite-hot-statements.ts',
-    find: '      commit.run()\n      syncInCommit.run()\n',
-    replace: '      commit.run()\n',
-    tests: ['test/store/wal-sync.test.ts'],
+    id: 'access-log-keeps-query',
+    guarantee: "the access line, which pino does not redact, logs the path without its query (a key sent there by mistake)",
+    file: 'src/http/server.ts',
+    find: '    url: withoutQuery(request.url),\n',
+    replace: '    url: request.url,\n',
+    tests: ['test/cli/cli-serve.test.ts'],
   },
   {
     id: 'hot-path-change-seq-not-written',

@@ -31,8 +31,8 @@ const skip = hasStrace() ? false : 'strace is not installed (apt-get install str
  * Syncs of the WAL file of `database` in an strace log, but a checkpoint's. A checkpoint syncs the
  * WAL before it copies it, whether or not the write path did, and then the database file: a WAL
  * sync that its thread follows with a sync of the database file is left out. Counted, the audit
- * passed with the hot batches answered before any sync of theirs (mutation
- * hot-batch-answered-before-sync).
+ * passed with the hot batches committed without a sync (mutation hot-batch-commits-unsynced):
+ * the checkpoint after each batch synced the WAL as often.
  */
 function walSyncs(log: string, database: string): number {
   // Per thread, a WAL sync not yet counted: the thread's next sync tells whose it was.
