@@ -23,7 +23,7 @@ const RESTART_WAL_FRAMES = 16_000
 /**
  * The checkpoint thread's young generation, in MB: it allocates a result per checkpoint and little
  * else, and V8's default would let it grow to 48 MB of RSS (docs/deploy.md, "Memory"). The writer
- * thread keeps the default: a smaller one made imports, whose rows it parses, ~10 % slower.
+ * thread's is larger (WRITER_YOUNG_GENERATION_MB): it parses the rows of imports.
  */
 export const CHECKPOINT_YOUNG_GENERATION_MB = 4
 
