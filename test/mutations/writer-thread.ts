@@ -14,6 +14,14 @@ export const WRITER_THREAD_MUTATIONS: Mutation[] = [
     tests: ['test/reliability/fsync-audit.test.ts'],
   },
   {
+    id: 'handover-at-turn-end-only',
+    guarantee: 'the request thread hands calls to the writer thread every HANDOVER_CALLS within a turn, not only at its end',
+    file: 'src/service/writer-thread.ts',
+    find: '      else if (waiting === HANDOVER_CALLS) send()\n',
+    replace: '',
+    tests: ['test/service/writer-handover.test.ts'],
+  },
+  {
     id: 'access-log-keeps-query',
     guarantee: "the access line, which pino does not redact, logs the path without its query (a key sent there by mistake)",
     file: 'src/http/server.ts',
