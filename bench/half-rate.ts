@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { positive } from './options.js'
 import { compareWithReference } from './reference.js'
 import { BENCH_TENANT, seedDatabase } from './seed.js'
 import { startFirehouse } from './server-process.js'
@@ -34,17 +35,18 @@ const { values } = parseArgs({
     records: { type: 'string', default: '100000' },
   },
 })
-const seconds = positive('seconds', values.seconds)
-const connections = positive('connections', values.connections)
-const records = positive('records', values.records)
+const seconds = wholeFlag('seconds', values.seconds)
+const connections = wholeFlag('connections', values.connections)
+const records = wholeFlag('records', values.records)
 
-function positive(name: string, text: string | undefined): number {
-  const value = Number(text)
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    console.error(`--${name} must be a positive whole number`)
+/** A whole flag above 0 as `npm run bench` reads it; a bad one ends the run with its message. */
+function wholeFlag(name: string, text: string): number {
+  try {
+    return positive(name, text, true)
+  } catch (error) {
+    console.error((error as Error).message)
     process.exit(2)
   }
-  return value
 }
 
 /** What one wrk run measured. */
@@ -121,7 +123,7 @@ if (spawnSync('wrk', ['--version']).error) {
   console.error('wrk is missing: apt-get install -y wrk')
   process.exit(1)
 }
-const rate = values.rate === undefined ? halfTheReference() : positive('rate', values.rate)
+const rate = values.rate === undefined ? halfTheReference() : wholeFlag('rate', values.rate)
 const dir = mkdtempSync(join(tmpdir(), 'firehouse-half-rate-'))
 try {
   console.log(`Seeding ${records} records…`)

@@ -84,7 +84,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
   }
 }
 
-function positive(name: string, text: string, integer = false, zeroAllowed = false): number {
+/** A flag's number; throws, naming the flag, when it is not one (or not whole, or not above 0). */
+export function positive(name: string, text: string, integer = false, zeroAllowed = false): number {
   const value = Number(text.replaceAll('_', ''))
   const ok = Number.isFinite(value) && (zeroAllowed ? value >= 0 : value > 0) && (!integer || Number.isInteger(value))
   if (!ok) throw new Error(`--${name} takes a ${integer ? 'whole ' : ''}number${zeroAllowed ? '' : ' above 0'}, not ${text}`)
