@@ -8,39 +8,37 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import type { Worker } from 'node:worker_threads'
 import BetterSqlite3 from 'better-sqlite3'
 import { CHECKPOINT_YOUNG_GENERATION_MB, startCheckpointThread } from '../../src/service/checkpoint-thread.js'
 import { openServiceContext } from '../../src/service/database.js'
 import { startWriterWorker, WRITER_YOUNG_GENERATION_MB } from '../../src/service/writer-thread.js'
 
-test("the checkpoint thread's young generation is bounded, as V8 reports it from the running thread", async () => {
+/** A thread's young generation as V8 reports it while the thread runs; the thread is stopped after. */
+async function youngGenerationOf(thread: Worker, closeMessage: unknown): Promise<number | undefined> {
+  try {
+    await once(thread, 'online')
+    return thread.resourceLimits?.maxYoungGenerationSizeMb
+  } finally {
+    thread.postMessage(closeMessage)
+    await once(thread, 'exit')
+  }
+}
+
+test("the checkpoint thread's young generation is bounded, as V8 reports it from the running thread", async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'fh-threads-'))
+  t.after(() => rm(dir, { recursive: true, force: true }))
   const file = join(dir, 'thread.db')
   new BetterSqlite3(file).close()
-  const thread = startCheckpointThread(file)
-  try {
-    await once(thread, 'online')
-    assert.equal(thread.resourceLimits?.maxYoungGenerationSizeMb, CHECKPOINT_YOUNG_GENERATION_MB)
-    assert.ok(CHECKPOINT_YOUNG_GENERATION_MB <= 8)
-  } finally {
-    thread.postMessage('close')
-    await once(thread, 'exit')
-    await rm(dir, { recursive: true, force: true })
-  }
+  assert.equal(await youngGenerationOf(startCheckpointThread(file), 'close'), CHECKPOINT_YOUNG_GENERATION_MB)
+  assert.ok(CHECKPOINT_YOUNG_GENERATION_MB <= 8)
 })
 
-test("the writer thread's young generation is bounded, as V8 reports it from the running thread", async () => {
+test("the writer thread's young generation is bounded, as V8 reports it from the running thread", async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'fh-threads-'))
+  t.after(() => rm(dir, { recursive: true, force: true }))
   const file = join(dir, 'writer.db')
   await (await openServiceContext(file)).store.close()
-  const thread = startWriterWorker(file)
-  try {
-    await once(thread, 'online')
-    assert.equal(thread.resourceLimits?.maxYoungGenerationSizeMb, WRITER_YOUNG_GENERATION_MB)
-    assert.ok(WRITER_YOUNG_GENERATION_MB <= 16)
-  } finally {
-    thread.postMessage({ type: 'close' })
-    await once(thread, 'exit')
-    await rm(dir, { recursive: true, force: true })
-  }
+  assert.equal(await youngGenerationOf(startWriterWorker(file), { type: 'close' }), WRITER_YOUNG_GENERATION_MB)
+  assert.ok(WRITER_YOUNG_GENERATION_MB <= 16)
 })
