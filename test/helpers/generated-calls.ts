@@ -1,0 +1,103 @@
+// The generated v4.1 calls of the identity tests (hot-path-identity, change-batch-identity): two
+// tenants, one plain and one with extended statuses and every rule, and calls that reach every
+// refusal a write can give; plus a table dump to compare two databases with.
+
+import fc from 'fast-check'
+import { sql } from 'kysely'
+import type { WorkflowInput } from '../../src/domain/workflow-input.js'
+import type { Caller } from '../../src/service/api-keys.js'
+import type { ServiceContext } from '../../src/service/context.js'
+import { setStatusesFromFile } from '../../src/service/statuses.js'
+import { getTenant, setExtendedStatuses } from '../../src/service/tenants.js'
+import type { WorkflowOptions } from '../../src/service/update-workflow.js'
+import { deactivateUser } from '../../src/service/users.js'
+import { setWorkflowRules } from '../../src/service/workflow-rules.js'
+import { createTestTenant } from './server.js'
+
+const RECORDS = Array.from({ length: 40 }, (_, i) => i + 1)
+const USERS = ['ann@example.com', 'Bob@Example.com', 'gone@example.com']
+const STATUS_SET = 'code,label,phase\n1,New,OPEN\n2,Triage,OPEN\n20,Working,PROGRESS\n30,Solved,CLOSED\n31,Rejected,CLOSED\n'
+
+/** Every outcome the generated calls must reach often: written, and each refusal's code. */
+export const EVERY_OUTCOME = ['written', '400200', '400206', '400011', '400201', '400205', '400204', '400207']
+
+export interface GeneratedCall {
+  tenant: 'plain' | 'strict'
+  actor: 0 | 1
+  input: WorkflowInput
+  options: WorkflowOptions
+}
+
+/** A generated call made concrete: its caller, its fields (happened_at at the batch's clock) and its options. */
+export interface ConcreteCall {
+  caller: Caller
+  input: WorkflowInput
+  options: WorkflowOptions
+}
+
+const sometimes = <T>(values: fc.Arbitrary<T>, weight = 1): fc.Arbitrary<T | undefined> =>
+  fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: values, weight })
+
+export const callArbitrary: fc.Arbitrary<GeneratedCall> = fc.record({
+  tenant: fc.constantFrom('plain' as const, 'strict' as const),
+  actor: fc.constantFrom(0 as const, 1 as const),
+  input: fc.record(
+    {
+      // 41–42 have no record (400200); a few cases get long chains.
+      numberCustomergauge: fc.oneof(fc.integer({ min: 1, max: 42 }), fc.integer({ min: 1, max: 4 })),
+      status: sometimes(fc.constantFrom('OPEN', 'PROGRESS', 'CLOSE', 'CLOSED', ' closed ', 'NOPE', '2', '20', 'solved', 'Rejected', '99'), 8),
+      comment: sometimes(fc.constantFrom('Called back', '', 'Ünïcode ✓', 'x'.repeat(300))),
+      assignedTo: sometimes(fc.constantFrom(...USERS, 'ANN@example.com', 'nobody@example.com'), 2),
+      // Hours from the batch's time: back-dated, slightly ahead, too far ahead (400207).
+      happenedAt: sometimes(fc.constantFrom(-30, -2, -0.5, 0, 0.01, 2).map((hours) => `@${hours}`)),
+    },
+    { requiredKeys: ['numberCustomergauge'] },
+  ),
+  options: fc.record({ expectedVersion: sometimes(fc.integer({ min: 0, max: 8 })) }, { requiredKeys: [] }),
+})
+
+/** The batch sizes the tests cut the calls into: mostly small, some up to 60. */
+export const batchSizeArbitrary = fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 60 }))
+
+export type GeneratedTenants = Record<GeneratedCall['tenant'], Caller[]>
+
+/** Two tenants: `plain` with no rules, `strict` with extended statuses and every rule; a user deactivated in each. */
+export async function setUpGeneratedTenants(ctx: ServiceContext): Promise<GeneratedTenants> {
+  const callers: Partial<GeneratedTenants> = {}
+  for (const slug of ['plain', 'strict'] as const) {
+    const first = await createTestTenant(ctx, { slug, records: RECORDS, users: USERS })
+    const second = await createTestTenant(ctx, { slug: `${slug}-second-key`, records: [] })
+    const tenant = await getTenant(ctx, slug)
+    await deactivateUser(ctx, slug, 'gone@example.com')
+    if (slug === 'strict') {
+      await setStatusesFromFile(ctx, slug, STATUS_SET, 'csv')
+      await setExtendedStatuses(ctx, slug, true)
+      await setWorkflowRules(ctx, slug, { progressive: true, commentOnStatusChange: true, commentOnReassign: true }, true)
+    }
+    // Two actors of the same tenant: a key and an app (the second tenant's key id stands in for one).
+    callers[slug] = [first.keyId, second.keyId].map((id, i) => ({
+      tenantId: tenant.id,
+      actor: i === 0 ? `key:${id}` : `app:fhc_${id}`,
+      bucketId: id,
+      rateLimit: null,
+      admin: false,
+    }))
+  }
+  return callers as GeneratedTenants
+}
+
+export function concreteCall(call: GeneratedCall, callers: GeneratedTenants, clock: number): ConcreteCall {
+  const { happenedAt, ...rest } = call.input
+  const input: WorkflowInput = { ...rest }
+  if (happenedAt !== undefined) input.happenedAt = new Date(clock + Number(happenedAt.slice(1)) * 3_600_000).toISOString()
+  const options: WorkflowOptions = call.options.expectedVersion === undefined ? {} : { expectedVersion: call.options.expectedVersion }
+  return { caller: callers[call.tenant][call.actor]!, input, options }
+}
+
+/** The tables a write touches and the ones it reads, to compare two databases by. */
+export const COMPARED_TABLES = ['tenants', 'cases', 'history_entries', 'records', 'users', 'statuses']
+
+export async function dumpTable(ctx: ServiceContext, table: string): Promise<unknown[]> {
+  const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)} order by 1, 2, 3`.execute(ctx.store.db)
+  return rows
+}
