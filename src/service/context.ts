@@ -3,6 +3,7 @@
 
 import type { Store } from '../store/database.js'
 import { createCallerCache, type CallerCache } from './cached-callers.js'
+import { createChangeBatches, type ChangeBatches } from './change-batch.js'
 import { createCommitter, type Committer } from './group-commit.js'
 import { createOutboxSignal, type OutboxSignal } from './webhooks/outbox-signal.js'
 import type { WriterThread } from './writer-thread.js'
@@ -24,6 +25,8 @@ export interface ServiceContext {
    * (PostgreSQL's guarded writes, SQLite's writer thread); absent elsewhere.
    */
   callerCache?: CallerCache
+  /** PostgreSQL: the changes waiting for this process's next batched read and write (change-batch.ts); absent elsewhere. */
+  changeBatches?: ChangeBatches
   /**
    * Told after each slice of an import commits: on SQLite's writer thread the checkpoint thread
    * then copies the WAL back while the import goes on (checkpoint-thread.ts); absent elsewhere.
@@ -34,7 +37,10 @@ export interface ServiceContext {
 /** State lives with the context, not the module: two servers in one process share nothing. */
 export function createServiceContext(store: Store, now: () => Date = () => new Date()): ServiceContext {
   const ctx: ServiceContext = { store, now, committer: createCommitter(), keysInFlight: new Set(), outbox: createOutboxSignal() }
-  if (store.dialect.guardedCaseWrites) ctx.callerCache = createCallerCache()
+  if (store.dialect.guardedCaseWrites) {
+    ctx.callerCache = createCallerCache()
+    ctx.changeBatches = createChangeBatches()
+  }
   return ctx
 }
 

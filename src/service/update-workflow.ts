@@ -14,6 +14,7 @@ import { nextChangeSeq, type ChangeTicket } from '../store/tenants.js'
 import { findActiveUser, unknownAssignee } from '../store/users.js'
 import type { Caller } from './api-keys.js'
 import { confirmCaller, keyConfirmed } from './cached-callers.js'
+import { changeInBatch } from './change-batch.js'
 import { checkVersion, decideChange, statusOfInput, type CaseInput, type Writer } from './change-decision.js'
 import { isoNow, type ServiceContext } from './context.js'
 import { inSharedTransaction } from './group-commit.js'
@@ -82,9 +83,9 @@ export async function updateCase(ctx: ServiceContext, writer: Writer, input: Cas
 
 /** `caller`: the API key's caller of a v4.1 call, whose key the guarded write's read confirms when it is unconfirmed. */
 async function writeChange(ctx: ServiceContext, writer: Writer, input: CaseInput, caller?: Caller): Promise<void> {
-  const guarded = ctx.store.dialect.guardedCaseWrites
-    ? await withDatabase(ctx, (db) => updateIfUnchanged(ctx, db, writer, input, caller))
-    : null
+  const batched = ctx.changeBatches ? await changeInBatch(ctx, ctx.changeBatches, { writer, input, caller }) : null
+  const guarded =
+    batched ?? (ctx.store.dialect.guardedCaseWrites ? await withDatabase(ctx, (db) => updateIfUnchanged(ctx, db, writer, input, caller)) : null)
   const queued = guarded ?? (await inSharedTransaction(ctx, (trx) => applyWorkflow(ctx, trx, writer, input)))
   // After the commit: the dispatcher of this process sends the events at once (others poll).
   if (queued > 0) ctx.outbox.notify()

@@ -43,6 +43,15 @@ const POSTGRES: TestDatabaseKind = {
   },
 }
 
+/** A PostgreSQL test database copied from another (which must have no open connection), dropped like it. */
+export async function copyPostgresTestDatabase(original: TestDatabase): Promise<TestDatabase> {
+  const name = `firehouse_test_${randomBytes(6).toString('hex')}`
+  const url = new URL(original.url)
+  await adminQuery(`create database ${name} template ${url.pathname.slice(1)}`)
+  url.pathname = `/${name}`
+  return { url: url.toString(), drop: () => adminQuery(`drop database if exists ${name} with (force)`) }
+}
+
 async function adminQuery(statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: TEST_PG_URL })
   await client.connect()

@@ -1,0 +1,195 @@
+// PostgreSQL's batched writes (issue 17): the changes that arrive while a batch runs are read in one
+// statement, decided here with the same functions as every other path (change-decision.ts), and
+// written in one statement per tenant, which commits by itself: two round trips and one commit for
+// the whole batch instead of two round trips and one commit per call.
+// A call the batch cannot settle on what it read goes back to the single-call path, which reads
+// and decides it again on its own: a record that does not exist, a key that no longer holds, a
+// tenant with its own status set, a case written by someone else between the read and the write.
+
+import { FirehouseError } from '../domain/errors.js'
+import { caseRow, entryToRow } from '../store/case-writes.js'
+import type { Case } from '../store/database.js'
+import { readCasesForWrite, writeCaseChanges, type BatchedCaseChange, type CaseReadRow } from '../store/pg-batch-statements.js'
+import { rulesOfRow } from '../store/tenants.js'
+import { unknownAssignee } from '../store/users.js'
+import type { Caller } from './api-keys.js'
+import { keyConfirmed } from './cached-callers.js'
+import { checkVersion, decideChange, statusOfInput, type CaseInput, type Writer } from './change-decision.js'
+import { isoNow, type ServiceContext } from './context.js'
+import { unavailableOr } from './transaction.js'
+import { caseEvent } from './webhooks/outbox.js'
+
+/** A change as the batch takes it: `caller` is the v4.1 call's API key caller, absent for a board user. */
+export interface BatchedCall {
+  writer: Writer
+  input: CaseInput
+  caller?: Caller
+}
+
+/**
+ * What became of a call: written (with the webhook deliveries it queued), refused (nothing
+ * written), or left to the single-call path.
+ */
+export type BatchOutcome = { kind: 'written'; queued: number } | { kind: 'refused'; error: unknown } | { kind: 'single' }
+
+const SINGLE: BatchOutcome = { kind: 'single' }
+
+/** A batch stays small enough that its first call does not wait long for its last. */
+const MAX_BATCH = 256
+
+/**
+ * Runs the calls, each outcome in the order of `calls`. A case met twice ends a segment: the calls
+ * from there on are read after the first segment is written, so a later call on a case starts
+ * from the earlier call's change, and each tenant's changes take their sequence numbers in call
+ * order. Never throws: a database that is unreachable refuses the calls it was to write (503000),
+ * and any other failure of a statement leaves that statement's calls to the single-call path
+ * (a statement that failed wrote nothing).
+ */
+export async function runChangeBatch(ctx: ServiceContext, calls: readonly BatchedCall[]): Promise<BatchOutcome[]> {
+  const outcomes: BatchOutcome[] = []
+  for (const segment of segmentsOfDistinctCases(calls)) outcomes.push(...(await runSegment(ctx, segment)))
+  return outcomes
+}
+
+function* segmentsOfDistinctCases(calls: readonly BatchedCall[]): Generator<readonly BatchedCall[]> {
+  let start = 0
+  const seen = new Set<string>()
+  for (let i = 0; i < calls.length; i++) {
+    const key = `${calls[i]!.writer.tenantId}\u0000${calls[i]!.input.numberCustomergauge}`
+    if (seen.has(key)) {
+      yield calls.slice(start, i)
+      start = i
+      seen.clear()
+    }
+    seen.add(key)
+  }
+  if (start < calls.length) yield calls.slice(start)
+}
+
+async function runSegment(ctx: ServiceContext, calls: readonly BatchedCall[]): Promise<BatchOutcome[]> {
+  let rows: CaseReadRow[]
+  try {
+    rows = await readCasesForWrite(ctx.store.db, calls.map(readKeyOf))
+  } catch (error) {
+    return calls.map(() => failedStatement(ctx, error))
+  }
+  const outcomes: BatchOutcome[] = []
+  const byTenant = new Map<string, { index: number; change: BatchedCaseChange }[]>()
+  calls.forEach((call, index) => {
+    try {
+      const change = decideCall(ctx, call, rows[index]!)
+      outcomes[index] = SINGLE
+      if (change === null) return
+      const changes = byTenant.get(call.writer.tenantId) ?? []
+      byTenant.set(call.writer.tenantId, changes)
+      changes.push({ index, change })
+    } catch (error) {
+      outcomes[index] = { kind: 'refused', error }
+    }
+  })
+  await Promise.all(
+    [...byTenant].map(async ([tenantId, changes]) => {
+      try {
+        const written = await writeCaseChanges(ctx.store.db, tenantId, changes.map((item) => item.change))
+        for (const { index, change } of changes) {
+          const queued = written.get(change.row.number_customergauge)
+          if (queued !== undefined) outcomes[index] = { kind: 'written', queued }
+        }
+      } catch (error) {
+        for (const { index } of changes) outcomes[index] = failedStatement(ctx, error)
+      }
+    }),
+  )
+  return outcomes
+}
+
+function failedStatement(ctx: ServiceContext, error: unknown): BatchOutcome {
+  return ctx.store.dialect.isUnavailable(error) ? { kind: 'refused', error: unavailableOr(ctx, error) } : SINGLE
+}
+
+function readKeyOf(call: BatchedCall) {
+  const { input, writer, caller } = call
+  return {
+    tenantId: writer.tenantId,
+    cgid: input.numberCustomergauge,
+    keyHash: caller?.unconfirmedKey?.hash ?? '',
+    assigneeLower: typeof input.assignedTo === 'string' ? input.assignedTo.toLowerCase() : null,
+  }
+}
+
+/**
+ * The change one call makes to the case as read, checked in the single-call path's order (the
+ * version, the status, the assignee, then the decision's own checks, which throw the refusal);
+ * null when the single-call path must settle it.
+ */
+function decideCall(ctx: ServiceContext, call: BatchedCall, row: CaseReadRow): BatchedCaseChange | null {
+  const { writer, input, caller } = call
+  if (!row.record_found || row.extended_statuses === 1) return null
+  if (caller?.unconfirmedKey) {
+    if (!row.key_valid) return null
+    keyConfirmed(caller)
+  }
+  const current = caseOf(row)
+  checkVersion(writer, current)
+  const status = statusOfInput(input, null)
+  const assignedTo = typeof input.assignedTo === 'string' ? (row.active_assignee ?? throwError(unknownAssignee())) : input.assignedTo
+  const { next, entry } = decideChange(writer, input, current, { rules: rulesOfRow(row), statusSet: null, status, assignedTo, now: isoNow(ctx) })
+  const cgid = input.numberCustomergauge
+  const { tenant_id: _tenant, change_seq: _seq, ...caseValues } = caseRow(writer.tenantId, cgid, next, 0)
+  const { tenant_id: _entryTenant, number_customergauge: _cgid, ...entryValues } = entryToRow(writer.tenantId, cgid, entry)
+  const { eventId, deliveryIdPrefix, type, payload } = caseEvent(cgid, next, entry)
+  return { row: caseValues, entry: entryValues, event: { eventId, deliveryIdPrefix, type, payload } }
+}
+
+/** The read row's case, or null when the record has none yet (every column of a case is NOT NULL). */
+function caseOf(row: CaseReadRow): Case | null {
+  if (row.tenant_id === null) return null
+  return row as Case
+}
+
+function throwError(error: FirehouseError): never {
+  throw error
+}
+
+/** The calls waiting for this process's next batch, and whether one is running. */
+export interface ChangeBatches {
+  queue: { call: BatchedCall; settle: (outcome: BatchOutcome) => void }[]
+  running: boolean
+}
+
+export function createChangeBatches(): ChangeBatches {
+  return { queue: [], running: false }
+}
+
+/**
+ * Queues a change for the next batch: the calls that arrive while one runs go together in the
+ * next. Resolves with the webhook deliveries it queued once its statement committed, or with null
+ * when the single-call path must take it; rejects with its refusal.
+ */
+export function changeInBatch(ctx: ServiceContext, batches: ChangeBatches, call: BatchedCall): Promise<number | null> {
+  return new Promise<number | null>((resolve, reject) => {
+    batches.queue.push({
+      call,
+      settle: (outcome) => (outcome.kind === 'written' ? resolve(outcome.queued) : outcome.kind === 'single' ? resolve(null) : reject(outcome.error)),
+    })
+    startBatch(ctx, batches)
+  })
+}
+
+function startBatch(ctx: ServiceContext, batches: ChangeBatches): void {
+  if (batches.running || batches.queue.length === 0) return
+  batches.running = true
+  // setImmediate runs after this turn's I/O callbacks: every call parsed in the turn joins the batch.
+  setImmediate(() => void runQueued(ctx, batches))
+}
+
+async function runQueued(ctx: ServiceContext, batches: ChangeBatches): Promise<void> {
+  const waiting = batches.queue.splice(0, MAX_BATCH)
+  try {
+    const outcomes = await runChangeBatch(ctx, waiting.map((item) => item.call))
+    waiting.forEach((item, i) => item.settle(outcomes[i]!))
+  } finally {
+    batches.running = false
+    startBatch(ctx, batches)
+  }
+}

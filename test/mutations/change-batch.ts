@@ -1,0 +1,78 @@
+// Breaks of PostgreSQL's batched writes (src/service/change-batch.ts, src/store/pg-batch-statements.ts).
+// Their tests run on PostgreSQL only: without FIREHOUSE_TEST_PG_URL they skip and these survive.
+
+import type { Mutation } from './catalogue.js'
+
+const BATCH_TESTS = ['test/service/change-batch.test.ts']
+const IDENTITY = ['test/service/change-batch-identity.test.ts']
+
+export const CHANGE_BATCH_MUTATIONS: Mutation[] = [
+  {
+    id: 'batch-of-one',
+    guarantee: "the calls of one turn share one batch: one read, one write and one commit for all of them",
+    file: 'src/service/change-batch.ts',
+    find: 'const MAX_BATCH = 256\n',
+    replace: 'const MAX_BATCH = 1\n',
+    tests: BATCH_TESTS,
+    testNamePattern: 'one transaction',
+  },
+  {
+    id: 'batch-ignores-repeated-case',
+    guarantee: 'a case met twice in a batch is changed twice, the second time from the first change',
+    file: 'src/service/change-batch.ts',
+    find: '    if (seen.has(key)) {\n',
+    replace: '    if (seen.has(key) && key === \'\') {\n',
+    tests: BATCH_TESTS,
+    testNamePattern: 'met twice',
+  },
+  {
+    id: 'batch-write-unguarded',
+    guarantee: "a case changed between the batch's read and its write is not overwritten, and only it goes back to the single-call path",
+    file: 'src/store/pg-batch-statements.ts',
+    find: '  where c.history_count = excluded.history_count - 1\n',
+    replace: '',
+    tests: BATCH_TESTS,
+    testNamePattern: 'between the batch read and write',
+  },
+  {
+    id: 'batch-sequence-reversed',
+    guarantee: "a batch's changes take their tenant's sequence numbers in call order, as one call after another would",
+    file: 'src/store/pg-batch-statements.ts',
+    find: "'bump.change_seq - $2 + i.ord'",
+    replace: "'bump.change_seq + 1 - i.ord'",
+    tests: IDENTITY,
+  },
+  {
+    id: 'batch-skips-version-check',
+    guarantee: 'a batched call based on another version of the case is refused (400206), as on the single-call path',
+    file: 'src/service/change-batch.ts',
+    find: '  checkVersion(writer, current)\n',
+    replace: '',
+    tests: IDENTITY,
+  },
+  {
+    id: 'batch-takes-extended-statuses',
+    guarantee: "a tenant with its own status set is left to the single-call path, which reads the set",
+    file: 'src/service/change-batch.ts',
+    find: '  if (!row.record_found || row.extended_statuses === 1) return null\n',
+    replace: '  if (!row.record_found) return null\n',
+    tests: IDENTITY,
+  },
+  {
+    id: 'batch-ignores-revoked-key',
+    guarantee: "the batch's read refuses a remembered key revoked since (nothing is written)",
+    file: 'src/service/change-batch.ts',
+    find: '    if (!row.key_valid) return null\n',
+    replace: '',
+    tests: ['test/http/workflow-key-cache-nodes.test.ts'],
+    testNamePattern: 'revoked by another process',
+  },
+  {
+    id: 'batch-queues-no-deliveries',
+    guarantee: "a batched change queues its webhook event's deliveries in the same statement",
+    file: 'src/store/pg-batch-statements.ts',
+    find: '  join webhook_endpoints e on e.tenant_id = $1 and e.enabled = 1\n',
+    replace: '  join webhook_endpoints e on e.tenant_id = $1 and e.enabled = 2\n',
+    tests: ['test/http/webhooks.test.ts'],
+  },
+]

@@ -1,0 +1,108 @@
+// PostgreSQL's batched writes (src/service/change-batch.ts: one read and one write per batch) and
+// the single-call path (a read and a guarded write, or a transaction, per call) must be one
+// behaviour: the same 10,000 generated calls, in batches of random sizes, with the same clock, get
+// the same outcomes (written, or refused with the same code and message) and leave identical
+// tables, the tenants' change sequences and every case's sequence number included.
+
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import fc from 'fast-check'
+import { FirehouseError } from '../../src/domain/errors.js'
+import { runChangeBatch, type BatchOutcome } from '../../src/service/change-batch.js'
+import type { ServiceContext } from '../../src/service/context.js'
+import { openServiceContext } from '../../src/service/database.js'
+import { updateWorkflow } from '../../src/service/update-workflow.js'
+import { copyPostgresTestDatabase, TEST_DATABASES } from '../helpers/databases.js'
+import {
+  batchSizeArbitrary,
+  callArbitrary,
+  COMPARED_TABLES,
+  concreteCall,
+  dumpTable,
+  EVERY_OUTCOME,
+  setUpGeneratedTenants,
+  type ConcreteCall,
+} from '../helpers/generated-calls.js'
+
+const POSTGRES = TEST_DATABASES.find((kind) => kind.name === 'postgres')
+const CALLS = 10_000
+const START = Date.parse('2026-12-05T08:00:00.000Z')
+
+type Outcome = { written: true } | { code: number; message: string }
+
+test('[postgres] batched writes and single-call writes: the same outcomes and identical tables for 10,000 generated calls', { skip: POSTGRES === undefined }, async (t) => {
+  const original = await POSTGRES!.create()
+  t.after(() => original.drop())
+  const setUp = await openServiceContext(original.url)
+  const callers = await setUpGeneratedTenants(setUp)
+  await setUp.store.close()
+  // The single-call side starts from a copy: the same tenants, keys and records, ids and all.
+  const copy = await copyPostgresTestDatabase(original)
+  t.after(() => copy.drop())
+  const batched = await open(original.url)
+  // The single-call path on the batched side's database, for the calls the batch leaves to it.
+  const batchedsSingle = await open(original.url, { single: true })
+  const single = await open(copy.url, { single: true })
+  t.after(async () => {
+    for (const ctx of [batched, batchedsSingle, single]) await ctx.store.close()
+  })
+
+  const calls = fc.sample(callArbitrary, { numRuns: CALLS, seed: 1717 })
+  const sizes = fc.sample(batchSizeArbitrary, { numRuns: CALLS, seed: 99 })
+  let clock = START
+  for (const ctx of [batched, batchedsSingle, single]) ctx.now = () => new Date(clock)
+  const counts = new Map<string, number>()
+  for (let done = 0, batchNo = 0; done < calls.length; batchNo++) {
+    const batch = calls.slice(done, done + sizes[batchNo]!).map((call) => concreteCall(call, callers, clock))
+    done += batch.length
+    const fromBatch = await runChangeBatch(
+      batched,
+      batch.map(({ caller, input, options }) => ({ writer: { tenantId: caller.tenantId, actor: caller.actor, ...options }, input, caller })),
+    )
+    // As the live batcher does: the calls left to the single-call path run there after the batch, in order.
+    const batchedOutcomes: Outcome[] = []
+    for (const [i, outcome] of fromBatch.entries()) {
+      count(counts, `batch ${outcome.kind}`)
+      batchedOutcomes.push(outcome.kind === 'single' ? await singleCall(batchedsSingle, batch[i]!) : outcomeOf(outcome))
+    }
+    const singleOutcomes: Outcome[] = []
+    for (const call of batch) singleOutcomes.push(await singleCall(single, call))
+    assert.deepEqual(batchedOutcomes, singleOutcomes, `batch ${batchNo}: ${JSON.stringify(batch.map((call) => call.input))}`)
+    for (const outcome of batchedOutcomes) count(counts, 'written' in outcome ? 'written' : String(outcome.code))
+    clock += 37_000
+  }
+  t.diagnostic(`outcomes: ${JSON.stringify(Object.fromEntries(counts))}`)
+  // The calls reach every refusal a write can give, and the batch itself writes and refuses many.
+  for (const name of [...EVERY_OUTCOME, 'batch written', 'batch refused', 'batch single']) {
+    assert.ok((counts.get(name) ?? 0) > 20, `${name}: ${counts.get(name) ?? 0}`)
+  }
+  for (const table of COMPARED_TABLES) {
+    assert.deepEqual(await dumpTable(batched, table), await dumpTable(single, table), table)
+  }
+})
+
+async function open(url: string, options: { single?: boolean } = {}): Promise<ServiceContext> {
+  const ctx = await openServiceContext(url)
+  if (options.single) ctx.changeBatches = undefined
+  return ctx
+}
+
+function singleCall(ctx: ServiceContext, call: ConcreteCall): Promise<Outcome> {
+  return updateWorkflow(ctx, call.caller, call.input, call.options).then(
+    (): Outcome => ({ written: true }),
+    (error: unknown) => refusal(error),
+  )
+}
+
+function outcomeOf(outcome: Exclude<BatchOutcome, { kind: 'single' }>): Outcome {
+  return outcome.kind === 'written' ? { written: true } : refusal(outcome.error)
+}
+
+function refusal(error: unknown): Outcome {
+  assert.ok(error instanceof FirehouseError, String(error))
+  return { code: error.code, message: error.message }
+}
+
+function count(counts: Map<string, number>, name: string): void {
+  counts.set(name, (counts.get(name) ?? 0) + 1)
+}
