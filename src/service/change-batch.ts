@@ -4,12 +4,14 @@
 // the whole batch instead of two round trips and one commit per call.
 // A call the batch cannot settle on what it read goes back to the single-call path, which reads
 // and decides it again on its own: a record that does not exist, a key that no longer holds, a
-// tenant with its own status set, a case written by someone else between the read and the write.
+// case written by someone else between the read and the write.
 
 import { FirehouseError } from '../domain/errors.js'
+import type { ExtendedStatus } from '../domain/status.js'
 import { caseRow, entryToRow } from '../store/case-writes.js'
 import type { Case } from '../store/database.js'
 import { readCasesForWrite, writeCaseChanges, type BatchedCaseChange, type CaseReadRow } from '../store/pg-batch-statements.js'
+import { listStatuses } from '../store/statuses.js'
 import { rulesOfRow } from '../store/tenants.js'
 import { unknownAssignee } from '../store/users.js'
 import type { Caller } from './api-keys.js'
@@ -68,8 +70,10 @@ function* segmentsOfDistinctCases(calls: readonly BatchedCall[]): Generator<read
 
 async function runSegment(ctx: ServiceContext, calls: readonly BatchedCall[]): Promise<BatchOutcome[]> {
   let rows: CaseReadRow[]
+  let statusSets: StatusSets
   try {
     rows = await readCasesForWrite(ctx.store.db, calls.map(readKeyOf))
+    statusSets = await readStatusSets(ctx, calls, rows)
   } catch (error) {
     return calls.map(() => failedStatement(ctx, error))
   }
@@ -77,7 +81,7 @@ async function runSegment(ctx: ServiceContext, calls: readonly BatchedCall[]): P
   const byTenant = new Map<string, { index: number; change: BatchedCaseChange }[]>()
   calls.forEach((call, index) => {
     try {
-      const change = decideCall(ctx, call, rows[index]!)
+      const change = decideCall(ctx, call, rows[index]!, statusSets)
       outcomes[index] = SINGLE
       if (change === null) return
       const changes = byTenant.get(call.writer.tenantId) ?? []
@@ -103,6 +107,19 @@ async function runSegment(ctx: ServiceContext, calls: readonly BatchedCall[]): P
   return outcomes
 }
 
+/** Each tenant's own status set, for the tenants of the segment that have one. */
+type StatusSets = ReadonlyMap<string, readonly ExtendedStatus[]>
+
+/**
+ * The status sets of the segment's tenants that have their own, read after the cases and before
+ * the write, as the guarded single-call path reads them (one statement per such tenant).
+ */
+async function readStatusSets(ctx: ServiceContext, calls: readonly BatchedCall[], rows: readonly CaseReadRow[]): Promise<StatusSets> {
+  const tenants = new Set(calls.filter((_call, i) => rows[i]!.extended_statuses === 1).map((call) => call.writer.tenantId))
+  const sets = await Promise.all([...tenants].map(async (tenantId) => [tenantId, await listStatuses(ctx.store.db, tenantId)] as const))
+  return new Map(sets)
+}
+
 function failedStatement(ctx: ServiceContext, error: unknown): BatchOutcome {
   return ctx.store.dialect.isUnavailable(error) ? { kind: 'refused', error: unavailableOr(ctx, error) } : SINGLE
 }
@@ -122,18 +139,19 @@ function readKeyOf(call: BatchedCall) {
  * version, the status, the assignee, then the decision's own checks, which throw the refusal);
  * null when the single-call path must settle it.
  */
-function decideCall(ctx: ServiceContext, call: BatchedCall, row: CaseReadRow): BatchedCaseChange | null {
+function decideCall(ctx: ServiceContext, call: BatchedCall, row: CaseReadRow, statusSets: StatusSets): BatchedCaseChange | null {
   const { writer, input, caller } = call
-  if (!row.record_found || row.extended_statuses === 1) return null
+  if (!row.record_found) return null
   if (caller?.unconfirmedKey) {
     if (!row.key_valid) return null
     keyConfirmed(caller)
   }
   const current = caseOf(row)
   checkVersion(writer, current)
-  const status = statusOfInput(input, null)
+  const statusSet = statusSets.get(writer.tenantId) ?? null
+  const status = statusOfInput(input, statusSet)
   const assignedTo = typeof input.assignedTo === 'string' ? (row.active_assignee ?? throwError(unknownAssignee())) : input.assignedTo
-  const { next, entry } = decideChange(writer, input, current, { rules: rulesOfRow(row), statusSet: null, status, assignedTo, now: isoNow(ctx) })
+  const { next, entry } = decideChange(writer, input, current, { rules: rulesOfRow(row), statusSet, status, assignedTo, now: isoNow(ctx) })
   const cgid = input.numberCustomergauge
   const { tenant_id: _tenant, change_seq: _seq, ...caseValues } = caseRow(writer.tenantId, cgid, next, 0)
   const { tenant_id: _entryTenant, number_customergauge: _cgid, ...entryValues } = entryToRow(writer.tenantId, cgid, entry)

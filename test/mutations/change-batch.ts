@@ -51,11 +51,19 @@ export const CHANGE_BATCH_MUTATIONS: Mutation[] = [
     tests: IDENTITY,
   },
   {
-    id: 'batch-takes-extended-statuses',
-    guarantee: "a tenant with its own status set is left to the single-call path, which reads the set",
+    id: 'batch-ignores-status-set',
+    guarantee: "a tenant with its own status set has its batched calls decided on that set, as on the single-call path",
     file: 'src/service/change-batch.ts',
-    find: '  if (!row.record_found || row.extended_statuses === 1) return null\n',
-    replace: '  if (!row.record_found) return null\n',
+    find: '  const statusSet = statusSets.get(writer.tenantId) ?? null\n',
+    replace: '  const statusSet = null\n',
+    tests: IDENTITY,
+  },
+  {
+    id: 'batch-leaves-status-set-tenants',
+    guarantee: 'the batch settles the calls of a tenant with its own status set, not only the single-call path',
+    file: 'src/service/change-batch.ts',
+    find: '  if (!row.record_found) return null\n',
+    replace: '  if (!row.record_found || row.extended_statuses === 1) return null\n',
     tests: IDENTITY,
   },
   {
