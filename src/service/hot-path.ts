@@ -4,8 +4,9 @@
 // path: no savepoint per call (every check runs before a call writes anything, so a refused call
 // has nothing to undo), the tenant read and its change sequence written once per batch instead of
 // once per call, users and statuses read once per batch, and no query builder.
-// Calls it does not take run on the general path: an Idempotency-Key (its claim commits with the
-// change), and tenants with a webhook endpoint (their events are built by the outbox's code).
+// A keyed call's look-up and the claim of its key are statements of the same transaction, so the
+// claim commits with the change. Calls it does not take run on the general path: those of tenants
+// with a webhook endpoint (their events are built by the outbox's code).
 
 import { FirehouseError } from '../domain/errors.js'
 import type { WorkflowInput } from '../domain/workflow-input.js'
@@ -17,6 +18,7 @@ import { unknownAssignee } from '../store/users.js'
 import type { ExtendedStatus } from '../domain/status.js'
 import type { Caller } from './api-keys.js'
 import { checkVersion, decideChange, statusOfInput, type Writer } from './change-decision.js'
+import { flightKey, hashRequest, keyInFlight, keyMismatch, replayedCgid, replayWindowStart, storedResponse } from './idempotency.js'
 import type { WorkflowOptions, WorkflowResult } from './update-workflow.js'
 
 /** A v4.1 call as the hot path takes it. */
@@ -31,9 +33,14 @@ export type HotOutcome = { kind: 'written'; value: WorkflowResult } | { kind: 'r
 
 const GENERAL: HotOutcome = { kind: 'general' }
 
-/** Whether the hot path takes this call at all (decided before the batch reads anything). */
-export function hotPathTakes(call: HotCall): boolean {
-  return call.options.idempotencyKey === undefined
+/** What one batch keeps between its calls: the cases as it wrote them, the keys its calls claimed. */
+interface BatchState {
+  /** The cases this batch wrote, as written: a later call on the same case starts from there. */
+  written: Map<string, Case>
+  /** The Idempotency-Keys of this batch's calls so far (flightKey): a second call with one is still in flight. */
+  claimed: Set<string>
+  /** The keys of general-path calls in flight in this process (ServiceContext.keysInFlight). */
+  keysInFlight: ReadonlySet<string>
 }
 
 /** A tenant during one batch: its row as read, the sequence as advanced, its users and statuses as read. */
@@ -47,13 +54,19 @@ interface TenantInBatch extends HotTenant {
  * Runs the calls in one transaction and commits once (the commit's fsync is the batch's). Each
  * outcome is in the order of `calls`. A failure other than a refusal (the disk, a constraint)
  * rolls the whole batch back and is thrown: then nothing of it was written, and the caller runs
- * the calls again on the general path, which isolates each one. `now` is the clock, read once per
- * call after its case was read, as the general path does.
+ * the calls again on the general path, which isolates each one. `now` is the clock, read when the
+ * general path reads it: once per call after its case was read, and for a keyed call once more
+ * before its key is looked up. `keysInFlight`: the keys of this process's general-path calls
+ * still running (a call with one of them is refused 300010, as there).
  */
-export function runHotBatch(statements: HotStatements, calls: readonly HotCall[], now: () => string): HotOutcome[] {
+export function runHotBatch(
+  statements: HotStatements,
+  calls: readonly HotCall[],
+  now: () => string,
+  keysInFlight: ReadonlySet<string> = new Set(),
+): HotOutcome[] {
   const tenants = new Map<string, TenantInBatch | undefined>()
-  // The cases this batch wrote, as written: a later call on the same case starts from there.
-  const written = new Map<string, Case>()
+  const batch: BatchState = { written: new Map(), claimed: new Set(), keysInFlight }
   const outcomes: HotOutcome[] = []
   statements.begin()
   try {
@@ -66,7 +79,7 @@ export function runHotBatch(statements: HotStatements, calls: readonly HotCall[]
         continue
       }
       try {
-        outcomes.push({ kind: 'written', value: applyCall(statements, tenant, written, call, now) })
+        outcomes.push({ kind: 'written', value: applyCall(statements, tenant, batch, call, now) })
       } catch (error) {
         if (!(error instanceof FirehouseError)) throw error
         outcomes.push({ kind: 'refused', error })
@@ -90,14 +103,21 @@ function loadTenant(statements: HotStatements, tenants: Map<string, TenantInBatc
   return tenant
 }
 
-/** One call: every check first (the general path's order), then the case and its entry. */
-function applyCall(statements: HotStatements, tenant: TenantInBatch, written: Map<string, Case>, call: HotCall, now: () => string): WorkflowResult {
+/**
+ * One call: every check first (the general path's order), then the case and its entry, and the
+ * claim of its Idempotency-Key; a key already claimed within the replay window replays its answer.
+ */
+function applyCall(statements: HotStatements, tenant: TenantInBatch, batch: BatchState, call: HotCall, now: () => string): WorkflowResult {
   const { caller, input, options } = call
+  const { written } = batch
   // A caller the request thread remembered (cached-callers.ts): its key is checked first, in this
   // transaction; the request thread's own look-up then words the refusal.
   if (caller.unconfirmedKey && !statements.keyValid(caller.unconfirmedKey.hash, caller.tenantId)) {
     throw new FirehouseError('INVALID_API_KEY', 'Invalid API key')
   }
+  const key = options.idempotencyKey
+  const claimedAt = key === undefined ? undefined : claimKey(statements, batch, call, key, now)
+  if (typeof claimedAt === 'object') return claimedAt
   const cgid = input.numberCustomergauge
   const caseKey = `${caller.tenantId}\u0000${cgid}`
   const current = written.get(caseKey) ?? statements.caseOfRecord(caller.tenantId, cgid)
@@ -114,7 +134,27 @@ function applyCall(statements: HotStatements, tenant: TenantInBatch, written: Ma
   else statements.insertCase(row)
   statements.insertEntry(entryToRow(caller.tenantId, cgid, entry))
   written.set(caseKey, row)
+  if (key !== undefined && claimedAt !== undefined) {
+    statements.saveAnswer(caller.tenantId, key, { requestHash: hashRequest(caller.tenantId, input), response: storedResponse(cgid) }, claimedAt)
+  }
   return { numberCustomergauge: cgid, replayed: false }
+}
+
+/**
+ * A keyed call's key, as the general path checks it: refused while another call with it is in
+ * flight (300010), or with another request (300009); the replay of its first answer when stored
+ * within the window; else the time its answer is to be stored at, once the change is written.
+ */
+function claimKey(statements: HotStatements, batch: BatchState, call: HotCall, key: string, now: () => string): WorkflowResult | string {
+  const { tenantId } = call.caller
+  const flight = flightKey(tenantId, key)
+  if (batch.keysInFlight.has(flight) || batch.claimed.has(flight)) throw keyInFlight()
+  batch.claimed.add(flight)
+  const at = now()
+  const stored = statements.storedAnswer(tenantId, key, replayWindowStart(new Date(at)))
+  if (stored === undefined) return at
+  if (stored.requestHash !== hashRequest(tenantId, call.input)) throw keyMismatch()
+  return { numberCustomergauge: replayedCgid(stored.response), replayed: true }
 }
 
 /** The active user's e-mail as stored, or 400201 (findActiveUser's words). */

@@ -1,6 +1,5 @@
 // The v4.1 workflow call: validate everything, then change the case and log it in one transaction.
 
-import { createHash } from 'node:crypto'
 import type { CaseState, HistoryEntry } from '../domain/case.js'
 import { FirehouseError } from '../domain/errors.js'
 import type { WorkflowInput } from '../domain/workflow-input.js'
@@ -14,6 +13,7 @@ import { nextChangeSeq, type ChangeTicket } from '../store/tenants.js'
 import { findActiveUser, unknownAssignee } from '../store/users.js'
 import type { Caller } from './api-keys.js'
 import { confirmCaller, keyConfirmed } from './cached-callers.js'
+import { flightKey, hashRequest, keyInFlight, keyMismatch, replayedCgid, replayWindowStart, storedResponse } from './idempotency.js'
 import { changeInBatch } from './change-batch.js'
 import { checkVersion, decideChange, statusOfInput, type CaseInput, type Writer } from './change-decision.js'
 import { isoNow, type ServiceContext } from './context.js'
@@ -21,9 +21,6 @@ import { inSharedTransaction } from './group-commit.js'
 import { undone, type Undone } from '../store/batch-transaction.js'
 import { withDatabase } from './transaction.js'
 import { caseEvent, queueCaseEvent } from './webhooks/outbox.js'
-
-/** How long an idempotency key's first answer is replayed. */
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
 
 export type { CaseInput, Writer } from './change-decision.js'
 
@@ -58,18 +55,16 @@ export async function updateWorkflow(
     await writeChange(ctx, writer, input, caller)
     return { numberCustomergauge: input.numberCustomergauge, replayed: false }
   }
-  const flightKey = `${caller.tenantId}\u0000${idempotencyKey}`
-  if (ctx.keysInFlight.has(flightKey)) {
-    throw new FirehouseError('IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed')
-  }
-  ctx.keysInFlight.add(flightKey)
+  const inFlight = flightKey(caller.tenantId, idempotencyKey)
+  if (ctx.keysInFlight.has(inFlight)) throw keyInFlight()
+  ctx.keysInFlight.add(inFlight)
   try {
     const outbox = { queued: 0 }
     const result = await inSharedTransaction(ctx, (trx) => applyKeyedWorkflow(ctx, trx, writer, input, idempotencyKey, outbox))
     if (outbox.queued > 0) ctx.outbox.notify()
     return result
   } finally {
-    ctx.keysInFlight.delete(flightKey)
+    ctx.keysInFlight.delete(inFlight)
   }
 }
 
@@ -107,19 +102,18 @@ async function applyKeyedWorkflow(
   // Taking the tenant's write lock first makes the look-up below see any concurrent twin's commit.
   const ticket = await nextChangeSeq(trx, writer.tenantId)
   const now = ctx.now()
-  const notBefore = new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString()
+  const notBefore = replayWindowStart(now)
   const requestHash = hashRequest(writer.tenantId, input)
   const stored = await findIdempotencyKey(trx, writer.tenantId, idempotencyKey, notBefore)
   if (stored) {
     if (stored.requestHash !== requestHash) {
-      throw new FirehouseError('IDEMPOTENCY_KEY_MISMATCH', 'Idempotency-Key was already used with a different request')
+      throw keyMismatch()
     }
     // A replay writes nothing: its answer comes with the sequence bump rolled back (undone).
-    const replayed = JSON.parse(stored.response) as { number_customergauge: number }
-    return undone({ numberCustomergauge: replayed.number_customergauge, replayed: true })
+    return undone({ numberCustomergauge: replayedCgid(stored.response), replayed: true })
   }
   outbox.queued = await applyWorkflow(ctx, trx, writer, input, ticket)
-  const response = JSON.stringify({ number_customergauge: input.numberCustomergauge })
+  const response = storedResponse(input.numberCustomergauge)
   await saveIdempotencyKey(trx, writer.tenantId, idempotencyKey, { requestHash, response }, now.toISOString())
   return { numberCustomergauge: input.numberCustomergauge, replayed: false }
 }
@@ -213,19 +207,8 @@ async function activeAssignee(db: Db, tenantId: string, named: string, tenant: T
   return tenant.activeAssignee
 }
 
-/**
- * "The same request": the same tenant and the same non-empty values of the four fields, and the
- * same `happened_at` instant when one is given (appended only then: the hashes of calls without
- * one, keys stored before it existed included, stay as they were).
- */
-function hashRequest(tenantId: string, input: WorkflowInput): string {
-  const identity = [tenantId, input.numberCustomergauge, input.status ?? '', input.comment ?? '', input.assignedTo ?? '']
-  if (input.happenedAt !== undefined) identity.push(input.happenedAt)
-  return createHash('sha256').update(JSON.stringify(identity)).digest('hex')
-}
-
 /** Deletes idempotency keys older than their 24 h replay window; returns how many. */
 export async function pruneExpiredIdempotencyKeys(ctx: ServiceContext): Promise<number> {
-  const cutoff = new Date(ctx.now().getTime() - IDEMPOTENCY_TTL_MS).toISOString()
+  const cutoff = replayWindowStart(ctx.now())
   return withDatabase(ctx, (db) => pruneIdempotencyKeys(db, cutoff))
 }

@@ -2,8 +2,8 @@
 // write job of this process, and back a result, a refusal with its code, or a failure the request
 // thread logs and answers as 500000 (its text is never an answer).
 // Jobs that arrive while a batch commits are taken together by the next one (group commit): plain
-// v4.1 changes on the hot path (hot-path.ts: one transaction, one fsync, no savepoints), the rest
-// (keyed calls, tenants with webhooks, imports) on the general path's use cases. The WAL is copied
+// v4.1 changes on the hot path (hot-path.ts: one transaction, one fsync, no savepoints), keyed or
+// not, the rest (tenants with webhooks, imports) on the general path's use cases. The WAL is copied
 // back into the database file by a thread of its own (checkpoint-thread.ts), not by the commits.
 
 import { parentPort, workerData } from 'node:worker_threads'
@@ -13,7 +13,7 @@ import { checkpointPassive, setCommitCheckpoints } from '../store/wal-checkpoint
 import { startCheckpointer } from './checkpoint-thread.js'
 import { isoNow, type ServiceContext } from './context.js'
 import { openServiceContext } from './database.js'
-import { hotPathTakes, runHotBatch, type HotCall, type HotOutcome } from './hot-path.js'
+import { runHotBatch, type HotCall, type HotOutcome } from './hot-path.js'
 import { importRecordFile } from './import-records.js'
 import { unavailableOr } from './transaction.js'
 import { updateWorkflow } from './update-workflow.js'
@@ -64,7 +64,7 @@ async function flush(): Promise<void> {
   const batch = queue.splice(0, MAX_BATCH)
   const hot: WriteRequest[] = []
   for (const request of batch) {
-    if (request.job.kind === 'workflow' && hotPathTakes(request.job)) hot.push(request)
+    if (request.job.kind === 'workflow') hot.push(request)
     else runGeneral(request)
   }
   try {
@@ -91,7 +91,7 @@ async function flush(): Promise<void> {
  */
 async function runHot(calls: HotCall[]): Promise<HotOutcome[]> {
   try {
-    return await ctx.store.db.connection().execute(async () => runHotBatch(hotStatements, calls, () => isoNow(ctx)))
+    return await ctx.store.db.connection().execute(async () => runHotBatch(hotStatements, calls, () => isoNow(ctx), ctx.keysInFlight))
   } catch (error) {
     const unavailable = unavailableOr(ctx, error)
     if (unavailable instanceof FirehouseError) return calls.map(() => ({ kind: 'refused', error: unavailable }))

@@ -1,7 +1,8 @@
 // SQLite's hot path (issue 17) in hand-written SQL, all of it in this file: the statements the
 // writer thread runs for a batch of v4.1 changes, prepared once on its connection and run
 // synchronously. Per change: one read of the case (with its record), one write of the case, one
-// history entry; per batch: the tenant's row read once and its change sequence written once.
+// history entry, and for a keyed call the look-up and the claim of its key; per batch: the
+// tenant's row read once and its change sequence written once.
 // The Kysely store stays the source of truth for the schema and every other query;
 // test/store/hot-path-identity.test.ts proves the two paths leave identical databases.
 
@@ -10,6 +11,7 @@ import type { Phase } from '../domain/status.js'
 import type { ExtendedStatus } from '../domain/status.js'
 import { CASE_CHANGED_COLUMNS, CASE_COLUMNS, HISTORY_ENTRY_COLUMNS } from './case-writes.js'
 import type { Case, HistoryEntryRow } from './database.js'
+import type { StoredAnswer } from './idempotency-keys.js'
 import { rulesOfRow, type RuleColumns } from './tenants.js'
 import type { WorkflowRules } from '../domain/workflow-rules.js'
 
@@ -40,6 +42,10 @@ export interface HotStatements {
   updateCase(row: Case): void
   insertEntry(row: HistoryEntryRow): void
   setChangeSeq(tenantId: string, changeSeq: number): void
+  /** The answer stored with an Idempotency-Key of the tenant since `notBefore`, or undefined. */
+  storedAnswer(tenantId: string, key: string, notBefore: string): StoredAnswer | undefined
+  /** Stores (or, for an expired key, replaces) a keyed call's answer, as saveIdempotencyKey does. */
+  saveAnswer(tenantId: string, key: string, answer: StoredAnswer, createdAt: string): void
 }
 
 // The general path's column lists: both paths write the same columns, in one definition.
@@ -63,6 +69,9 @@ const SQL = {
   updateCase: `update cases set ${CASE_CHANGED_COLUMNS.map((column) => `${column} = ?`).join(', ')} where tenant_id = ? and number_customergauge = ?`,
   insertEntry: `insert into history_entries (${ENTRY_COLUMN_NAMES.join(', ')}) values (${placeholders(ENTRY_COLUMN_NAMES.length)})`,
   setChangeSeq: 'update tenants set change_seq = ? where id = ?',
+  storedAnswer: 'select request_hash, response from idempotency_keys where tenant_id = ? and key = ? and created_at >= ?',
+  saveAnswer: `insert into idempotency_keys (tenant_id, key, request_hash, response, created_at) values (?, ?, ?, ?, ?)
+    on conflict (tenant_id, key) do update set request_hash = excluded.request_hash, response = excluded.response, created_at = excluded.created_at`,
 }
 
 interface TenantRow extends RuleColumns {
@@ -85,6 +94,8 @@ export function prepareHotStatements(database: BetterSqlite3.Database): HotState
   const updateCase = database.prepare(SQL.updateCase)
   const insertEntry = database.prepare(SQL.insertEntry)
   const setChangeSeq = database.prepare(SQL.setChangeSeq)
+  const storedAnswer = database.prepare<[string, string, string], { request_hash: string; response: string }>(SQL.storedAnswer)
+  const saveAnswer = database.prepare(SQL.saveAnswer)
   return {
     begin: () => void begin.run(),
     commit: () => void commit.run(),
@@ -115,5 +126,10 @@ export function prepareHotStatements(database: BetterSqlite3.Database): HotState
     updateCase: (row) => void updateCase.run([...CASE_CHANGED_COLUMNS.map((column) => row[column]), row.tenant_id, row.number_customergauge]),
     insertEntry: (row) => void insertEntry.run(ENTRY_COLUMN_NAMES.map((column) => row[column])),
     setChangeSeq: (tenantId, changeSeq) => void setChangeSeq.run(changeSeq, tenantId),
+    storedAnswer(tenantId, key, notBefore) {
+      const row = storedAnswer.get(tenantId, key, notBefore)
+      return row && { requestHash: row.request_hash, response: row.response }
+    },
+    saveAnswer: (tenantId, key, answer, createdAt) => void saveAnswer.run(tenantId, key, answer.requestHash, answer.response, createdAt),
   }
 }

@@ -56,6 +56,20 @@ export const callArbitrary: fc.Arbitrary<GeneratedCall> = fc.record({
   options: fc.record({ expectedVersion: sometimes(fc.integer({ min: 0, max: 8 })) }, { requiredKeys: [] }),
 })
 
+/**
+ * Calls of which about a third carry an Idempotency-Key: either the call's own fields (so a call
+ * generated again with the same fields replays, or is still in flight when it is in the same
+ * batch) or one of a few shared keys (so most repeats are another request: 300009).
+ */
+export const keyedCallArbitrary: fc.Arbitrary<GeneratedCall> = fc
+  .tuple(callArbitrary, sometimes(fc.constantFrom('fields', 'shared-1', 'shared-2', 'shared-3')))
+  .map(([call, key]) => {
+    if (key === undefined) return call
+    const { happenedAt: _relative, ...fields } = call.input
+    const idempotencyKey = key === 'fields' ? `fields:${call.tenant}:${JSON.stringify(fields)}` : key
+    return { ...call, options: { ...call.options, idempotencyKey } }
+  })
+
 /** The batch sizes the tests cut the calls into: mostly small, some up to 60. */
 export const batchSizeArbitrary = fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 60 }))
 
@@ -90,12 +104,14 @@ export function concreteCall(call: GeneratedCall, callers: GeneratedTenants, clo
   const { happenedAt, ...rest } = call.input
   const input: WorkflowInput = { ...rest }
   if (happenedAt !== undefined) input.happenedAt = new Date(clock + Number(happenedAt.slice(1)) * 3_600_000).toISOString()
-  const options: WorkflowOptions = call.options.expectedVersion === undefined ? {} : { expectedVersion: call.options.expectedVersion }
+  const options: WorkflowOptions = {}
+  if (call.options.expectedVersion !== undefined) options.expectedVersion = call.options.expectedVersion
+  if (call.options.idempotencyKey !== undefined) options.idempotencyKey = call.options.idempotencyKey
   return { caller: callers[call.tenant][call.actor]!, input, options }
 }
 
 /** The tables a write touches and the ones it reads, to compare two databases by. */
-export const COMPARED_TABLES = ['tenants', 'cases', 'history_entries', 'records', 'users', 'statuses']
+export const COMPARED_TABLES = ['tenants', 'cases', 'history_entries', 'records', 'users', 'statuses', 'idempotency_keys']
 
 export async function dumpTable(ctx: ServiceContext, table: string): Promise<unknown[]> {
   const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)} order by 1, 2, 3`.execute(ctx.store.db)

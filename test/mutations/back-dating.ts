@@ -80,7 +80,7 @@ export const BACK_DATING_MUTATIONS: Mutation[] = [
   {
     id: 'idempotency-ignores-happened-at',
     guarantee: 'a retry with the same Idempotency-Key and another happened_at is 300009',
-    file: 'src/service/update-workflow.ts',
+    file: 'src/service/idempotency.ts',
     find: '  if (input.happenedAt !== undefined) identity.push(input.happenedAt)\n',
     replace: '',
     tests: [HTTP_TEST],
@@ -89,7 +89,7 @@ export const BACK_DATING_MUTATIONS: Mutation[] = [
   {
     id: 'idempotency-hash-changed-without-happened-at',
     guarantee: 'a call without happened_at hashes as before it existed, so keys stored earlier still match',
-    file: 'src/service/update-workflow.ts',
+    file: 'src/service/idempotency.ts',
     find: '  if (input.happenedAt !== undefined) identity.push(input.happenedAt)\n',
     replace: "  identity.push(input.happenedAt ?? '')\n",
     tests: [HTTP_TEST],
