@@ -4,7 +4,8 @@
 // the whole batch instead of two round trips and one commit per call.
 // A call the batch cannot settle on what it read goes back to the single-call path, which reads
 // and decides it again on its own: a record that does not exist, a key that no longer holds, a
-// case written by someone else between the read and the write.
+// case written by someone else between the read and the write, an Idempotency-Key whose stored
+// answer expired (the single-call path replaces it) or that a twin stored in between.
 
 import { FirehouseError } from '../domain/errors.js'
 import type { ExtendedStatus } from '../domain/status.js'
@@ -18,21 +19,34 @@ import type { Caller } from './api-keys.js'
 import { keyConfirmed } from './cached-callers.js'
 import { checkVersion, decideChange, statusOfInput, type CaseInput, type Writer } from './change-decision.js'
 import { isoNow, type ServiceContext } from './context.js'
+import { hashRequest, keyMismatch, replayedCgid, replayWindowStart, storedResponse } from './idempotency.js'
 import { unavailableOr } from './transaction.js'
 import { caseEvent } from './webhooks/outbox.js'
 
-/** A change as the batch takes it: `caller` is the v4.1 call's API key caller, absent for a board user. */
+/**
+ * A change as the batch takes it: `caller` is the v4.1 call's API key caller, absent for a board
+ * user; `idempotencyKey` a v4.1 call's key, whose twins in flight in this process were refused
+ * before (update-workflow.ts).
+ */
 export interface BatchedCall {
   writer: Writer
   input: CaseInput
   caller?: Caller
+  idempotencyKey?: string
 }
 
 /**
- * What became of a call: written (with the webhook deliveries it queued), refused (nothing
- * written), or left to the single-call path.
+ * What became of a call: written (with the webhook deliveries it queued), the replay of its key's
+ * stored answer (nothing written), refused (nothing written), or left to the single-call path.
  */
-export type BatchOutcome = { kind: 'written'; queued: number } | { kind: 'refused'; error: unknown } | { kind: 'single' }
+export type BatchOutcome =
+  | { kind: 'written'; queued: number }
+  | { kind: 'replayed'; numberCustomergauge: number }
+  | { kind: 'refused'; error: unknown }
+  | { kind: 'single' }
+
+/** A call's outcome as its caller gets it: a refusal rejects instead. */
+export type SettledCall = Exclude<BatchOutcome, { kind: 'refused' }>
 
 const SINGLE: BatchOutcome = { kind: 'single' }
 
@@ -40,10 +54,10 @@ const SINGLE: BatchOutcome = { kind: 'single' }
 const MAX_BATCH = 256
 
 /**
- * Runs the calls, each outcome in the order of `calls`. A case met twice ends a segment: the calls
- * from there on are read after the first segment is written, so a later call on a case starts
- * from the earlier call's change, and each tenant's changes take their sequence numbers in call
- * order. Never throws: a database that is unreachable refuses the calls it was to write (503000),
+ * Runs the calls, each outcome in the order of `calls`. A case or an Idempotency-Key met twice
+ * ends a segment: the calls from there on are read after the first segment is written, so a later
+ * call on a case starts from the earlier call's change, a later call with a key finds its stored
+ * answer, and each tenant's changes take their sequence numbers in call order. Never throws: a database that is unreachable refuses the calls it was to write (503000),
  * and any other failure of a statement leaves that statement's calls to the single-call path
  * (a statement that failed wrote nothing).
  */
@@ -57,13 +71,15 @@ function* segmentsOfDistinctCases(calls: readonly BatchedCall[]): Generator<read
   let start = 0
   const seen = new Set<string>()
   for (let i = 0; i < calls.length; i++) {
-    const key = `${calls[i]!.writer.tenantId}\u0000${calls[i]!.input.numberCustomergauge}`
-    if (seen.has(key)) {
+    const { writer, input, idempotencyKey } = calls[i]!
+    const keys = [`${writer.tenantId}\u0000${input.numberCustomergauge}`]
+    if (idempotencyKey !== undefined) keys.push(`${writer.tenantId}\u0001${idempotencyKey}`)
+    if (keys.some((key) => seen.has(key))) {
       yield calls.slice(start, i)
       start = i
       seen.clear()
     }
-    seen.add(key)
+    for (const key of keys) seen.add(key)
   }
   if (start < calls.length) yield calls.slice(start)
 }
@@ -81,9 +97,10 @@ async function runSegment(ctx: ServiceContext, calls: readonly BatchedCall[]): P
   const byTenant = new Map<string, { index: number; change: BatchedCaseChange }[]>()
   calls.forEach((call, index) => {
     try {
-      const change = decideCall(ctx, call, rows[index]!, statusSets)
-      outcomes[index] = SINGLE
-      if (change === null) return
+      const decision = decideCall(ctx, call, rows[index]!, statusSets)
+      outcomes[index] = decision !== null && 'replayed' in decision ? { kind: 'replayed', numberCustomergauge: decision.replayed } : SINGLE
+      if (decision === null || 'replayed' in decision) return
+      const change = decision
       const changes = byTenant.get(call.writer.tenantId) ?? []
       byTenant.set(call.writer.tenantId, changes)
       changes.push({ index, change })
@@ -131,21 +148,36 @@ function readKeyOf(call: BatchedCall) {
     cgid: input.numberCustomergauge,
     keyHash: caller?.unconfirmedKey?.hash ?? '',
     assigneeLower: typeof input.assignedTo === 'string' ? input.assignedTo.toLowerCase() : null,
+    idempotencyKey: call.idempotencyKey ?? '',
   }
 }
 
 /**
  * The change one call makes to the case as read, checked in the single-call path's order (the
- * version, the status, the assignee, then the decision's own checks, which throw the refusal);
- * null when the single-call path must settle it.
+ * Idempotency-Key, the version, the status, the assignee, then the decision's own checks, which
+ * throw the refusal); the replay of the key's stored answer; or null when the single-call path
+ * must settle it.
  */
-function decideCall(ctx: ServiceContext, call: BatchedCall, row: CaseReadRow, statusSets: StatusSets): BatchedCaseChange | null {
-  const { writer, input, caller } = call
-  if (!row.record_found) return null
+function decideCall(ctx: ServiceContext, call: BatchedCall, row: CaseReadRow, statusSets: StatusSets): BatchedCaseChange | { replayed: number } | null {
+  const { writer, input, caller, idempotencyKey } = call
   if (caller?.unconfirmedKey) {
     if (!row.key_valid) return null
     keyConfirmed(caller)
   }
+  let claim: BatchedCaseChange['claim']
+  if (idempotencyKey !== undefined) {
+    // As the keyed transaction does: the clock read, then the key looked up, before the case is.
+    const now = ctx.now()
+    if (row.stored_request_hash !== null) {
+      // An answer stored before the window: the single-call path replaces it.
+      if (row.stored_created_at! < replayWindowStart(now)) return null
+      if (row.stored_request_hash !== hashRequest(writer.tenantId, input)) throw keyMismatch()
+      return { replayed: replayedCgid(row.stored_response!) }
+    }
+    const response = storedResponse(input.numberCustomergauge)
+    claim = { key: idempotencyKey, requestHash: hashRequest(writer.tenantId, input), response, createdAt: now.toISOString() }
+  }
+  if (!row.record_found) return null
   const current = caseOf(row)
   checkVersion(writer, current)
   const statusSet = statusSets.get(writer.tenantId) ?? null
@@ -156,7 +188,7 @@ function decideCall(ctx: ServiceContext, call: BatchedCall, row: CaseReadRow, st
   const { tenant_id: _tenant, change_seq: _seq, ...caseValues } = caseRow(writer.tenantId, cgid, next, 0)
   const { tenant_id: _entryTenant, number_customergauge: _cgid, ...entryValues } = entryToRow(writer.tenantId, cgid, entry)
   const { eventId, deliveryIdPrefix, type, payload } = caseEvent(cgid, next, entry)
-  return { row: caseValues, entry: entryValues, event: { eventId, deliveryIdPrefix, type, payload } }
+  return { row: caseValues, entry: entryValues, event: { eventId, deliveryIdPrefix, type, payload }, claim }
 }
 
 /** The read row's case, or null when the record has none yet (every column of a case is NOT NULL). */
@@ -181,14 +213,15 @@ export function createChangeBatches(): ChangeBatches {
 
 /**
  * Queues a change for the next batch: the calls that arrive while one runs go together in the
- * next. Resolves with the webhook deliveries it queued once its statement committed, or with null
- * when the single-call path must take it; rejects with its refusal.
+ * next. Resolves once its statement committed (written, with the webhook deliveries it queued),
+ * with its key's replay, or with `single` when the single-call path must take it; rejects with
+ * its refusal.
  */
-export function changeInBatch(ctx: ServiceContext, batches: ChangeBatches, call: BatchedCall): Promise<number | null> {
-  return new Promise<number | null>((resolve, reject) => {
+export function changeInBatch(ctx: ServiceContext, batches: ChangeBatches, call: BatchedCall): Promise<SettledCall> {
+  return new Promise<SettledCall>((resolve, reject) => {
     batches.queue.push({
       call,
-      settle: (outcome) => (outcome.kind === 'written' ? resolve(outcome.queued) : outcome.kind === 'single' ? resolve(null) : reject(outcome.error)),
+      settle: (outcome) => (outcome.kind === 'refused' ? reject(outcome.error) : resolve(outcome)),
     })
     startBatch(ctx, batches)
   })

@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto'
 import { FirehouseError } from '../domain/errors.js'
-import type { WorkflowInput } from '../domain/workflow-input.js'
+import type { CaseInput } from './change-decision.js'
 
 /** How long a key's first answer is replayed. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
@@ -31,7 +31,7 @@ export function keyMismatch(): FirehouseError {
  * same `happened_at` instant when one is given (appended only then: the hashes of calls without
  * one, keys stored before it existed included, stay as they were).
  */
-export function hashRequest(tenantId: string, input: WorkflowInput): string {
+export function hashRequest(tenantId: string, input: CaseInput): string {
   const identity = [tenantId, input.numberCustomergauge, input.status ?? '', input.comment ?? '', input.assignedTo ?? '']
   if (input.happenedAt !== undefined) identity.push(input.happenedAt)
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex')

@@ -59,6 +59,12 @@ export async function updateWorkflow(
   if (ctx.keysInFlight.has(inFlight)) throw keyInFlight()
   ctx.keysInFlight.add(inFlight)
   try {
+    const batched = ctx.changeBatches ? await changeInBatch(ctx, ctx.changeBatches, { writer, input, caller, idempotencyKey }) : null
+    if (batched?.kind === 'replayed') return { numberCustomergauge: batched.numberCustomergauge, replayed: true }
+    if (batched?.kind === 'written') {
+      if (batched.queued > 0) ctx.outbox.notify()
+      return { numberCustomergauge: input.numberCustomergauge, replayed: false }
+    }
     const outbox = { queued: 0 }
     const result = await inSharedTransaction(ctx, (trx) => applyKeyedWorkflow(ctx, trx, writer, input, idempotencyKey, outbox))
     if (outbox.queued > 0) ctx.outbox.notify()
@@ -80,7 +86,7 @@ export async function updateCase(ctx: ServiceContext, writer: Writer, input: Cas
 async function writeChange(ctx: ServiceContext, writer: Writer, input: CaseInput, caller?: Caller): Promise<void> {
   const batched = ctx.changeBatches ? await changeInBatch(ctx, ctx.changeBatches, { writer, input, caller }) : null
   const guarded =
-    batched ?? (ctx.store.dialect.guardedCaseWrites ? await withDatabase(ctx, (db) => updateIfUnchanged(ctx, db, writer, input, caller)) : null)
+    (batched?.kind === 'written' ? batched.queued : null) ?? (ctx.store.dialect.guardedCaseWrites ? await withDatabase(ctx, (db) => updateIfUnchanged(ctx, db, writer, input, caller)) : null)
   const queued = guarded ?? (await inSharedTransaction(ctx, (trx) => applyWorkflow(ctx, trx, writer, input)))
   // After the commit: the dispatcher of this process sends the events at once (others poll).
   if (queued > 0) ctx.outbox.notify()

@@ -17,6 +17,8 @@ export interface CaseReadKey {
   keyHash: string
   /** The call's assignee lower-cased, null for none. */
   assigneeLower: string | null
+  /** The call's Idempotency-Key, '' for none. */
+  idempotencyKey: string
 }
 
 /** What one call's read found: as readCaseForWrite's one row, and whether the record exists. */
@@ -25,6 +27,10 @@ export type CaseReadRow = { [Column in keyof Case]: Case[Column] | null } & Rule
   extended_statuses: number
   key_valid: boolean
   active_assignee: string | null
+  /** The answer stored with the call's Idempotency-Key, whenever it was stored (null: none). */
+  stored_request_hash: string | null
+  stored_response: string | null
+  stored_created_at: string | null
 }
 
 const CASE_COLUMN_NAMES = Object.keys(CASE_COLUMNS) as (keyof Case)[]
@@ -35,21 +41,28 @@ select i.ord,
   t.extended_statuses, ${RULE_COLUMNS.map((column) => `t.${column}`).join(', ')},
   ${CASE_COLUMN_NAMES.map((column) => `c.${column}`).join(', ')},
   exists (select 1 from api_keys a where a.hash = i.key_hash and a.tenant_id = i.tenant_id and a.revoked_at is null) as key_valid,
-  (select u.email from users u where u.tenant_id = i.tenant_id and u.email_lower = i.assignee_lower and u.active = 1) as active_assignee
-from unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) with ordinality as i(tenant_id, cgid, key_hash, assignee_lower, ord)
+  (select u.email from users u where u.tenant_id = i.tenant_id and u.email_lower = i.assignee_lower and u.active = 1) as active_assignee,
+  k.request_hash as stored_request_hash, k.response as stored_response, k.created_at as stored_created_at
+from unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[]) with ordinality
+  as i(tenant_id, cgid, key_hash, assignee_lower, idempotency_key, ord)
 left join records r on r.tenant_id = i.tenant_id and r.number_customergauge = i.cgid
+left join idempotency_keys k on k.tenant_id = i.tenant_id and k.key = i.idempotency_key
 left join tenants t on t.id = i.tenant_id
 left join cases c on c.tenant_id = i.tenant_id and c.number_customergauge = i.cgid
 order by i.ord`
 markForPreparing(READ_CASES)
 
-/** One statement: each call's case, its tenant's flag and rules, its key's validity and its assignee, in call order. */
+/**
+ * One statement: each call's case, its tenant's flag and rules, its key's validity, its assignee
+ * and what its Idempotency-Key stored, in call order.
+ */
 export async function readCasesForWrite(db: Kysely<Database>, keys: readonly CaseReadKey[]): Promise<CaseReadRow[]> {
   const parameters = [
     keys.map((key) => key.tenantId),
     keys.map((key) => key.cgid),
     keys.map((key) => key.keyHash),
     keys.map((key) => key.assigneeLower),
+    keys.map((key) => key.idempotencyKey),
   ]
   const { rows } = await db.executeQuery<CaseReadRow & { ord: number }>(CompiledQuery.raw(READ_CASES, parameters))
   return rows
@@ -60,6 +73,8 @@ export interface BatchedCaseChange {
   row: Omit<Case, 'tenant_id' | 'change_seq'>
   entry: Omit<HistoryEntryRow, 'tenant_id' | 'number_customergauge'>
   event: { eventId: string; deliveryIdPrefix: string; type: string; payload: string }
+  /** A keyed call's answer, stored with the change: its key is new (no row of it, expired or not, was read). */
+  claim?: { key: string; requestHash: string; response: string; createdAt: string }
 }
 
 type InputColumn = readonly [name: string, type: 'bigint' | 'integer' | 'text', value: (change: BatchedCaseChange) => unknown]
@@ -92,6 +107,10 @@ const INPUT_COLUMNS: readonly InputColumn[] = [
   ['delivery_id_prefix', 'text', (c) => c.event.deliveryIdPrefix],
   ['event_type', 'text', (c) => c.event.type],
   ['payload', 'text', (c) => c.event.payload],
+  ['idempotency_key', 'text', (c) => c.claim?.key ?? ''],
+  ['request_hash', 'text', (c) => c.claim?.requestHash ?? ''],
+  ['response', 'text', (c) => c.claim?.response ?? ''],
+  ['claimed_at', 'text', (c) => c.claim?.createdAt ?? ''],
 ]
 
 const unnested = INPUT_COLUMNS.map(([, type], i) => `$${i + 3}::${type}[]`).join(', ')
@@ -108,7 +127,10 @@ const caseValues = CASE_COLUMN_NAMES.map((column) =>
  * order. Each case is written only if it still has the history count its change was decided on
  * (one entry fewer than its new count; 0 for a case that did not exist): a case created or changed
  * since the read is left as it is, without its entry or events, and not returned. The sequence
- * numbers of such changes are spent, a gap the feed does not mind.
+ * numbers of such changes are spent, a gap the feed does not mind. A keyed change's answer is
+ * stored with its case, by a plain insert: its key was not there when read, and one stored since
+ * (a twin's, on another node) fails the whole statement on the key's primary key, so that nothing
+ * of it is written and its calls go to the single-call path, which replays the twin's answer.
  */
 const WRITE_CHANGES = `
 with i as (
@@ -140,6 +162,11 @@ with i as (
     and not exists (select 1 from webhook_endpoint_filters x where x.endpoint_id = e.id and x.kind = 'exclude_actor'
       and x.value = i.actor)
   returning number_customergauge
+), claimed as (
+  insert into idempotency_keys (tenant_id, key, request_hash, response, created_at)
+  select $1, i.idempotency_key, i.request_hash, i.response, i.claimed_at
+  from i join written w on w.number_customergauge = i.number_customergauge
+  where i.idempotency_key <> ''
 )
 select w.number_customergauge, (select count(*) from queued q where q.number_customergauge = w.number_customergauge) as queued
 from written w`

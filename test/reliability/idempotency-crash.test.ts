@@ -84,7 +84,14 @@ for (const kind of TEST_DATABASES) {
     assert.equal(outcome, 'info', `the request was answered before the kill: ${answer?.status} ${answer?.body.toString()}`)
     await side.exec('rollback')
     await s.server.restart()
-    assert.equal(await entriesWith(s, comment), 0, 'the killed request wrote nothing')
+    const left = await entriesWith(s, comment)
+    // On SQLite the kill ends the request's transaction. On PostgreSQL its batch's statement commits
+    // by itself, and one that waits for a lock may still finish after its client died (its answer,
+    // with its key, is then stored by the same statement): what must hold is that the resends
+    // execute it once (docs/durability.md).
+    if (kind.name === 'sqlite') assert.equal(left, 0, 'the killed request wrote nothing')
+    else assert.ok(left <= 1, `${left} entries before any resend`)
+    // resend() holds that the resends leave exactly one entry.
     assert.equal(await resend(s, key, comment), `{"Data":{"number_customergauge":${CGID}}}`)
   })
 

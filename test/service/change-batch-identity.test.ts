@@ -1,8 +1,9 @@
 // PostgreSQL's batched writes (src/service/change-batch.ts: one read and one write per batch) and
 // the single-call path (a read and a guarded write, or a transaction, per call) must be one
-// behaviour: the same 10,000 generated calls, in batches of random sizes, with the same clock, get
-// the same outcomes (written, or refused with the same code and message) and leave identical
-// tables, the tenants' change sequences and every case's sequence number included.
+// behaviour: the same 10,000 generated calls, a third of them with an Idempotency-Key, in batches
+// of random sizes, with the same clock, get the same outcomes (written, replayed, or refused with
+// the same code and message) and leave identical tables, the tenants' change sequences, every
+// case's sequence number and the stored keys included.
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -15,7 +16,7 @@ import { updateWorkflow } from '../../src/service/update-workflow.js'
 import { copyPostgresTestDatabase, TEST_DATABASES } from '../helpers/databases.js'
 import {
   batchSizeArbitrary,
-  callArbitrary,
+  keyedCallArbitrary,
   COMPARED_TABLES,
   concreteCall,
   dumpTable,
@@ -28,7 +29,7 @@ const POSTGRES = TEST_DATABASES.find((kind) => kind.name === 'postgres')
 const CALLS = 10_000
 const START = Date.parse('2026-12-05T08:00:00.000Z')
 
-type Outcome = { written: true } | { code: number; message: string }
+type Outcome = { written: true; replayed: boolean } | { code: number; message: string }
 
 test('[postgres] batched writes and single-call writes: the same outcomes and identical tables for 10,000 generated calls', { skip: POSTGRES === undefined }, async (t) => {
   const original = await POSTGRES!.create()
@@ -47,7 +48,7 @@ test('[postgres] batched writes and single-call writes: the same outcomes and id
     for (const ctx of [batched, batchedsSingle, single]) await ctx.store.close()
   })
 
-  const calls = fc.sample(callArbitrary, { numRuns: CALLS, seed: 1717 })
+  const calls = fc.sample(keyedCallArbitrary, { numRuns: CALLS, seed: 1717 })
   const sizes = fc.sample(batchSizeArbitrary, { numRuns: CALLS, seed: 99 })
   let clock = START
   for (const ctx of [batched, batchedsSingle, single]) ctx.now = () => new Date(clock)
@@ -57,7 +58,12 @@ test('[postgres] batched writes and single-call writes: the same outcomes and id
     done += batch.length
     const fromBatch = await runChangeBatch(
       batched,
-      batch.map(({ caller, input, options }) => ({ writer: { tenantId: caller.tenantId, actor: caller.actor, ...options }, input, caller })),
+      batch.map(({ caller, input, options: { idempotencyKey, ...options } }) => ({
+        writer: { tenantId: caller.tenantId, actor: caller.actor, ...options },
+        input,
+        caller,
+        idempotencyKey,
+      })),
     )
     // As the live batcher does: the calls left to the single-call path run there after the batch, in order.
     const batchedOutcomes: Outcome[] = []
@@ -70,12 +76,12 @@ test('[postgres] batched writes and single-call writes: the same outcomes and id
     const singleOutcomes: Outcome[] = []
     for (const call of batch) singleOutcomes.push(await singleCall(single, call))
     assert.deepEqual(batchedOutcomes, singleOutcomes, `batch ${batchNo}: ${JSON.stringify(batch.map((call) => call.input))}`)
-    for (const outcome of batchedOutcomes) count(counts, 'written' in outcome ? 'written' : String(outcome.code))
+    for (const outcome of batchedOutcomes) count(counts, 'written' in outcome ? (outcome.replayed ? 'replayed' : 'written') : String(outcome.code))
     clock += 37_000
   }
   t.diagnostic(`outcomes: ${JSON.stringify(Object.fromEntries(counts))}`)
   // The calls reach every refusal a write can give, and the batch itself writes and refuses many.
-  for (const name of [...EVERY_OUTCOME, 'batch written', 'batch refused', 'batch single']) {
+  for (const name of [...EVERY_OUTCOME, 'replayed', '300009', 'batch written', 'batch replayed', 'batch refused', 'batch single']) {
     assert.ok((counts.get(name) ?? 0) > 20, `${name}: ${counts.get(name) ?? 0}`)
   }
   // Nothing here changes a case between a batch's read and its write, and no key is revoked: the
@@ -94,13 +100,14 @@ async function open(url: string, options: { single?: boolean } = {}): Promise<Se
 
 function singleCall(ctx: ServiceContext, call: ConcreteCall): Promise<Outcome> {
   return updateWorkflow(ctx, call.caller, call.input, call.options).then(
-    (): Outcome => ({ written: true }),
+    (result): Outcome => ({ written: true, replayed: result.replayed }),
     (error: unknown) => refusal(error),
   )
 }
 
 function outcomeOf(outcome: Exclude<BatchOutcome, { kind: 'single' }>): Outcome {
-  return outcome.kind === 'written' ? { written: true } : refusal(outcome.error)
+  if (outcome.kind === 'refused') return refusal(outcome.error)
+  return { written: true, replayed: outcome.kind === 'replayed' }
 }
 
 function refusal(error: unknown): Outcome {

@@ -1,7 +1,8 @@
 // PostgreSQL's batched writes (src/service/change-batch.ts): what the identity test's calls, run one
 // batch at a time, cannot show — that a turn's calls share one commit, that a case met twice in a
-// batch is changed twice in order, and that a case changed between the batch's read and its write
-// is left to the single-call path while the batch's other changes are written.
+// batch is changed twice in order, that a case changed between the batch's read and its write
+// is left to the single-call path while the batch's other changes are written, and that an
+// Idempotency-Key a twin stored in between leaves its tenant's whole statement unwritten.
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -10,6 +11,7 @@ import pg from 'pg'
 import type { Caller } from '../../src/service/api-keys.js'
 import { runChangeBatch, type BatchedCall } from '../../src/service/change-batch.js'
 import type { ServiceContext } from '../../src/service/context.js'
+import { hashRequest, storedResponse } from '../../src/service/idempotency.js'
 import { getTenant } from '../../src/service/tenants.js'
 import { updateWorkflow } from '../../src/service/update-workflow.js'
 import { openTestContext, TEST_DATABASES, type TestDatabase } from '../helpers/databases.js'
@@ -88,6 +90,33 @@ test('[postgres] a case changed between the batch read and write is left to the 
     { number_customergauge: 1, history_count: 2, status: 'OPEN' },
     { number_customergauge: 2, history_count: 1, status: 'CLOSED' },
   ])
+})
+
+test('[postgres] an Idempotency-Key stored by a twin between the batch read and write: nothing of the statement is written, and the retry replays the twin', { skip: POSTGRES === undefined }, async (t) => {
+  const { ctx, database, caller } = await setUp(t)
+  const keyed: BatchedCall = { ...call(caller, 1, { status: 'CLOSED' }), idempotencyKey: 'twin' }
+  const other = new pg.Client({ connectionString: database.url })
+  await other.connect()
+  await other.query('begin')
+  await other.query('select change_seq from tenants where id = $1 for update', [caller.tenantId])
+  const batch = runChangeBatch(ctx, [keyed, call(caller, 2, { status: 'CLOSED' })])
+  await waitForLockWait(other)
+  // The twin, on another node, claimed the key meanwhile (its case write is left out here).
+  await other.query('insert into idempotency_keys (tenant_id, key, request_hash, response, created_at) values ($1, $2, $3, $4, $5)', [
+    caller.tenantId,
+    'twin',
+    hashRequest(caller.tenantId, keyed.input),
+    storedResponse(1),
+    new Date().toISOString(),
+  ])
+  await other.query('commit')
+  await other.end()
+  assert.deepEqual(await batch, [{ kind: 'single' }, { kind: 'single' }])
+  const { rows } = await sql<{ entries: number; keys: number }>`
+    select (select count(*)::int from history_entries) as entries, (select count(*)::int from idempotency_keys) as keys`.execute(ctx.store.db)
+  assert.deepEqual(rows[0], { entries: 0, keys: 1 })
+  const retry = await updateWorkflow(ctx, caller, { numberCustomergauge: 1, status: 'CLOSED' }, { idempotencyKey: 'twin' })
+  assert.deepEqual(retry, { numberCustomergauge: 1, replayed: true })
 })
 
 /** Until another backend of this database waits for a lock (the batch's write, queued behind `other`). */
