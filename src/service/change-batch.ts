@@ -57,9 +57,10 @@ const MAX_BATCH = 256
  * Runs the calls, each outcome in the order of `calls`. A case or an Idempotency-Key met twice
  * ends a segment: the calls from there on are read after the first segment is written, so a later
  * call on a case starts from the earlier call's change, a later call with a key finds its stored
- * answer, and each tenant's changes take their sequence numbers in call order. Never throws: a database that is unreachable refuses the calls it was to write (503000),
- * and any other failure of a statement leaves that statement's calls to the single-call path
- * (a statement that failed wrote nothing).
+ * answer, and each tenant's changes take their sequence numbers in call order. Never throws: a
+ * database that is unreachable refuses the calls it was to write (503000), and any other failure
+ * of a statement leaves that statement's calls to the single-call path (a statement that failed
+ * wrote nothing).
  */
 export async function runChangeBatch(ctx: ServiceContext, calls: readonly BatchedCall[]): Promise<BatchOutcome[]> {
   const outcomes: BatchOutcome[] = []

@@ -116,8 +116,8 @@ function applyCall(statements: HotStatements, tenant: TenantInBatch, batch: Batc
     throw new FirehouseError('INVALID_API_KEY', 'Invalid API key')
   }
   const key = options.idempotencyKey
-  const claimedAt = key === undefined ? undefined : claimKey(statements, batch, call, key, now)
-  if (typeof claimedAt === 'object') return claimedAt
+  const claim = key === undefined ? undefined : claimKey(statements, batch, call, key, now)
+  if (claim && 'replay' in claim) return claim.replay
   const cgid = input.numberCustomergauge
   const caseKey = `${caller.tenantId}\u0000${cgid}`
   const current = written.get(caseKey) ?? statements.caseOfRecord(caller.tenantId, cgid)
@@ -134,8 +134,8 @@ function applyCall(statements: HotStatements, tenant: TenantInBatch, batch: Batc
   else statements.insertCase(row)
   statements.insertEntry(entryToRow(caller.tenantId, cgid, entry))
   written.set(caseKey, row)
-  if (key !== undefined && claimedAt !== undefined) {
-    statements.saveAnswer(caller.tenantId, key, { requestHash: hashRequest(caller.tenantId, input), response: storedResponse(cgid) }, claimedAt)
+  if (key !== undefined && claim) {
+    statements.saveAnswer(caller.tenantId, key, { requestHash: hashRequest(caller.tenantId, input), response: storedResponse(cgid) }, claim.at)
   }
   return { numberCustomergauge: cgid, replayed: false }
 }
@@ -145,16 +145,22 @@ function applyCall(statements: HotStatements, tenant: TenantInBatch, batch: Batc
  * flight (300010), or with another request (300009); the replay of its first answer when stored
  * within the window; else the time its answer is to be stored at, once the change is written.
  */
-function claimKey(statements: HotStatements, batch: BatchState, call: HotCall, key: string, now: () => string): WorkflowResult | string {
+function claimKey(
+  statements: HotStatements,
+  batch: BatchState,
+  call: HotCall,
+  key: string,
+  now: () => string,
+): { replay: WorkflowResult } | { at: string } {
   const { tenantId } = call.caller
   const flight = flightKey(tenantId, key)
   if (batch.keysInFlight.has(flight) || batch.claimed.has(flight)) throw keyInFlight()
   batch.claimed.add(flight)
   const at = now()
   const stored = statements.storedAnswer(tenantId, key, replayWindowStart(new Date(at)))
-  if (stored === undefined) return at
+  if (stored === undefined) return { at }
   if (stored.requestHash !== hashRequest(tenantId, call.input)) throw keyMismatch()
-  return { numberCustomergauge: replayedCgid(stored.response), replayed: true }
+  return { replay: { numberCustomergauge: replayedCgid(stored.response), replayed: true } }
 }
 
 /** The active user's e-mail as stored, or 400201 (findActiveUser's words). */

@@ -57,8 +57,8 @@ export const WRITER_THREAD_MUTATIONS: Mutation[] = [
     id: 'hot-key-not-stored',
     guarantee: "SQLite's hot path stores a keyed call's answer in the change's transaction, so its retry replays",
     file: 'src/service/hot-path.ts',
-    find: '    statements.saveAnswer(caller.tenantId, key, { requestHash: hashRequest(caller.tenantId, input), response: storedResponse(cgid) }, claimedAt)\n',
-    replace: '    void claimedAt\n',
+    find: '    statements.saveAnswer(caller.tenantId, key, { requestHash: hashRequest(caller.tenantId, input), response: storedResponse(cgid) }, claim.at)\n',
+    replace: '    void claim\n',
     tests: ['test/service/hot-path-identity.test.ts', 'test/service/hot-path-keys.test.ts'],
   },
   {
