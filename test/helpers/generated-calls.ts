@@ -18,6 +18,18 @@ const RECORDS = Array.from({ length: 40 }, (_, i) => i + 1)
 const USERS = ['ann@example.com', 'Bob@Example.com', 'gone@example.com']
 const STATUS_SET = 'code,label,phase\n1,New,OPEN\n2,Triage,OPEN\n20,Working,PROGRESS\n30,Solved,CLOSED\n31,Rejected,CLOSED\n'
 
+/** How many calls an identity test runs through both paths, and the clock they start at. */
+export const GENERATED_CALL_COUNT = 10_000
+export const GENERATED_CALLS_START = Date.parse('2026-12-05T08:00:00.000Z')
+
+/** What a call came to, as the identity tests compare it on both paths. */
+export type CallOutcome = { written: true; replayed: boolean } | { code: number; message: string }
+
+/** The name an identity test counts an outcome under: written, replayed, or the refusal's code. */
+export function outcomeName(outcome: CallOutcome): string {
+  return 'written' in outcome ? (outcome.replayed ? 'replayed' : 'written') : String(outcome.code)
+}
+
 /** Every outcome the generated calls must reach often: written, and each refusal's code. */
 export const EVERY_OUTCOME = ['written', '400200', '400206', '400011', '400201', '400205', '400204', '400207']
 

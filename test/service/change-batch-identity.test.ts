@@ -23,13 +23,13 @@ import {
   EVERY_OUTCOME,
   setUpGeneratedTenants,
   type ConcreteCall,
+  GENERATED_CALL_COUNT,
+  GENERATED_CALLS_START,
+  outcomeName,
+  type CallOutcome as Outcome,
 } from '../helpers/generated-calls.js'
 
 const POSTGRES = TEST_DATABASES.find((kind) => kind.name === 'postgres')
-const CALLS = 10_000
-const START = Date.parse('2026-12-05T08:00:00.000Z')
-
-type Outcome = { written: true; replayed: boolean } | { code: number; message: string }
 
 test('[postgres] batched writes and single-call writes: the same outcomes and identical tables for 10,000 generated calls', { skip: POSTGRES === undefined }, async (t) => {
   const original = await POSTGRES!.create()
@@ -48,9 +48,9 @@ test('[postgres] batched writes and single-call writes: the same outcomes and id
     for (const ctx of [batched, batchedsSingle, single]) await ctx.store.close()
   })
 
-  const calls = fc.sample(keyedCallArbitrary, { numRuns: CALLS, seed: 1717 })
-  const sizes = fc.sample(batchSizeArbitrary, { numRuns: CALLS, seed: 99 })
-  let clock = START
+  const calls = fc.sample(keyedCallArbitrary, { numRuns: GENERATED_CALL_COUNT, seed: 1717 })
+  const sizes = fc.sample(batchSizeArbitrary, { numRuns: GENERATED_CALL_COUNT, seed: 99 })
+  let clock = GENERATED_CALLS_START
   for (const ctx of [batched, batchedsSingle, single]) ctx.now = () => new Date(clock)
   const counts = new Map<string, number>()
   for (let done = 0, batchNo = 0; done < calls.length; batchNo++) {
@@ -76,7 +76,7 @@ test('[postgres] batched writes and single-call writes: the same outcomes and id
     const singleOutcomes: Outcome[] = []
     for (const call of batch) singleOutcomes.push(await singleCall(single, call))
     assert.deepEqual(batchedOutcomes, singleOutcomes, `batch ${batchNo}: ${JSON.stringify(batch.map((call) => call.input))}`)
-    for (const outcome of batchedOutcomes) count(counts, 'written' in outcome ? (outcome.replayed ? 'replayed' : 'written') : String(outcome.code))
+    for (const outcome of batchedOutcomes) count(counts, outcomeName(outcome))
     clock += 37_000
   }
   t.diagnostic(`outcomes: ${JSON.stringify(Object.fromEntries(counts))}`)

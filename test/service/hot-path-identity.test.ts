@@ -23,13 +23,13 @@ import {
   dumpTable,
   EVERY_OUTCOME,
   setUpGeneratedTenants,
+  GENERATED_CALL_COUNT,
+  GENERATED_CALLS_START,
+  outcomeName,
+  type CallOutcome as Outcome,
 } from '../helpers/generated-calls.js'
 
 const SQLITE = TEST_DATABASES.find((kind) => kind.name === 'sqlite')
-const CALLS = 10_000
-const START = Date.parse('2026-12-05T08:00:00.000Z')
-
-type Outcome = { written: true; replayed: boolean } | { code: number; message: string }
 
 test('[sqlite] the hot path and the general path: the same outcomes and identical tables for 10,000 generated calls', { skip: SQLITE === undefined }, async (t) => {
   const { ctx: general, database } = await openTestContext(t, SQLITE!)
@@ -41,9 +41,9 @@ test('[sqlite] the hot path and the general path: the same outcomes and identica
   t.after(() => hot.store.close())
   const statements = prepareHotStatements(hot.store.dialect.sqlite!)
 
-  const calls = fc.sample(keyedCallArbitrary, { numRuns: CALLS, seed: 1717 })
-  const sizes = fc.sample(batchSizeArbitrary, { numRuns: CALLS, seed: 99 })
-  let clock = START
+  const calls = fc.sample(keyedCallArbitrary, { numRuns: GENERATED_CALL_COUNT, seed: 1717 })
+  const sizes = fc.sample(batchSizeArbitrary, { numRuns: GENERATED_CALL_COUNT, seed: 99 })
+  let clock = GENERATED_CALLS_START
   general.now = () => new Date(clock)
   const counts = new Map<string, number>()
   for (let done = 0, batchNo = 0; done < calls.length; batchNo++) {
@@ -68,7 +68,7 @@ test('[sqlite] the hot path and the general path: the same outcomes and identica
     )
     assert.deepEqual(hotOutcomes, generalOutcomes, `batch ${batchNo}: ${JSON.stringify(batch.map((call) => call.input))}`)
     for (const outcome of hotOutcomes) {
-      const name = 'written' in outcome ? (outcome.replayed ? 'replayed' : 'written') : String(outcome.code)
+      const name = outcomeName(outcome)
       counts.set(name, (counts.get(name) ?? 0) + 1)
     }
     clock += 37_000
