@@ -48,9 +48,11 @@ export async function updateWorkflow(
   if (ctx.writerThread) return ctx.writerThread.updateWorkflow(caller, input, options)
   const { idempotencyKey, expectedVersion } = options
   const writer: Writer = { tenantId: caller.tenantId, actor: caller.actor, expectedVersion }
-  // Only the guarded write's read checks a remembered caller's key itself (updateIfUnchanged).
-  const guarded = ctx.store.dialect.guardedCaseWrites && idempotencyKey === undefined
-  if (!guarded) await confirmCaller(ctx, caller)
+  // The guarded write's read (updateIfUnchanged) and PostgreSQL's batch read check a remembered
+  // caller's key themselves. Before a keyed call's in-flight check, too: an answer with an error is
+  // preceded by the key's look-up anyway (a revoked key answers 200000 whatever else is wrong).
+  const checkedByRead = ctx.store.dialect.guardedCaseWrites && (idempotencyKey === undefined || ctx.changeBatches !== undefined)
+  if (!checkedByRead) await confirmCaller(ctx, caller)
   if (idempotencyKey === undefined) {
     await writeChange(ctx, writer, input, caller)
     return { numberCustomergauge: input.numberCustomergauge, replayed: false }
@@ -65,6 +67,7 @@ export async function updateWorkflow(
       if (batched.queued > 0) ctx.outbox.notify()
       return { numberCustomergauge: input.numberCustomergauge, replayed: false }
     }
+    await confirmCaller(ctx, caller)
     const outbox = { queued: 0 }
     const result = await inSharedTransaction(ctx, (trx) => applyKeyedWorkflow(ctx, trx, writer, input, idempotencyKey, outbox))
     if (outbox.queued > 0) ctx.outbox.notify()
