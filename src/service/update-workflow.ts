@@ -67,7 +67,8 @@ export async function updateWorkflow(
       if (batched.queued > 0) ctx.outbox.notify()
       return { numberCustomergauge: input.numberCustomergauge, replayed: false }
     }
-    await confirmCaller(ctx, caller)
+    // Left by the batch: its read did not confirm a remembered key (no longer valid, say).
+    if (batched) await confirmCaller(ctx, caller)
     const outbox = { queued: 0 }
     const result = await inSharedTransaction(ctx, (trx) => applyKeyedWorkflow(ctx, trx, writer, input, idempotencyKey, outbox))
     if (outbox.queued > 0) ctx.outbox.notify()
