@@ -98,10 +98,13 @@ async function runSegment(ctx: ServiceContext, calls: readonly BatchedCall[]): P
   const byTenant = new Map<string, { index: number; change: BatchedCaseChange }[]>()
   calls.forEach((call, index) => {
     try {
-      const decision = decideCall(ctx, call, rows[index]!, statusSets)
-      outcomes[index] = decision !== null && 'replayed' in decision ? { kind: 'replayed', numberCustomergauge: decision.replayed } : SINGLE
-      if (decision === null || 'replayed' in decision) return
-      const change = decision
+      const change = decideCall(ctx, call, rows[index]!, statusSets)
+      if (change !== null && 'replayed' in change) {
+        outcomes[index] = { kind: 'replayed', numberCustomergauge: change.replayed }
+        return
+      }
+      outcomes[index] = SINGLE
+      if (change === null) return
       const changes = byTenant.get(call.writer.tenantId) ?? []
       byTenant.set(call.writer.tenantId, changes)
       changes.push({ index, change })
