@@ -5,8 +5,9 @@
 // has nothing to undo), the tenant read and its change sequence written once per batch instead of
 // once per call, users and statuses read once per batch, and no query builder.
 // A keyed call's look-up and the claim of its key are statements of the same transaction, so the
-// claim commits with the change. Calls it does not take run on the general path: those of tenants
-// with a webhook endpoint (their events are built by the outbox's code).
+// claim commits with the change; so are a change's webhook deliveries (the outbox), its event built
+// by the outbox's own code. Calls of a tenant deleted since its key was checked run on the general
+// path, which refuses them in its own words.
 
 import { FirehouseError } from '../domain/errors.js'
 import type { WorkflowInput } from '../domain/workflow-input.js'
@@ -20,6 +21,7 @@ import type { Caller } from './api-keys.js'
 import { checkVersion, decideChange, statusOfInput, type Writer } from './change-decision.js'
 import { flightKey, hashRequest, keyInFlight, keyMismatch, replayedCgid, replayWindowStart, storedResponse } from './idempotency.js'
 import type { WorkflowOptions, WorkflowResult } from './update-workflow.js'
+import { changeEvent } from './webhooks/outbox.js'
 
 /** A v4.1 call as the hot path takes it. */
 export interface HotCall {
@@ -28,8 +30,11 @@ export interface HotCall {
   options: WorkflowOptions
 }
 
-/** What became of a call: written, refused (nothing written), or left to the general path. */
-export type HotOutcome = { kind: 'written'; value: WorkflowResult } | { kind: 'refused'; error: FirehouseError } | { kind: 'general' }
+/** What became of a call: written (with the webhook deliveries it queued), refused (nothing written), or left to the general path. */
+export type HotOutcome =
+  | { kind: 'written'; value: WorkflowResult; queued: number }
+  | { kind: 'refused'; error: FirehouseError }
+  | { kind: 'general' }
 
 const GENERAL: HotOutcome = { kind: 'general' }
 
@@ -73,13 +78,13 @@ export function runHotBatch(
     for (const call of calls) {
       const tenantId = call.caller.tenantId
       const tenant = tenants.has(tenantId) ? tenants.get(tenantId) : loadTenant(statements, tenants, tenantId)
-      if (!tenant || tenant.hasWebhookEndpoints) {
+      if (!tenant) {
         // An unknown tenant (deleted since the key was checked) is refused there with its own words.
         outcomes.push(GENERAL)
         continue
       }
       try {
-        outcomes.push({ kind: 'written', value: applyCall(statements, tenant, batch, call, now) })
+        outcomes.push({ kind: 'written', ...applyCall(statements, tenant, batch, call, now) })
       } catch (error) {
         if (!(error instanceof FirehouseError)) throw error
         outcomes.push({ kind: 'refused', error })
@@ -104,10 +109,17 @@ function loadTenant(statements: HotStatements, tenants: Map<string, TenantInBatc
 }
 
 /**
- * One call: every check first (the general path's order), then the case and its entry, and the
- * claim of its Idempotency-Key; a key already claimed within the replay window replays its answer.
+ * One call: every check first (the general path's order), then the case, its entry, its webhook
+ * deliveries and the claim of its Idempotency-Key; a key already claimed within the replay window
+ * replays its answer.
  */
-function applyCall(statements: HotStatements, tenant: TenantInBatch, batch: BatchState, call: HotCall, now: () => string): WorkflowResult {
+function applyCall(
+  statements: HotStatements,
+  tenant: TenantInBatch,
+  batch: BatchState,
+  call: HotCall,
+  now: () => string,
+): { value: WorkflowResult; queued: number } {
   const { caller, input, options } = call
   const { written } = batch
   // A caller the request thread remembered (cached-callers.ts): its key is checked first, in this
@@ -117,7 +129,7 @@ function applyCall(statements: HotStatements, tenant: TenantInBatch, batch: Batc
   }
   const key = options.idempotencyKey
   const claim = key === undefined ? undefined : claimKey(statements, batch, call, key, now)
-  if (claim && 'replay' in claim) return claim.replay
+  if (claim && 'replay' in claim) return { value: claim.replay, queued: 0 }
   const cgid = input.numberCustomergauge
   const caseKey = `${caller.tenantId}\u0000${cgid}`
   const current = written.get(caseKey) ?? statements.caseOfRecord(caller.tenantId, cgid)
@@ -134,10 +146,12 @@ function applyCall(statements: HotStatements, tenant: TenantInBatch, batch: Batc
   else statements.insertCase(row)
   statements.insertEntry(entryToRow(caller.tenantId, cgid, entry))
   written.set(caseKey, row)
+  // As the general path: an event is built (its id, its payload) only when some endpoint could want it.
+  const queued = tenant.hasWebhookEndpoints ? statements.queueEvent(changeEvent(caller.tenantId, cgid, next, entry)) : 0
   if (key !== undefined && claim) {
     statements.saveAnswer(caller.tenantId, key, { requestHash: hashRequest(caller.tenantId, input), response: storedResponse(cgid) }, claim.at)
   }
-  return { numberCustomergauge: cgid, replayed: false }
+  return { value: { numberCustomergauge: cgid, replayed: false }, queued }
 }
 
 /**

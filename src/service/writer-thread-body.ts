@@ -1,9 +1,9 @@
 // The writer thread's body (see writer-thread.ts): one connection to the SQLite database, every
 // write job of this process, and back a result, a refusal with its code, or a failure the request
 // thread logs and answers as 500000 (its text is never an answer).
-// Jobs that arrive while a batch commits are taken together by the next one (group commit): plain
-// v4.1 changes on the hot path (hot-path.ts: one transaction, one fsync, no savepoints), keyed or
-// not, the rest (tenants with webhooks, imports) on the general path's use cases. The WAL is copied
+// Jobs that arrive while a batch commits are taken together by the next one (group commit): v4.1
+// changes on the hot path (hot-path.ts: one transaction, one fsync, no savepoints), keyed or not,
+// with their webhook deliveries; the rest (imports) on the general path's use cases. The WAL is copied
 // back into the database file by a thread of its own (checkpoint-thread.ts), not by the commits.
 
 import { parentPort, workerData } from 'node:worker_threads'
@@ -70,6 +70,8 @@ async function flush(): Promise<void> {
   try {
     if (hot.length > 0) {
       const outcomes = await runHot(hot.map((request) => request.job as HotCall))
+      // Committed: this process's dispatcher sends the batch's events at once (others poll).
+      if (outcomes.some((outcome) => outcome.kind === 'written' && outcome.queued > 0)) ctx.outbox.notify()
       const answers: WriteAnswer[] = []
       outcomes.forEach((outcome, i) => {
         const request = hot[i]!

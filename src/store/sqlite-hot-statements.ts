@@ -12,6 +12,7 @@ import type { ExtendedStatus } from '../domain/status.js'
 import { CASE_CHANGED_COLUMNS, CASE_COLUMNS, HISTORY_ENTRY_COLUMNS } from './case-writes.js'
 import type { Case, HistoryEntryRow } from './database.js'
 import type { StoredAnswer } from './idempotency-keys.js'
+import { DELIVERY_COLUMNS, type OutboxEvent } from './webhook-deliveries.js'
 import { rulesOfRow, type RuleColumns } from './tenants.js'
 import type { WorkflowRules } from '../domain/workflow-rules.js'
 
@@ -46,6 +47,8 @@ export interface HotStatements {
   storedAnswer(tenantId: string, key: string, notBefore: string): StoredAnswer | undefined
   /** Stores (or, for an expired key, replaces) a keyed call's answer, as saveIdempotencyKey does. */
   saveAnswer(tenantId: string, key: string, answer: StoredAnswer, createdAt: string): void
+  /** Queues the event's deliveries, one per enabled endpoint that wants it, as queueEvent does; returns how many. */
+  queueEvent(event: OutboxEvent): number
 }
 
 // The general path's column lists: both paths write the same columns, in one definition.
@@ -72,6 +75,13 @@ const SQL = {
   storedAnswer: 'select request_hash, response from idempotency_keys where tenant_id = ? and key = ? and created_at >= ?',
   saveAnswer: `insert into idempotency_keys (tenant_id, key, request_hash, response, created_at) values (?, ?, ?, ?, ?)
     on conflict (tenant_id, key) do update set request_hash = excluded.request_hash, response = excluded.response, created_at = excluded.created_at`,
+  // eventDeliveryRows (webhook-deliveries.ts) in SQL: the endpoints that want the event's type and do not exclude its actor.
+  queueEvent: `insert into webhook_deliveries (${DELIVERY_COLUMNS.join(', ')})
+    select :deliveryIdPrefix || substr(e.id, 5), e.tenant_id, e.id, :eventId, :type, :cgid, :entrySeq, :eventAt, :payload, 'pending', 0, :now, :now
+    from webhook_endpoints e
+    where e.tenant_id = :tenantId and e.enabled = 1
+      and exists (select 1 from webhook_endpoint_filters f where f.endpoint_id = e.id and f.kind = 'event' and (f.value = '*' or f.value = :type))
+      and not exists (select 1 from webhook_endpoint_filters x where x.endpoint_id = e.id and x.kind = 'exclude_actor' and x.value = :actor)`,
 }
 
 interface TenantRow extends RuleColumns {
@@ -96,6 +106,7 @@ export function prepareHotStatements(database: BetterSqlite3.Database): HotState
   const setChangeSeq = database.prepare(SQL.setChangeSeq)
   const storedAnswer = database.prepare<[string, string, string], { request_hash: string; response: string }>(SQL.storedAnswer)
   const saveAnswer = database.prepare(SQL.saveAnswer)
+  const queueEvent = database.prepare<OutboxEvent>(SQL.queueEvent)
   return {
     begin: () => void begin.run(),
     commit: () => void commit.run(),
@@ -131,5 +142,6 @@ export function prepareHotStatements(database: BetterSqlite3.Database): HotState
       return row && { requestHash: row.request_hash, response: row.response }
     },
     saveAnswer: (tenantId, key, answer, createdAt) => void saveAnswer.run(tenantId, key, answer.requestHash, answer.response, createdAt),
+    queueEvent: (event) => queueEvent.run(event).changes,
   }
 }

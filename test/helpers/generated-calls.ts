@@ -1,9 +1,11 @@
 // The generated v4.1 calls of the identity tests (hot-path-identity, change-batch-identity): two
-// tenants, one plain and one with extended statuses and every rule, and calls that reach every
-// refusal a write can give; plus a table dump to compare two databases with.
+// tenants, one plain and one with extended statuses, every rule and webhook endpoints, and calls
+// that reach every refusal a write can give; plus table dumps to compare two databases with.
 
+import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { sql } from 'kysely'
+import { createAddressPolicy } from '../../src/domain/address-rules.js'
 import type { WorkflowInput } from '../../src/domain/workflow-input.js'
 import type { Caller } from '../../src/service/api-keys.js'
 import type { ServiceContext } from '../../src/service/context.js'
@@ -11,6 +13,7 @@ import { setStatusesFromFile } from '../../src/service/statuses.js'
 import { getTenant, setExtendedStatuses } from '../../src/service/tenants.js'
 import type { WorkflowOptions } from '../../src/service/update-workflow.js'
 import { deactivateUser } from '../../src/service/users.js'
+import { createEndpoint, updateEndpoint } from '../../src/service/webhooks/endpoints.js'
 import { setWorkflowRules } from '../../src/service/workflow-rules.js'
 import { createTestTenant } from './server.js'
 
@@ -87,7 +90,14 @@ export const batchSizeArbitrary = fc.oneof(fc.integer({ min: 1, max: 3 }), fc.in
 
 export type GeneratedTenants = Record<GeneratedCall['tenant'], Caller[]>
 
-/** Two tenants: `plain` with no rules, `strict` with extended statuses and every rule; a user deactivated in each. */
+/** The endpoints' addresses are never called here (no dispatcher runs), but must pass the address rules. */
+const ENDPOINT_RULES = { policy: createAddressPolicy(['127.0.0.0/8']) }
+
+/**
+ * Two tenants: `plain` with no rules, `strict` with extended statuses, every rule and three webhook
+ * endpoints (every event but the key's own, opened and closed cases from anyone, and a disabled
+ * one); a user deactivated in each.
+ */
 export async function setUpGeneratedTenants(ctx: ServiceContext): Promise<GeneratedTenants> {
   const callers: Partial<GeneratedTenants> = {}
   for (const slug of ['plain', 'strict'] as const) {
@@ -99,6 +109,12 @@ export async function setUpGeneratedTenants(ctx: ServiceContext): Promise<Genera
       await setStatusesFromFile(ctx, slug, STATUS_SET, 'csv')
       await setExtendedStatuses(ctx, slug, true)
       await setWorkflowRules(ctx, slug, { progressive: true, commentOnStatusChange: true, commentOnReassign: true }, true)
+    }
+    if (slug === 'strict') {
+      await createEndpoint(ctx, slug, { url: 'http://127.0.0.1:9/all', events: ['*'] }, `key:${first.keyId}`, ENDPOINT_RULES)
+      await createEndpoint(ctx, slug, { url: 'http://127.0.0.1:9/ends', events: ['case.opened', 'case.closed'], excludeActors: [] }, null, ENDPOINT_RULES)
+      const off = await createEndpoint(ctx, slug, { url: 'http://127.0.0.1:9/off', events: ['*'] }, null, ENDPOINT_RULES)
+      await updateEndpoint(ctx, slug, off.id, { enabled: false }, ENDPOINT_RULES)
     }
     // Two actors of the same tenant: a key and an app (the second tenant's key id stands in for one).
     callers[slug] = [first.keyId, second.keyId].map((id, i) => ({
@@ -128,4 +144,21 @@ export const COMPARED_TABLES = ['tenants', 'cases', 'history_entries', 'records'
 export async function dumpTable(ctx: ServiceContext, table: string): Promise<unknown[]> {
   const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)} order by 1, 2, 3`.execute(ctx.store.db)
   return rows
+}
+
+/**
+ * The webhook outbox, to compare two databases by: every column but the random event and delivery
+ * ids, which are checked instead to be one event id per history entry, each delivery's id made of
+ * its event's and its endpoint's.
+ */
+export async function dumpDeliveries(ctx: ServiceContext): Promise<unknown[]> {
+  const rows = await ctx.store.db.selectFrom('webhook_deliveries').selectAll().orderBy('number_customergauge').orderBy('entry_seq').orderBy('endpoint_id').execute()
+  const eventOfEntry = new Map<string, string>()
+  return rows.map(({ id, event_id: eventId, ...row }) => {
+    const entry = `${row.tenant_id} ${row.number_customergauge} ${row.entry_seq}`
+    assert.equal(eventOfEntry.get(entry) ?? eventId, eventId, `one event id for the entry ${entry}`)
+    eventOfEntry.set(entry, eventId)
+    assert.equal(id, `dlv_${eventId.slice(4)}_${row.endpoint_id.slice(4)}`)
+    return row
+  })
 }

@@ -19,6 +19,7 @@ import {
   keyedCallArbitrary,
   COMPARED_TABLES,
   concreteCall,
+  dumpDeliveries,
   dumpTable,
   EVERY_OUTCOME,
   setUpGeneratedTenants,
@@ -90,6 +91,10 @@ test('[postgres] batched writes and single-call writes: the same outcomes and id
   for (const table of COMPARED_TABLES) {
     assert.deepEqual(await dumpTable(batched, table), await dumpTable(single, table), table)
   }
+  const deliveries = await dumpDeliveries(single)
+  assert.deepEqual(await dumpDeliveries(batched), deliveries, 'webhook_deliveries')
+  // The endpoints want some of the changes, and not others.
+  assert.ok(deliveries.length > 200, `${deliveries.length} deliveries`)
 })
 
 async function open(url: string, options: { single?: boolean } = {}): Promise<ServiceContext> {

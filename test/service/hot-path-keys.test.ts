@@ -1,6 +1,6 @@
 // SQLite's hot path and Idempotency-Keys beyond what the identity test reaches: a key that a
-// general-path call of the same process holds in flight (a tenant's calls go there while it has a
-// webhook endpoint, and a failed hot batch's calls run there again).
+// general-path call of the same process holds in flight (a failed hot batch's calls run there
+// again, and so do the calls of a tenant deleted since its key was checked).
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -35,8 +35,8 @@ test('[sqlite] a keyed call whose key a general-path call holds in flight is ref
   assert.deepEqual(await written(), { entries: 0, keys: 0 })
 
   const [first] = runHotBatch(statements, [call], NOW, new Set())
-  assert.deepEqual(first, { kind: 'written', value: { numberCustomergauge: 1, replayed: false } })
+  assert.deepEqual(first, { kind: 'written', value: { numberCustomergauge: 1, replayed: false }, queued: 0 })
   const [retry] = runHotBatch(statements, [call], NOW, new Set())
-  assert.deepEqual(retry, { kind: 'written', value: { numberCustomergauge: 1, replayed: true } })
+  assert.deepEqual(retry, { kind: 'written', value: { numberCustomergauge: 1, replayed: true }, queued: 0 })
   assert.deepEqual(await written(), { entries: 1, keys: 1 })
 })

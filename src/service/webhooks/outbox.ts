@@ -6,7 +6,7 @@ import { eventTypeOf, type EventType } from '../../domain/webhook-events.js'
 import { caseRow, entryToRow, type GuardedEvent, type NewCase } from '../../store/case-writes.js'
 import type { Db } from '../../store/database.js'
 import { matchingEndpointIds } from '../../store/webhook-endpoints.js'
-import { insertDeliveries, queueEvent, type NewDelivery } from '../../store/webhook-deliveries.js'
+import { insertDeliveries, queueEvent, type NewDelivery, type OutboxEvent } from '../../store/webhook-deliveries.js'
 import { toCaseJson, toHistoryEntryJson } from '../case-view.js'
 
 /** A new event id; the same on every attempt, on redelivery and for every endpoint. */
@@ -38,8 +38,13 @@ function casePayload(cgid: number, next: CaseState, entry: HistoryEntry): string
  * Returns how many deliveries it queued.
  */
 export async function queueCaseEvent(trx: Db, tenantId: string, cgid: number, next: CaseState, entry: HistoryEntry): Promise<number> {
+  return queueEvent(trx, changeEvent(tenantId, cgid, next, entry))
+}
+
+/** The outbox event of one change: its case and entry, its actor, due at the entry's time (SQLite's hot path queues it too). */
+export function changeEvent(tenantId: string, cgid: number, next: CaseState, entry: HistoryEntry): OutboxEvent {
   const event = caseEvent(cgid, next, entry)
-  return queueEvent(trx, { ...event, tenantId, cgid, entrySeq: entry.seq, eventAt: entry.at, actor: entry.actor, now: entry.at })
+  return { ...event, tenantId, cgid, entrySeq: entry.seq, eventAt: entry.at, actor: entry.actor, now: entry.at }
 }
 
 /** Queues the events of the cases an import opened (actor `import`); one look-up of the endpoints for all. */
