@@ -109,8 +109,6 @@ export async function setUpGeneratedTenants(ctx: ServiceContext): Promise<Genera
       await setStatusesFromFile(ctx, slug, STATUS_SET, 'csv')
       await setExtendedStatuses(ctx, slug, true)
       await setWorkflowRules(ctx, slug, { progressive: true, commentOnStatusChange: true, commentOnReassign: true }, true)
-    }
-    if (slug === 'strict') {
       await createEndpoint(ctx, slug, { url: 'http://127.0.0.1:9/all', events: ['*'] }, `key:${first.keyId}`, ENDPOINT_RULES)
       await createEndpoint(ctx, slug, { url: 'http://127.0.0.1:9/ends', events: ['case.opened', 'case.closed'], excludeActors: [] }, null, ENDPOINT_RULES)
       const off = await createEndpoint(ctx, slug, { url: 'http://127.0.0.1:9/off', events: ['*'] }, null, ENDPOINT_RULES)

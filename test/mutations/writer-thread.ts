@@ -86,6 +86,14 @@ export const WRITER_THREAD_MUTATIONS: Mutation[] = [
     tests: ['test/service/hot-path-identity.test.ts'],
   },
   {
+    id: 'hot-outbox-to-disabled-endpoints',
+    guarantee: "SQLite's hot path queues nothing for a disabled endpoint",
+    file: 'src/store/sqlite-hot-statements.ts',
+    find: 'where e.tenant_id = :tenantId and e.enabled = 1',
+    replace: 'where e.tenant_id = :tenantId and e.enabled >= 0',
+    tests: ['test/service/hot-path-identity.test.ts'],
+  },
+  {
     id: 'hot-path-change-seq-not-written',
     guarantee: "SQLite's hot path advances the tenant's change sequence as the general path does (identical tables)",
     file: 'src/service/hot-path.ts',

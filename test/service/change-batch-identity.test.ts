@@ -3,7 +3,7 @@
 // behaviour: the same 10,000 generated calls, a third of them with an Idempotency-Key, in batches
 // of random sizes, with the same clock, get the same outcomes (written, replayed, or refused with
 // the same code and message) and leave identical tables, the tenants' change sequences, every
-// case's sequence number and the stored keys included.
+// case's sequence number, the stored keys and the webhook outbox included.
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
