@@ -36,7 +36,7 @@ export function instrument(app: FastifyInstance, ctx: ServiceContext): Registry 
   })
   new Gauge({
     name: 'firehouse_writer_thread_calls',
-    help: 'Writes (v4.1 and v7 calls, imports) handed to the SQLite writer thread (handed: since start; pending: awaiting their commit); absent without the thread',
+    help: 'Writes (v4.1 and v7 calls, imports, webhook claims and attempt records) handed to the SQLite writer thread (handed: since start; pending: awaiting their commit); absent without the thread',
     labelNames: ['state'],
     registers: [registry],
     collect() {

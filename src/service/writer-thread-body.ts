@@ -3,7 +3,8 @@
 // thread logs and answers as 500000 (its text is never an answer).
 // Jobs that arrive while a batch commits are taken together by the next one (group commit): v4.1
 // changes on the hot path (hot-path.ts: one transaction, one fsync, no savepoints), keyed or not,
-// with their webhook deliveries; the rest (imports) on the general path's use cases. The WAL is copied
+// with their webhook deliveries; the rest (imports, the webhook dispatcher's claims and records) on
+// the general path's use cases. The WAL is copied
 // back into the database file by a thread of its own (checkpoint-thread.ts), not by the commits.
 
 import { parentPort, workerData } from 'node:worker_threads'
@@ -17,6 +18,7 @@ import { runHotBatch, type HotCall, type HotOutcome } from './hot-path.js'
 import { importRecordFile } from './import-records.js'
 import { unavailableOr } from './transaction.js'
 import { updateWorkflow } from './update-workflow.js'
+import { claimDeliveries, recordDeliveryAttempt } from './webhooks/delivery-writes.js'
 import type { WriteAnswer, WriteRequest, WriterJob, WriterMessage } from './writer-thread.js'
 
 /** A batch stays small enough that its first call does not wait long for its last (bounded tails). */
@@ -125,7 +127,16 @@ function runGeneral(request: WriteRequest): void {
 }
 
 function runJob(job: WriterJob): Promise<unknown> {
-  return job.kind === 'workflow' ? updateWorkflow(ctx, job.caller, job.input, job.options) : importRecordFile(ctx, job.ref, job.text, job.format)
+  switch (job.kind) {
+    case 'workflow':
+      return updateWorkflow(ctx, job.caller, job.input, job.options)
+    case 'import':
+      return importRecordFile(ctx, job.ref, job.text, job.format)
+    case 'claim-deliveries':
+      return claimDeliveries(ctx, job.ids, job.claim)
+    case 'record-attempt':
+      return recordDeliveryAttempt(ctx, job.record)
+  }
 }
 
 function refusal(id: number, error: unknown): WriteAnswer {

@@ -17,16 +17,25 @@ import type { TenantRef } from './tenants.js'
 import { startThread } from './threads.js'
 import { UNAVAILABLE_RETRY_AFTER_S } from './transaction.js'
 import type { WorkflowOptions, WorkflowResult } from './update-workflow.js'
+import type { AttemptRecord } from './webhooks/delivery-writes.js'
+import type { Claim, ClaimedDelivery } from '../store/webhook-deliveries.js'
 
 /** The use cases the thread runs, as the request thread hands them over. */
 export type WriterJob =
   | { kind: 'workflow'; caller: Caller; input: WorkflowInput; options: WorkflowOptions }
   | { kind: 'import'; ref: TenantRef; text: string; format: RecordFileFormat }
+  | { kind: 'claim-deliveries'; ids: readonly string[]; claim: Claim }
+  | { kind: 'record-attempt'; record: AttemptRecord }
 
-/** Runs writes somewhere else than the request thread; what updateWorkflow and importRecordFile delegate to. */
+/**
+ * Runs writes somewhere else than the request thread; what updateWorkflow, importRecordFile and the
+ * webhook dispatcher's writes (webhooks/delivery-writes.ts) delegate to.
+ */
 export interface WriterThread {
   updateWorkflow(caller: Caller, input: WorkflowInput, options: WorkflowOptions): Promise<WorkflowResult>
   importRecordFile(ref: TenantRef, text: string, format: RecordFileFormat): Promise<ImportReport>
+  claimDeliveries(ids: readonly string[], claim: Claim): Promise<ClaimedDelivery[]>
+  recordDeliveryAttempt(record: AttemptRecord): Promise<boolean>
   /** Jobs handed to the thread since it started, and those still waiting for their answer. */
   counts(): { handed: number; pending: number }
   /** Lets the jobs in flight finish, then stops the thread and closes its connection. */
@@ -159,6 +168,8 @@ export function startWriterThread(dbUrl: string, onOutbox: () => void): WriterTh
   return {
     updateWorkflow: (caller, input, options) => run({ kind: 'workflow', caller, input, options }) as Promise<WorkflowResult>,
     importRecordFile: (ref, text, format) => run({ kind: 'import', ref, text, format }) as Promise<ImportReport>,
+    claimDeliveries: (ids, claim) => run({ kind: 'claim-deliveries', ids, claim }) as Promise<ClaimedDelivery[]>,
+    recordDeliveryAttempt: (record) => run({ kind: 'record-attempt', record }) as Promise<boolean>,
     counts: () => ({ handed, pending: pending.size }),
     async close() {
       closing = true

@@ -57,7 +57,7 @@ export const WEBHOOK_MUTATIONS: Mutation[] = [
   {
     id: 'webhook-410-disables',
     guarantee: '410 Gone disables the endpoint',
-    file: 'src/service/webhooks/dispatcher.ts',
+    file: 'src/service/webhooks/delivery-writes.ts',
     find: '} else if (result.status === 410 && delivery.enabled === 1) {',
     replace: '} else if (false) {',
     tests: ['test/http/webhooks.test.ts'],

@@ -1,7 +1,8 @@
 // `serve` on SQLite writes v4.1 calls and imports on a writer thread (issue 17). The same generated
 // calls, sent one by one to a server with the thread and to one without it (FIREHOUSE_WRITER=inline),
 // get the same answers and leave the same cases and histories; concurrent calls through the thread
-// keep every case's chain whole; imports answer alike, and reads are answered while one runs.
+// keep every case's chain whole; imports answer alike, and reads are answered while one runs; the
+// webhook dispatcher's claims and records are written there too.
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -15,6 +16,9 @@ import { startTestServer } from '../helpers/server.js'
 import { setWorkflowRules } from '../../src/service/workflow-rules.js'
 import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
 import { spawnServer } from '../helpers/process.js'
+import { startReceiver } from '../helpers/webhook-receiver.js'
+import { createAddressPolicy } from '../../src/domain/address-rules.js'
+import { createEndpoint } from '../../src/service/webhooks/endpoints.js'
 import { createTestTenant, form, post } from '../helpers/server.js'
 
 const SQLITE = TEST_DATABASES.find((kind) => kind.name === 'sqlite')!
@@ -211,4 +215,34 @@ test('[sqlite] run from source (tsx, as npm start runs it), the writer thread st
   assert.equal(server.ctx.writerThread?.counts().handed, 1)
   const view = await showCase(server.ctx, 'acme', 7)
   assert.deepEqual([view.status, view.history.at(-1)?.comment], ['CLOSED', 'from source'])
+})
+
+test('[sqlite] the webhook dispatcher claims and records its deliveries on the writer thread, not on the request thread', async (t) => {
+  const server = await startTestServer(SQLITE, { env: { FIREHOUSE_WEBHOOK_ALLOW_NETS: '127.0.0.0/8' } })
+  const inbox = await startReceiver()
+  t.after(async () => {
+    await server.ctx.writerThread?.close()
+    await server.close()
+    await inbox.close()
+  })
+  const tenant = await createTestTenant(server.ctx, { slug: 'acme', records: [1, 2, 3] })
+  await createEndpoint(server.ctx, 'acme', { url: `${inbox.url}/hooks`, events: ['*'] }, null, { policy: createAddressPolicy(['127.0.0.0/8']) })
+  useWriterThread(server.ctx, server.database.url)
+  for (const cgid of [1, 2, 3]) {
+    const response = await post(`${server.url}/v4.1/workflow.json`, form({ number_customergauge: cgid, comment: 'delivered' }), { key: tenant.key })
+    assert.equal(response.status, 200, await response.clone().text())
+  }
+  const succeeded = async () => {
+    const row = await server.ctx.store.db
+      .selectFrom('webhook_deliveries')
+      .where('status', '=', 'succeeded')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow()
+    return Number(row.count)
+  }
+  await waitUntil(async () => (await succeeded()) === 3)
+  assert.equal(inbox.succeeded().length, 3)
+  // The 3 changes, at least one claim, and the 3 attempts' records crossed to the thread.
+  const { handed } = server.ctx.writerThread!.counts()
+  assert.ok(handed >= 3 + 1 + 3, `jobs handed to the writer thread: ${handed}`)
 })

@@ -4,20 +4,10 @@
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import { createAddressPolicy } from '../../domain/address-rules.js'
-import {
-  failPendingDeliveries,
-  findClaimable,
-  pruneDeliveryLog,
-  recordAttempt,
-  takeClaims,
-  type AttemptOutcome,
-  type ClaimedDelivery,
-} from '../../store/webhook-deliveries.js'
-import type { Tx } from '../../store/database.js'
-import { findEndpoint, updateEndpoint } from '../../store/webhook-endpoints.js'
+import { findClaimable, pruneDeliveryLog, type AttemptOutcome, type ClaimedDelivery } from '../../store/webhook-deliveries.js'
 import type { ServiceContext } from '../context.js'
-import { inSharedTransaction } from '../group-commit.js'
 import { withDatabase } from '../transaction.js'
+import { claimDeliveries, recordDeliveryAttempt } from './delivery-writes.js'
 import { postWebhook, type SendResult } from './send.js'
 import type { WebhookSettings } from './settings.js'
 import { signatureHeader } from './signing.js'
@@ -26,8 +16,6 @@ import { signatureHeader } from './signing.js'
 const MAX_IN_FLIGHT = 32
 /** How often a process looks for due deliveries (writes of its own wake it at once). */
 const POLL_INTERVAL_MS = 1_000
-/** Endpoints with no success in this long, and a delivery failed for good, are disabled. */
-export const FAILING_ENDPOINT_MS = 5 * 24 * 60 * 60 * 1000
 /** How long the delivery log keeps attempts and ended deliveries. */
 export const LOG_RETENTION_MS = 30 * 24 * 60 * 60 * 1000
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000
@@ -98,8 +86,8 @@ export function createDispatcher({ ctx, settings, log, observer }: DispatcherDep
         const now = ctx.now()
         const claim = { owner, now: now.toISOString(), leaseUntil: new Date(now.getTime() + leaseMs).toISOString(), limit: room }
         const ids = await withDatabase(ctx, (db) => findClaimable(db, claim))
-        // Claims and records join the writes' shared transaction (SQLite: one fsync for many).
-        const claimed = ids.length === 0 ? [] : await inSharedTransaction(ctx, (trx) => takeClaims(trx, ids, claim))
+        // Claims and records are written where the process's other writes are (delivery-writes.ts).
+        const claimed = ids.length === 0 ? [] : await claimDeliveries(ctx, ids, claim)
         for (const delivery of claimed) track(attempt(delivery))
         if (claimed.length === room) again = true
       } while (again && running)
@@ -125,7 +113,7 @@ export function createDispatcher({ ctx, settings, log, observer }: DispatcherDep
       if (stopping.signal.aborted) return
       const outcome = decide(delivery, result)
       observer?.attempted(result.status === null ? 'network_error' : isSuccess(result) ? 'success' : 'http_error')
-      const recorded = await inSharedTransaction(ctx, (trx) => record(trx, delivery, result, outcome))
+      const recorded = await recordDeliveryAttempt(ctx, { owner, delivery, result, outcome })
       if (recorded && outcome.next.status !== 'pending') observer?.finished(outcome.next.status)
       if (recorded && outcome.next.status === 'pending') later(Math.max(0, Date.parse(outcome.next.at) - ctx.now().getTime()), () => void pump())
     } catch (error) {
@@ -157,27 +145,6 @@ export function createDispatcher({ ctx, settings, log, observer }: DispatcherDep
     const jittered = delayS * (1 + JITTER * (2 * Math.random() - 1))
     const honoured = (result.status === 429 || result.status === 503) && result.retryAfterS !== null ? Math.max(jittered, result.retryAfterS) : jittered
     return { deliveryId: delivery.id, attempt, next: { status: 'pending', at: new Date(now.getTime() + honoured * 1000).toISOString() } }
-  }
-
-  /** Logs the attempt; then 410 disables the endpoint, a success or a final failure update its 5-day count. */
-  async function record(trx: Tx, delivery: ClaimedDelivery, result: SendResult, outcome: Omit<AttemptOutcome, 'owner'>): Promise<boolean> {
-    if ((await recordAttempt(trx, { ...outcome, owner })) === null) return false
-    const at = outcome.attempt.at
-    if (outcome.next.status === 'succeeded') {
-      await updateEndpoint(trx, delivery.tenant_id, delivery.endpoint_id, { last_success_at: at })
-    } else if (result.status === 410 && delivery.enabled === 1) {
-      await disable(trx, delivery, 'the receiver answered 410 Gone', at)
-    } else if (outcome.next.status === 'failed' && delivery.enabled === 1) {
-      const endpoint = await findEndpoint(trx, delivery.tenant_id, delivery.endpoint_id)
-      const since = [endpoint.last_success_at, endpoint.enabled_at].filter((time): time is string => time !== null).sort().at(-1)!
-      if (Date.parse(at) - Date.parse(since) >= FAILING_ENDPOINT_MS) await disable(trx, delivery, 'no delivery succeeded in 5 days', at)
-    }
-    return true
-  }
-
-  async function disable(trx: Tx, delivery: ClaimedDelivery, reason: string, at: string): Promise<void> {
-    await updateEndpoint(trx, delivery.tenant_id, delivery.endpoint_id, { enabled: 0, disabled_reason: reason, updated_at: at })
-    await failPendingDeliveries(trx, delivery.endpoint_id, at)
   }
 
   async function prune(): Promise<void> {
