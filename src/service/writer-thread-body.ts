@@ -4,8 +4,8 @@
 // Jobs that arrive while a batch commits are taken together by the next one (group commit): v4.1
 // changes on the hot path (hot-path.ts: one transaction, one fsync, no savepoints), keyed or not,
 // with their webhook deliveries; the rest (imports, the webhook dispatcher's claims and records) on
-// the general path's use cases. The WAL is copied
-// back into the database file by a thread of its own (checkpoint-thread.ts), not by the commits.
+// the general path's use cases. The WAL is copied back into the database file by a thread of its
+// own (checkpoint-thread.ts), not by the commits.
 
 import { parentPort, workerData } from 'node:worker_threads'
 import { FirehouseError } from '../domain/errors.js'
