@@ -1,9 +1,14 @@
 // The process entry point of the CLI: wires runCli to the real stdin, stdout, stderr and exit code.
 // Everything else is runCli's, which the CLI tests also call in-process (test/cli/cli-process.ts).
 
-import { runCli } from './main.js'
-import { askHidden } from './secret-prompt.js'
-import { readUtf8Stream } from './utf8-input.js'
+import { boundYoungGenerations } from './heap-growth.js'
+
+// Before the CLI's modules load: loading them grows the new space to V8's maximum, which the bound
+// would then keep (service/young-generation.ts).
+if (process.argv[2] === 'serve') boundYoungGenerations()
+const { runCli } = await import('./main.js')
+const { askHidden } = await import('./secret-prompt.js')
+const { readUtf8Stream } = await import('./utf8-input.js')
 
 process.exitCode = await runCli(
   process.argv.slice(2),

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { test } from 'node:test'
-import { boundHeapGrowth } from '../../src/cli/heap-growth.js'
+import { boundHeapGrowth, boundYoungGenerations } from '../../src/cli/heap-growth.js'
 
 const MODULE = new URL('../../src/cli/heap-growth.ts', import.meta.url).href
 
@@ -42,4 +42,11 @@ test("an operator's heap flag, on the command line or in NODE_OPTIONS, stands", 
   assert.equal(boundHeapGrowth(['--enable-source-maps'], '--max-heap-size=300 --trace-warnings'), false)
   assert.equal(boundHeapGrowth(['--heap_growing_percent=80'], ''), false)
   assert.equal(boundHeapGrowth([], '--max_old_space_size=512'), false)
+})
+
+test("an operator's young-generation flag, on the command line or in NODE_OPTIONS, stands", () => {
+  assert.equal(boundYoungGenerations(['--max-semi-space-size=16'], ''), false)
+  assert.equal(boundYoungGenerations([], '--min-semi-space-size=4'), false)
+  assert.equal(boundYoungGenerations(['--semi_space_growth_factor=2'], ''), false)
+  assert.equal(boundYoungGenerations(['--enable-source-maps'], '--max_semi_space_size=8 --trace-warnings'), false)
 })
