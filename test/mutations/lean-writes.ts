@@ -142,6 +142,22 @@ export const LEAN_WRITE_MUTATIONS: Mutation[] = [
     tests: ['test/cli/serve-young-generation.test.ts', 'test/cli/heap-growth.test.ts'],
   },
   {
+    id: 'tenant-id-long',
+    guarantee: "a new tenant's id is 12 hex digits, not a 36-character UUID (it leads every key of the records, cases and history tables)",
+    file: 'src/service/tenants.ts',
+    find: "  return randomBytes(6).toString('hex')\n",
+    replace: "  return randomBytes(18).toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5')\n",
+    tests: ['test/service/tenant-ids.test.ts'],
+  },
+  {
+    id: 'tenant-id-collision-called-taken-slug',
+    guarantee: 'a drawn tenant id that is taken is drawn again, not reported as a taken slug',
+    file: 'src/service/tenants.ts',
+    find: '      if (await findTenantBySlugOrNull(ctx.store.db, input.slug)) {\n',
+    replace: '      if (true) {\n',
+    tests: ['test/service/tenant-ids.test.ts'],
+  },
+  {
     id: 'import-slices-before-waiting-writes',
     guarantee: 'between two slices of an import, the writes whose messages arrived during the first go before the second (one slice of waiting, not two)',
     file: 'src/service/waiting-writes.ts',
