@@ -3,7 +3,7 @@
 //
 // V8 grows a heap's new space (where objects are born) up to 16 MB per semi-space, and under 100
 // connections the request thread's grew to 33.6 MB. Bounded, serve's peak RSS over 20 s of load
-// was 168–170 MB against 216–221 MB, at the same updates/s and p99; the request thread collects
+// was 164–166 MiB against 211–216 MiB, at the same updates/s and p99; the request thread collects
 // garbage more often (10.6 % of its time against 5.9 %). The growth factor is a V8 flag that V8
 // reads whenever it grows a new space, so setting it at run time works, but it is process-wide
 // and V8 puts it back to 2 whenever it sets up a thread's heap: each thread started after the
