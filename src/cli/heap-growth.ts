@@ -20,7 +20,7 @@ const OPERATOR_HEAP_FLAGS = /--(heap[-_]growing[-_]percent|max[-_]old[-_]space[-
  * collection, so it takes effect although the heap already exists. Returns whether it was set.
  */
 export function boundHeapGrowth(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): boolean {
-  if (OPERATOR_HEAP_FLAGS.test([...execArgv, nodeOptions].join(' '))) return false
+  if (operatorGave(OPERATOR_HEAP_FLAGS, execArgv, nodeOptions)) return false
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`)
   return true
 }
@@ -33,7 +33,12 @@ const OPERATOR_YOUNG_GENERATION_FLAGS = /--((max|min)[-_]semi[-_]space[-_]size|s
  * unless the operator gave Node a flag for it. Returns whether it was set.
  */
 export function boundYoungGenerations(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): boolean {
-  if (OPERATOR_YOUNG_GENERATION_FLAGS.test([...execArgv, nodeOptions].join(' '))) return false
+  if (operatorGave(OPERATOR_YOUNG_GENERATION_FLAGS, execArgv, nodeOptions)) return false
   boundYoungGeneration()
   return true
+}
+
+/** Whether Node was given one of these flags, on its command line or in NODE_OPTIONS. */
+function operatorGave(flags: RegExp, execArgv: readonly string[], nodeOptions: string): boolean {
+  return flags.test([...execArgv, nodeOptions].join(' '))
 }

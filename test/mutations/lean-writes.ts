@@ -137,7 +137,7 @@ export const LEAN_WRITE_MUTATIONS: Mutation[] = [
     id: 'young-generation-overrides-operator',
     guarantee: "an operator's own young-generation flag stands: serve then leaves the new space to it",
     file: 'src/cli/heap-growth.ts',
-    find: '  if (OPERATOR_YOUNG_GENERATION_FLAGS.test([...execArgv, nodeOptions].join(\' \'))) return false\n',
+    find: '  if (operatorGave(OPERATOR_YOUNG_GENERATION_FLAGS, execArgv, nodeOptions)) return false\n',
     replace: '',
     tests: ['test/cli/serve-young-generation.test.ts', 'test/cli/heap-growth.test.ts'],
   },
