@@ -5,7 +5,7 @@
 // and the CPU it costs. On this shared 2-core machine wrk's updates/s move by ±20 % from one run
 // to the next; these figures move by a few %: they are what a schema change is measured by.
 //
-//   node --import tsx bench/hot-path-cost.ts [--records 100000] [--changes 20000] [--batch 40]
+//   npm run bench:hot-path -- [--records 100000] [--changes 20000] [--batch 40]
 //        [--without-index NAME]...
 //
 // Every seeded record is a detractor, so every record has a case and each change updates one

@@ -47,7 +47,7 @@ export async function listCases(ctx: ServiceContext, tenantId: string, request: 
   const cursors = await cursorSigner(ctx)
   const afterSeq = request.cursor === undefined ? 0 : cursors.decode(request.cursor, scope)
   return withDatabase(ctx, async (db) => {
-    const rows = await listCaseChanges(db, tenantId, { ...query, afterSeq, limit: perPage + 1 })
+    const rows = await listCaseChanges(db, ctx.store.dialect.name, tenantId, { ...query, afterSeq, limit: perPage + 1 })
     const page = rows.slice(0, perPage)
     const histories = await listHistories(db, tenantId, page.map((row) => row.number_customergauge))
     const lastSeq = page.at(-1)?.change_seq ?? afterSeq

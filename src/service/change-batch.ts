@@ -190,7 +190,7 @@ function decideCall(ctx: ServiceContext, call: BatchedCall, row: CaseReadRow, st
   const { next, entry } = decideChange(writer, input, current, { rules: rulesOfRow(row), statusSet, status, assignedTo, now: isoNow(ctx) })
   const cgid = input.numberCustomergauge
   const { tenant_id: _tenant, change_seq: _seq, ...caseValues } = caseRow(writer.tenantId, cgid, next, 0)
-  const { tenant_id: _entryTenant, number_customergauge: _cgid, ...entryValues } = entryToRow(writer.tenantId, cgid, entry)
+  const { tenant_id: _entryTenant, number_customergauge: _cgid, ...entryValues } = entryToRow(writer.tenantId, cgid, entry, null)
   const { eventId, deliveryIdPrefix, type, payload } = caseEvent(cgid, next, entry)
   return { row: caseValues, entry: entryValues, event: { eventId, deliveryIdPrefix, type, payload }, claim }
 }

@@ -90,7 +90,7 @@ export async function syncCloseLoop(ctx: ServiceContext, tenantId: string, reque
     throw invalid('updated_at[start] is after updated_at[end]')
   }
   return withDatabase(ctx, async (db) => {
-    const rows = await listCloseLoopChanges(db, tenantId, { afterSeq: cursor, updatedFrom, updatedBefore, limit: perPage })
+    const rows = await listCloseLoopChanges(db, ctx.store.dialect.name, tenantId, { afterSeq: cursor, updatedFrom, updatedBefore, limit: perPage })
     const cgids = rows.map((row) => row.number_customergauge)
     const notes = await listCommentedEntries(db, tenantId, cgids)
     return {

@@ -144,7 +144,7 @@ function applyCall(
   const row = caseRow(caller.tenantId, cgid, next, tenant.changeSeq)
   if (current) statements.updateCase(row)
   else statements.insertCase(row)
-  statements.insertEntry(entryToRow(caller.tenantId, cgid, entry))
+  statements.insertEntry(entryToRow(caller.tenantId, cgid, entry, tenant.changeSeq))
   written.set(caseKey, row)
   // As the general path: an event is built (its id, its payload) only when some endpoint could want it.
   const queued = tenant.hasWebhookEndpoints ? statements.queueEvent(changeEvent(caller.tenantId, cgid, next, entry)) : 0

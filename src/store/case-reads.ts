@@ -1,12 +1,13 @@
 // Reads of cases and their history entries; rowToCaseState is the one row -> domain mapping.
 
-import type { Kysely } from 'kysely'
+import type { Kysely, SelectQueryBuilder } from 'kysely'
 import type { CaseState } from '../domain/case.js'
 import { FirehouseError } from '../domain/errors.js'
 import type { Phase } from '../domain/status.js'
 import { compiledOnce } from './compiled-once.js'
 import { existingCgids } from './existing-cgids.js'
-import type { Case, Database, HistoryEntryRow } from './database.js'
+import type { Case, Database, HistoryEntryRow, HistoryEntryTable } from './database.js'
+import type { Dialect } from './dialect.js'
 import { RULE_COLUMNS, rulesOfRow } from './tenants.js'
 import type { WorkflowRules } from '../domain/workflow-rules.js'
 
@@ -159,23 +160,62 @@ export interface CaseFeedQuery {
   limit: number
 }
 
-/** A tenant's cases in change order, after a point of the sequence (index cases_tenant_change). */
-export async function listCaseChanges(db: Kysely<Database>, tenantId: string, query: CaseFeedQuery): Promise<Case[]> {
-  return caseChangesQuery(db, tenantId, query).execute()
+/**
+ * A tenant's cases in change order after a point of its change sequence, read from the change log
+ * (index history_entries_change): each case once, at the entry of its latest change, whose
+ * change_seq is the case's own. The feeds add their filters on `c` and their order and limit.
+ *
+ * The log is read in its order and each case looked up by its key, so that a page stops after its
+ * last row. SQLite's planner takes that order by itself. PostgreSQL's cannot tell that an entry
+ * matches at most one case (it estimates the join at one row) and would join every case of the
+ * tenant and sort them: there the case is a LATERAL subquery, which it can only run per entry.
+ */
+/** Which database a query is written for. */
+type DialectName = Dialect['name']
+
+export function casesInChangeOrder(db: Kysely<Database>, dialect: DialectName, tenantId: string, afterSeq: number) {
+  const log = db.selectFrom('history_entries as h')
+  const joined =
+    dialect === 'postgres'
+      ? (log.innerJoinLateral(
+          (eb) =>
+            eb
+              .selectFrom('cases')
+              .selectAll()
+              .whereRef('cases.tenant_id', '=', 'h.tenant_id')
+              .whereRef('cases.number_customergauge', '=', 'h.number_customergauge')
+              .whereRef('cases.change_seq', '=', 'h.change_seq')
+              // One case at most (its key), and a LIMIT keeps the planner from flattening the subquery.
+              .limit(1)
+              .as('c'),
+          (join) => join.onTrue(),
+        ) as unknown as ReturnType<typeof joinedInSqlite>)
+      : joinedInSqlite(log)
+  return joined.selectAll('c').where('h.tenant_id', '=', tenantId).where('h.change_seq', '>', afterSeq)
+}
+
+function joinedInSqlite(log: SelectQueryBuilder<Database & { h: HistoryEntryTable }, 'h', object>) {
+  return log.innerJoin('cases as c', (join) =>
+    join
+      .onRef('c.tenant_id', '=', 'h.tenant_id')
+      .onRef('c.number_customergauge', '=', 'h.number_customergauge')
+      .onRef('c.change_seq', '=', 'h.change_seq'),
+  )
+}
+
+/** A tenant's cases in change order, after a point of the sequence (casesInChangeOrder). */
+export async function listCaseChanges(db: Kysely<Database>, dialect: DialectName, tenantId: string, query: CaseFeedQuery): Promise<Case[]> {
+  return caseChangesQuery(db, dialect, tenantId, query).execute()
 }
 
 /** The feed's query, unexecuted: the query-plan test explains exactly what the feed runs. */
-export function caseChangesQuery(db: Kysely<Database>, tenantId: string, query: CaseFeedQuery) {
-  let select = db
-    .selectFrom('cases')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('change_seq', '>', query.afterSeq)
-  if (query.phase !== undefined) select = select.where('status', '=', query.phase)
+export function caseChangesQuery(db: Kysely<Database>, dialect: DialectName, tenantId: string, query: CaseFeedQuery) {
+  let select = casesInChangeOrder(db, dialect, tenantId, query.afterSeq)
+  if (query.phase !== undefined) select = select.where('c.status', '=', query.phase)
   // Assignees are matched case-insensitively, as everywhere: `assignedTo` comes lower-cased.
-  if (query.assignedTo !== undefined) select = select.where((eb) => eb(eb.fn('lower', ['assigned_to']), '=', query.assignedTo!))
-  if (query.updatedSince !== undefined) select = select.where('updated_at', '>=', query.updatedSince)
-  return select.orderBy('change_seq').limit(query.limit)
+  if (query.assignedTo !== undefined) select = select.where((eb) => eb(eb.fn('lower', ['c.assigned_to']), '=', query.assignedTo!))
+  if (query.updatedSince !== undefined) select = select.where('c.updated_at', '>=', query.updatedSince)
+  return select.orderBy('h.change_seq').limit(query.limit)
 }
 
 /** The history of several cases of a tenant at once, each case's oldest first. */

@@ -21,7 +21,7 @@ export async function saveCaseChangeIfUnchanged(
   change: { state: CaseState; entry: HistoryEntry; expectedHistoryCount: number; event: GuardedEvent },
 ): Promise<{ changeSeq: number; written: boolean; queued: number }> {
   const { change_seq: _seq, opened_at: _opened, ...row } = caseRow(tenantId, cgid, change.state, 0)
-  const entry = entryToRow(tenantId, cgid, change.entry)
+  const entry = entryToRow(tenantId, cgid, change.entry, null)
   const values: GuardedChange = {
     ...row,
     expected_history_count: change.expectedHistoryCount,
@@ -108,12 +108,12 @@ const updateCaseIfUnchanged = compiledOnce(
           .where('tenant_id', '=', change.tenant_id)
           .where('number_customergauge', '=', change.number_customergauge)
           .where('history_count', '=', change.expected_history_count)
-          .returning(['tenant_id', 'number_customergauge', 'history_count', 'updated_at', 'happened_at', 'status', 'status_label', 'assigned_to']),
+          .returning(['tenant_id', 'number_customergauge', 'history_count', 'updated_at', 'happened_at', 'status', 'status_label', 'assigned_to', 'change_seq']),
       )
       .with('logged', (qb) =>
         qb
           .insertInto('history_entries')
-          .columns(['tenant_id', 'number_customergauge', 'seq', 'at', 'happened_at', 'actor', 'status_from', 'status_to', 'status_label_from', 'status_label_to', 'assigned_from', 'assigned_to', 'comment'])
+          .columns(['tenant_id', 'number_customergauge', 'seq', 'at', 'happened_at', 'actor', 'status_from', 'status_to', 'status_label_from', 'status_label_to', 'assigned_from', 'assigned_to', 'comment', 'change_seq'])
           // The "to" values come from the written row; the "from" values and the rest are text.
           .expression((eb) =>
             eb
@@ -132,6 +132,7 @@ const updateCaseIfUnchanged = compiledOnce(
                 eb.val(change.assigned_from).as('assigned_from'),
                 'changed.assigned_to',
                 eb.val(change.comment).as('comment'),
+                'changed.change_seq',
               ]),
           )
           .returning('seq'),
@@ -177,7 +178,7 @@ export async function saveCaseChange(
   changeSeq: number,
 ): Promise<void> {
   await upsertCase(db, caseRow(tenantId, cgid, state, changeSeq))
-  await insertHistoryEntry(db, entryToRow(tenantId, cgid, entry))
+  await insertHistoryEntry(db, entryToRow(tenantId, cgid, entry, changeSeq))
 }
 
 const CASE_KEY = ['tenant_id', 'number_customergauge'] as const
@@ -216,6 +217,7 @@ export const HISTORY_ENTRY_COLUMNS = {
   assigned_from: true,
   assigned_to: true,
   comment: true,
+  change_seq: true,
 } as const
 
 const insertHistoryEntry = compiledOnce(HISTORY_ENTRY_COLUMNS, (db, row: HistoryEntryRow) => db.insertInto('history_entries').values(row))
@@ -232,7 +234,7 @@ export async function insertNewCases(db: Kysely<Database>, tenantId: string, cas
   // 500 rows × 13 columns stays under SQLite's 32,766 parameters per statement.
   for (const chunk of chunks(cases, 500)) {
     await insertCaseRows(db, chunk.map((item) => caseRow(tenantId, item.cgid, item.state, item.changeSeq)))
-    await insertHistoryRows(db, chunk.map((item) => entryToRow(tenantId, item.cgid, item.entry)))
+    await insertHistoryRows(db, chunk.map((item) => entryToRow(tenantId, item.cgid, item.entry, item.changeSeq)))
   }
 }
 
@@ -258,8 +260,11 @@ export function caseRow(tenantId: string, cgid: number, state: CaseState, change
   }
 }
 
-/** A history entry as its row. */
-export function entryToRow(tenantId: string, cgid: number, entry: HistoryEntry): HistoryEntryRow {
+/**
+ * A history entry as its row; `changeSeq` is the tenant's change sequence at the change (the sync
+ * feed's order), null where the row is not written (a webhook payload shows the entry through it).
+ */
+export function entryToRow(tenantId: string, cgid: number, entry: HistoryEntry, changeSeq: number | null): HistoryEntryRow {
   return {
     tenant_id: tenantId,
     number_customergauge: cgid,
@@ -274,6 +279,7 @@ export function entryToRow(tenantId: string, cgid: number, entry: HistoryEntry):
     assigned_from: entry.assignedFrom,
     assigned_to: entry.assignedTo,
     comment: entry.comment,
+    change_seq: changeSeq,
   }
 }
 

@@ -1,7 +1,9 @@
 // The reads of v7's Close the Loop feed (SPEC §10): a tenant's cases in change order, and their notes.
 
 import type { Kysely } from 'kysely'
+import { casesInChangeOrder } from './case-reads.js'
 import type { Case, Database } from './database.js'
+import type { Dialect } from './dialect.js'
 
 export interface CloseLoopQuery {
   /** Only changes after this value of the tenant's change sequence. */
@@ -13,12 +15,12 @@ export interface CloseLoopQuery {
   limit: number
 }
 
-/** A tenant's cases in change order, after a point of the sequence (index cases_tenant_change). */
-export async function listCloseLoopChanges(db: Kysely<Database>, tenantId: string, query: CloseLoopQuery): Promise<Case[]> {
-  let select = db.selectFrom('cases').selectAll().where('tenant_id', '=', tenantId).where('change_seq', '>', query.afterSeq)
-  if (query.updatedFrom !== undefined) select = select.where('updated_at', '>=', query.updatedFrom)
-  if (query.updatedBefore !== undefined) select = select.where('updated_at', '<', query.updatedBefore)
-  return select.orderBy('change_seq').limit(query.limit).execute()
+/** A tenant's cases in change order, after a point of the sequence (casesInChangeOrder, as the sync feed). */
+export async function listCloseLoopChanges(db: Kysely<Database>, dialect: Dialect['name'], tenantId: string, query: CloseLoopQuery): Promise<Case[]> {
+  let select = casesInChangeOrder(db, dialect, tenantId, query.afterSeq)
+  if (query.updatedFrom !== undefined) select = select.where('c.updated_at', '>=', query.updatedFrom)
+  if (query.updatedBefore !== undefined) select = select.where('c.updated_at', '<', query.updatedBefore)
+  return select.orderBy('h.change_seq').limit(query.limit).execute()
 }
 
 /** One history entry's comment, by the entry's place in its case. */

@@ -147,6 +147,12 @@ export interface HistoryEntryTable {
   assigned_from: string | null
   assigned_to: string | null
   comment: string | null
+  /**
+   * The tenant's change sequence at this entry's change: the sync feed reads a tenant's cases in
+   * this order (a case at the entry whose change_seq is the case's own). Null only for entries
+   * written before it was kept that were not their case's latest.
+   */
+  change_seq: number | null
 }
 
 export interface StatusTable {

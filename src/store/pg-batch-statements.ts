@@ -146,10 +146,10 @@ with i as (
   returning c.number_customergauge
 ), logged as (
   insert into history_entries (tenant_id, number_customergauge, seq, at, happened_at, actor, status_from, status_to,
-    status_label_from, status_label_to, assigned_from, assigned_to, comment)
+    status_label_from, status_label_to, assigned_from, assigned_to, comment, change_seq)
   select $1, i.number_customergauge, i.entry_seq, i.entry_at, i.entry_happened_at, i.actor, i.status_from, i.status_to,
-    i.status_label_from, i.status_label_to, i.assigned_from, i.entry_assigned_to, i.comment
-  from i join written w on w.number_customergauge = i.number_customergauge
+    i.status_label_from, i.status_label_to, i.assigned_from, i.entry_assigned_to, i.comment, bump.change_seq - $2 + i.ord
+  from i join written w on w.number_customergauge = i.number_customergauge cross join bump
 ), queued as (
   insert into webhook_deliveries (id, tenant_id, endpoint_id, event_id, event_type, number_customergauge, entry_seq,
     event_at, payload, status, attempt_count, next_attempt_at, created_at)

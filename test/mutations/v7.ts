@@ -54,9 +54,9 @@ export const V7_MUTATIONS: Mutation[] = [
   {
     id: 'v7-sync-without-tenant',
     guarantee: "the feed's query is scoped by the tenant: B's cursor and pages never show A's cases",
-    file: 'src/store/close-loop.ts',
-    find: ".where('tenant_id', '=', tenantId).where('change_seq', '>', query.afterSeq)",
-    replace: ".where('change_seq', '>', query.afterSeq)",
+    file: 'src/store/case-reads.ts',
+    find: ".where('h.tenant_id', '=', tenantId).where('h.change_seq', '>', afterSeq)",
+    replace: ".where('h.change_seq', '>', afterSeq)",
     tests: [SYNC_TEST],
     testNamePattern: 'isolated',
   },

@@ -1,13 +1,16 @@
 // Imports at scale: one import larger than a statement's parameter limit still opens every case;
-// a file larger than a slice is checked whole before it is written.
+// a file larger than a slice is checked whole before it is written; the cases an import opens are
+// in the sync feed.
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { listCases } from '../../src/service/case-feed.js'
 import { showCase } from '../../src/service/case-view.js'
 import { FirehouseError } from '../../src/domain/errors.js'
 import { importRecordFile, importRecords, IMPORT_SLICE_ROWS } from '../../src/service/import-records.js'
 import { showRecord } from '../../src/service/record-view.js'
 import { createTenant } from '../../src/service/tenants.js'
+import { updateCase } from '../../src/service/update-workflow.js'
 import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
 import { surveyRecord } from '../helpers/server.js'
 
@@ -46,5 +49,23 @@ for (const kind of TEST_DATABASES) {
     const detractors = lines.filter((_, i) => i % 11 <= 6).length
     assert.deepEqual(report, { imported: rows / 2, updated: rows / 2, opened: detractors })
     assert.equal((await showCase(ctx, 'acme', IMPORT_SLICE_ROWS * 2 + 401)).status, 'OPEN')
+  })
+}
+
+// The sync feed reads the change log: a case an import opens is there at its first entry's change.
+for (const kind of TEST_DATABASES) {
+  test(`[${kind.name}] the cases an import opens are in the sync feed, in the order they were opened, until they change`, async (t) => {
+    const { ctx } = await openTestContext(t, kind)
+    const tenant = await createTenant(ctx, { slug: 'acme', region: 'eu' })
+    await importRecords(ctx, 'acme', [surveyRecord(30, 2), surveyRecord(10, 9), surveyRecord(20, 0)])
+    const feed = async (cursor?: string) => {
+      const page = await listCases(ctx, tenant.id, { cursor })
+      return { cgids: page.data.map((view) => view.number_customergauge), next: page.next_cursor }
+    }
+    const first = await feed()
+    assert.deepEqual(first.cgids, [30, 20])
+    await updateCase(ctx, { tenantId: tenant.id, actor: 'user:des@acme.test' }, { numberCustomergauge: 30, status: 'CLOSE' })
+    assert.deepEqual((await feed(first.next)).cgids, [30])
+    assert.deepEqual((await feed()).cgids, [20, 30])
   })
 }

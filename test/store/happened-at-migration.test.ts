@@ -3,25 +3,16 @@
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { Migrator, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import { showCase } from '../../src/service/case-view.js'
 import { createServiceContext } from '../../src/service/context.js'
 import { updateCase } from '../../src/service/update-workflow.js'
-import { openDatabase } from '../../src/store/database.js'
 import { migrateToLatest } from '../../src/store/migrate.js'
-import { migrationProvider } from '../../src/store/migrations/index.js'
 import { TEST_DATABASES } from '../helpers/databases.js'
+import { openBeforeMigration } from '../helpers/migrations.js'
 
 const MIGRATION = '2026-12-04-11-happened-at'
 const at = (minute: number): string => `2026-11-27T10:${String(minute).padStart(2, '0')}:00.000Z`
-
-/** The migration that ran just before this one, whatever others are merged around it. */
-async function previousMigration(): Promise<string> {
-  const names = Object.keys(await migrationProvider.getMigrations()).sort()
-  const index = names.indexOf(MIGRATION)
-  assert.ok(index > 0, `${MIGRATION} is not registered`)
-  return names[index - 1]!
-}
 
 /**
  * A tenant with one record and a case of two entries, as the code before this migration wrote them.
@@ -46,15 +37,7 @@ async function writeOldRows(db: Kysely<any>): Promise<void> {
 
 for (const kind of TEST_DATABASES) {
   test(`[${kind.name}] history written before the migration gets happened_at = at, and its case the latest entry's`, async (t) => {
-    const database = await kind.create()
-    const store = await openDatabase(database.url)
-    t.after(async () => {
-      await store.close()
-      await database.drop()
-    })
-    const migrator = new Migrator({ db: store.db, provider: migrationProvider })
-    const upTo = await migrator.migrateTo(await previousMigration())
-    assert.equal(upTo.error, undefined)
+    const store = await openBeforeMigration(kind, t, MIGRATION)
     await writeOldRows(store.db)
 
     const { applied } = await migrateToLatest(store.db)

@@ -29,7 +29,7 @@ export function caseEvent(cgid: number, next: CaseState, entry: HistoryEntry): G
 function casePayload(cgid: number, next: CaseState, entry: HistoryEntry): string {
   // The rows the change writes, shown as every read surface shows them (the tenant plays no part).
   const { history: _history, ...shown } = toCaseJson(cgid, caseRow('', cgid, next, 0), [])
-  return JSON.stringify({ case: shown, entry: toHistoryEntryJson(entryToRow('', cgid, entry)) })
+  return JSON.stringify({ case: shown, entry: toHistoryEntryJson(entryToRow('', cgid, entry, null)) })
 }
 
 /**
