@@ -160,6 +160,9 @@ export interface CaseFeedQuery {
   limit: number
 }
 
+/** Which database a query is written for. */
+type DialectName = Dialect['name']
+
 /**
  * A tenant's cases in change order after a point of its change sequence, read from the change log
  * (index history_entries_change): each case once, at the entry of its latest change, whose
@@ -170,9 +173,6 @@ export interface CaseFeedQuery {
  * matches at most one case (it estimates the join at one row) and would join every case of the
  * tenant and sort them: there the case is a LATERAL subquery, which it can only run per entry.
  */
-/** Which database a query is written for. */
-type DialectName = Dialect['name']
-
 export function casesInChangeOrder(db: Kysely<Database>, dialect: DialectName, tenantId: string, afterSeq: number) {
   const log = db.selectFrom('history_entries as h')
   const joined =

@@ -231,7 +231,7 @@ export interface NewCase {
 
 /** Inserts cases that do not exist yet, with their first entries, many rows per statement (imports). */
 export async function insertNewCases(db: Kysely<Database>, tenantId: string, cases: readonly NewCase[]): Promise<void> {
-  // 500 rows × 13 columns stays under SQLite's 32,766 parameters per statement.
+  // 500 rows × 14 columns at most stays under SQLite's 32,766 parameters per statement.
   for (const chunk of chunks(cases, 500)) {
     await insertCaseRows(db, chunk.map((item) => caseRow(tenantId, item.cgid, item.state, item.changeSeq)))
     await insertHistoryRows(db, chunk.map((item) => entryToRow(tenantId, item.cgid, item.entry, item.changeSeq)))
