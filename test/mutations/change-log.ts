@@ -38,4 +38,13 @@ export const CHANGE_LOG_MUTATIONS: Mutation[] = [
     replace: '',
     tests: ['test/store/query-plans.test.ts'],
   },
+  {
+    id: 'change-log-postgres-batch-entry-without-seq',
+    guarantee: "PostgreSQL's batched writes give each entry its change's change_seq: a reader paging the feed during concurrent updates ends on every final state",
+    file: 'src/store/pg-batch-statements.ts',
+    find: 'i.entry_assigned_to, i.comment, bump.change_seq - $2 + i.ord\n',
+    replace: 'i.entry_assigned_to, i.comment, null\n',
+    tests: ['test/http/api-v1-feed-sync.test.ts'],
+    testNamePattern: 'postgres',
+  },
 ]
