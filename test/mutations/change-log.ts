@@ -47,4 +47,12 @@ export const CHANGE_LOG_MUTATIONS: Mutation[] = [
     tests: ['test/http/api-v1-feed-sync.test.ts'],
     testNamePattern: 'postgres',
   },
+  {
+    id: 'change-log-postgres-guarded-entry-without-seq',
+    guarantee: "PostgreSQL's single guarded write gives its entry the change's change_seq, as the batched writes do (identical tables)",
+    file: 'src/store/case-writes.ts',
+    find: "                'changed.change_seq',\n",
+    replace: "                sql<null>`null`.as('change_seq'),\n",
+    tests: ['test/service/change-batch-identity.test.ts'],
+  },
 ]
