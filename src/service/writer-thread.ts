@@ -72,7 +72,10 @@ const NAME_OF_CODE = new Map<number, ErrorName>(Object.entries(ERROR_CODES).map(
  * The writer thread's young generation, in MB. V8's default let it hold up to 48 MB: once the
  * hand-over (HANDOVER_CALLS) raised the updates/s, serve's RSS under load rose from 197–202 to
  * 206–217 MiB. With 8 MB: 196–201 MiB and the same updates/s; imports, whose rows the thread
- * parses, ~6 % slower (70–71 k against 73–77 k records/s; 4 MB cost ~10 %).
+ * parses, ~6 % slower (70–71 k against 73–77 k records/s; 4 MB cost ~10 %). Under `serve`'s
+ * young-generation bound (young-generation.ts) the thread keeps the new space V8 starts it with
+ * (1 MB semi-spaces) and this is only the ceiling; started at 8 MB it imported no measurably faster
+ * (BENCHMARKS.md, "Seventh session").
  */
 export const WRITER_YOUNG_GENERATION_MB = 8
 
