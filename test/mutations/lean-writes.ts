@@ -69,6 +69,22 @@ export const LEAN_WRITE_MUTATIONS: Mutation[] = [
     tests: ['test/service/checkpoint-thread.test.ts'],
   },
   {
+    id: 'checkpoints-back-to-back',
+    guarantee: 'under a steady stream of commits the checkpoint thread pauses between checkpoints while the WAL is short (at most one per pause)',
+    file: 'src/service/checkpoint-thread.ts',
+    find: '      if (logFrames < restartFrames / 2) pause = setTimeout(next, spacingMs)\n',
+    replace: '      if (logFrames < 0) pause = setTimeout(next, spacingMs)\n',
+    tests: ['test/service/checkpoint-thread.test.ts'],
+  },
+  {
+    id: 'checkpoints-paused-near-restart',
+    guarantee: "past half the WAL's restart length the checkpoint thread runs back to back, so the writer's restart comes soon and copies little",
+    file: 'src/service/checkpoint-thread.ts',
+    find: '      if (logFrames < restartFrames / 2) pause = setTimeout(next, spacingMs)\n',
+    replace: '      if (logFrames < Infinity) pause = setTimeout(next, spacingMs)\n',
+    tests: ['test/service/checkpoint-thread.test.ts'],
+  },
+  {
     id: 'commits-still-checkpoint',
     guarantee: "with a checkpoint thread, the writer's commits no longer checkpoint (past SQLite's 1,000 pages the database file stays as it was until the thread copies)",
     file: 'src/store/wal-checkpoints.ts',
