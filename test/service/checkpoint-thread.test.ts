@@ -10,7 +10,7 @@ import { existsSync, statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import { setTimeout as sleep, setImmediate as turn } from 'node:timers/promises'
 import BetterSqlite3 from 'better-sqlite3'
 import { startCheckpointer, type Checkpointer } from '../../src/service/checkpoint-thread.js'
@@ -45,13 +45,21 @@ function openWriter(file: string): BetterSqlite3.Database {
   return writer
 }
 
-test(`${COMMITS} commits that never checkpoint: the checkpoint thread keeps the WAL bounded and loses nothing`, async (t) => {
+/** A new file with a table t on a writer (closed after the test, unless the test closed it), and its insert. */
+async function freshTable(t: TestContext) {
   const dir = await mkdtemp(join(tmpdir(), 'firehouse-checkpoint-'))
   t.after(() => rm(dir, { recursive: true, force: true }))
   const file = join(dir, 'firehouse.db')
   const writer = openWriter(file)
+  t.after(() => {
+    if (writer.open) writer.close()
+  })
   writer.exec('create table t (n integer primary key, payload text not null)')
-  const insert = writer.prepare('insert into t (n, payload) values (?, ?)')
+  return { file, writer, insert: writer.prepare('insert into t (n, payload) values (?, ?)') }
+}
+
+test(`${COMMITS} commits that never checkpoint: the checkpoint thread keeps the WAL bounded and loses nothing`, async (t) => {
+  const { file, writer, insert } = await freshTable(t)
   // The pause between checkpoints scaled down with the restart length: 50 ms of these commits are thousands of frames.
   const checkpointer = startCheckpointer(file, () => assert.fail('the checkpoint thread stopped'), { restartFrames: RESTART_FRAMES, spacingMs: 0 })
   await threadCopied(file, checkpointer, () => insert.run(0, ROW))
@@ -89,13 +97,7 @@ test(`${COMMITS} commits that never checkpoint: the checkpoint thread keeps the 
 })
 
 test('the checkpoint thread alone copies the WAL into the database file while the writer only commits', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'firehouse-checkpoint-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
-  const file = join(dir, 'firehouse.db')
-  const writer = openWriter(file)
-  t.after(() => writer.close())
-  writer.exec('create table t (n integer primary key, payload text not null)')
-  const insert = writer.prepare('insert into t (n, payload) values (?, ?)')
+  const { file, writer, insert } = await freshTable(t)
   const sizeBefore = statSync(file).size
   const checkpointer = startCheckpointer(file, () => assert.fail('the checkpoint thread stopped'))
   await threadCopied(file, checkpointer, () => {
@@ -109,13 +111,7 @@ test('the checkpoint thread alone copies the WAL into the database file while th
 })
 
 test('under a steady stream of commits the thread pauses between checkpoints: at most one per pause', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'firehouse-checkpoint-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
-  const file = join(dir, 'firehouse.db')
-  const writer = openWriter(file)
-  t.after(() => writer.close())
-  writer.exec('create table t (n integer primary key, payload text not null)')
-  const insert = writer.prepare('insert into t (n, payload) values (?, ?)')
+  const { file, writer, insert } = await freshTable(t)
   const spacingMs = 200
   let checkpoints = 0
   const checkpointer = startCheckpointer(file, () => assert.fail('the checkpoint thread stopped'), {
@@ -139,13 +135,7 @@ test('under a steady stream of commits the thread pauses between checkpoints: at
 })
 
 test('past half its restart length the thread checkpoints back to back, so the writer soon restarts the WAL', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'firehouse-checkpoint-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
-  const file = join(dir, 'firehouse.db')
-  const writer = openWriter(file)
-  t.after(() => writer.close())
-  writer.exec('create table t (n integer primary key, payload text not null)')
-  const insert = writer.prepare('insert into t (n, payload) values (?, ?)')
+  const { file, writer, insert } = await freshTable(t)
   // A pause far longer than the test: only checkpoints back to back can bring the restart.
   const reports: CheckpointResult[] = []
   const checkpointer = startCheckpointer(file, () => assert.fail('the checkpoint thread stopped'), {
