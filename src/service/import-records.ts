@@ -102,7 +102,8 @@ function importSlice(
     const existing = await existingRecordIds(trx, tenantId, cgids)
     await upsertRecords(trx, cgids.map((cgid) => toRow(tenantId, byCgid.get(cgid)!, now)))
     const opening = cgids.filter((cgid) => opensCase(rules.autoOpen, importedRecord(byCgid.get(cgid)!)))
-    const withCase = await existingCaseIds(trx, tenantId, opening)
+    // Only a record that existed can have a case (cases_record, a foreign key; records are never deleted).
+    const withCase = await existingCaseIds(trx, tenantId, opening.filter((cgid) => existing.has(cgid)))
     const toOpen = opening.filter((cgid) => !withCase.has(cgid))
     if (toOpen.length > 0) {
       const opened = statusForPhase('OPEN', extendedStatuses ? await listStatuses(trx, tenantId) : [])

@@ -7,6 +7,7 @@ import { importRecords } from '../../src/service/import-records.js'
 import { createTenant } from '../../src/service/tenants.js'
 import { compiledOnce, compiledOncePerRowCount } from '../../src/store/compiled-once.js'
 import type { Database } from '../../src/store/database.js'
+import { existingCgids } from '../../src/store/existing-cgids.js'
 import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
 import { surveyRecord } from '../helpers/server.js'
 
@@ -56,6 +57,24 @@ for (const kind of TEST_DATABASES) {
         stored.map((row) => `${row.code}:${row.label}`),
         ['1:Label 1', '2:Label 2', '3:Label 3', '10:Label 10', '11:Label 11', '12:Label 12', '20:Label 20'],
       )
+    })
+
+    await t.test('a value shared by all rows is bound from each call, and the rows keep their own', async () => {
+      const found = async (tenantId: string, cgids: number[]) =>
+        (await existingCgids(ctx.store.db, 'records', tenantId, cgids)).size
+      // The same list length twice (one template), each call with its own tenant and CG-IDs.
+      assert.equal(await found(acme.id, [1, 2, 5]), 2)
+      assert.equal(await found(globex.id, [1, 2, 5]), 1)
+      assert.equal(await found(globex.id, [5, 6, 7]), 2)
+      // Past one statement's 500: two statements, both answered.
+      const many = Array.from({ length: 700 }, (_, i) => i + 1)
+      assert.deepEqual([...(await existingCgids(ctx.store.db, 'records', acme.id, many))].sort(), [1, 2, 3, 4])
+      const unshared = compiledOncePerRowCount(
+        { code: true },
+        (db, rows: { code: number }[], _where: { tenant_id: string }) => db.selectFrom('statuses').select('code').where('code', 'in', rows.map((row) => row.code)),
+        { tenant_id: true },
+      )
+      await assert.rejects(unshared(ctx.store.db, [{ code: 1 }], { tenant_id: acme.id }), /tenant_id not used as plain values/)
     })
 
     await t.test('a value the builder transforms instead of placing it is refused, not run', async () => {
