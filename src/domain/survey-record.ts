@@ -3,7 +3,7 @@
 import { parseIsoDateTime } from './date-time.js'
 import { FirehouseError } from './errors.js'
 import type { WrittenRecord } from './json-shape.js'
-import { codePointCount, isXmlText, MAX_CGID, parseCgid } from './workflow-input.js'
+import { isXmlText, MAX_CGID, moreCodePointsThan, parseCgid } from './workflow-input.js'
 
 export interface SurveyRecordInput {
   numberCustomergauge: number
@@ -104,7 +104,7 @@ function textField(row: Readonly<Record<string, unknown>>, name: string): string
   }
   const text = String(value)
   if (!isXmlText(text)) throw new FirehouseError('INVALID_ARGUMENT', `${name} contains a character that is not allowed`)
-  if (codePointCount(text) > MAX_RECORD_TEXT_CODE_POINTS) {
+  if (moreCodePointsThan(text, MAX_RECORD_TEXT_CODE_POINTS)) {
     throw new FirehouseError('INVALID_ARGUMENT', `${name} is longer than ${MAX_RECORD_TEXT_CODE_POINTS} characters`)
   }
   return text

@@ -76,6 +76,10 @@ test('comment rules: 10,000 code points, XML-safe characters (TESTPLAN I2)', () 
   assert.equal(codeOf(comment('😀'.repeat(10_000))), 'ok')
   assert.equal(codeOf(comment('😀'.repeat(10_001))), 400202)
   assert.equal(codeOf(comment('a'.repeat(10_001))), 400202)
+  // At the bound in UTF-16 units and in code points: 10,000 units are never more code points.
+  assert.equal(codeOf(comment('a'.repeat(10_000))), 'ok')
+  assert.equal(codeOf(comment(`${'a'.repeat(9_999)}😀`)), 'ok')
+  assert.equal(codeOf(comment(`${'a'.repeat(10_000)}😀`)), 400202)
   assert.equal(codeOf(comment('tab\tcr\rlf\n ok')), 'ok')
   for (let c = 0; c < 0x20; c++) {
     if (c === 0x09 || c === 0x0a || c === 0x0d) continue

@@ -1,6 +1,8 @@
-// Breaks of the import's cheaper reading (issue 17, target 4a): the date-times read digit by digit
-// (src/domain/date-time.ts) and the CG-ID look-ups compiled once with the tenant bound per call
-// (src/store/existing-cgids.ts, src/store/compiled-once.ts), and only the records that existed looked up for a case.
+// Breaks of the import's cheaper reading (issue 17, target 4a): date-times read digit by digit
+// (src/domain/date-time.ts), texts counted in code points only when their length could pass the
+// bound (src/domain/workflow-input.ts), the CG-ID look-ups compiled once with the tenant bound per
+// call (src/store/existing-cgids.ts, src/store/compiled-once.ts), and a case looked up only for
+// records that existed.
 
 import type { Mutation } from './catalogue.js'
 
@@ -36,5 +38,13 @@ export const IMPORT_PARSE_MUTATIONS: Mutation[] = [
     find: '    const withCase = await existingCaseIds(trx, tenantId, opening.filter((cgid) => existing.has(cgid)))\n',
     replace: '    const withCase = await existingCaseIds(trx, tenantId, opening.filter((cgid) => !existing.has(cgid)))\n',
     tests: ['test/service/import-records.test.ts'],
+  },
+  {
+    id: 'code-points-counted-as-units',
+    guarantee: 'a text longer than the bound in UTF-16 units is still counted in code points before it is refused (10,000 emoji are taken)',
+    file: 'src/domain/workflow-input.ts',
+    find: '  return text.length > max && codePointCount(text) > max\n',
+    replace: '  return text.length > max\n',
+    tests: ['test/domain/workflow-input.test.ts'],
   },
 ]
