@@ -2,10 +2,11 @@
 // thread tells this thread after each commit; the thread copies the WAL into the database file
 // (PASSIVE: it takes no lock a writer needs), one checkpoint at a time: the first commit after a
 // quiet spell starts one at once; under a steady stream of commits the thread waits SPACING_MS
-// between the end of one checkpoint and the start of the next. Each checkpoint syncs the WAL and the database file, and copies the
-// pages that changed since the last one once, however often they changed (B-tree roots, the last
-// leaf of an appended table or index): back to back, the thread spent ~20 µs of CPU per update, most
-// of it in the kernel; spaced, ~12.5 µs (docs/decisions.md, "Checkpoints spaced out").
+// between the end of one checkpoint and the start of the next. Each checkpoint syncs the WAL and
+// the database file, and copies each page that changed since the last one once, however often it
+// changed (B-tree roots, the last leaf of an appended table or index): back to back, the thread
+// spent ~20 µs of CPU per update, most of it in the kernel; spaced, ~12.5 µs (docs/decisions.md,
+// "Checkpoints spaced out").
 //
 // A PASSIVE checkpoint never waits for the writer, so under a steady stream of commits it never
 // catches up with the last frame, and SQLite reuses the WAL from its start only once one did: the
