@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import type { Server } from 'node:http'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyHttpOptions, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import pinoPretty from 'pino-pretty'
+import { standardOutputLines } from './log-lines.js'
 import type { Registry } from 'prom-client'
 import type { Config } from '../config.js'
 import { FirehouseError } from '../domain/errors.js'
@@ -165,8 +166,9 @@ function loggerOptions(config: Config, style: LogStyle): NonNullable<Exclude<Fas
       paths: ['req.headers.authorization', 'req.headers["idempotency-key"]', 'req.url'],
       censor: (value, path) => (path.at(-1) === 'url' && typeof value === 'string' ? withoutQuery(value) : '[Redacted]'),
     },
-    // Synchronous, in this thread: no worker to lose lines when the process stops.
-    ...(style.format === 'pretty' ? { stream: pinoPretty({ sync: true, colorize: style.colorize }) } : {}),
+    // In this thread (no worker to lose lines when the process stops): pretty lines synchronously,
+    // JSON lines gathered per turn of the event loop (log-lines.ts).
+    stream: style.format === 'pretty' ? pinoPretty({ sync: true, colorize: style.colorize }) : standardOutputLines(),
   }
 }
 

@@ -1,0 +1,31 @@
+// Breaks of the request thread's cheaper work (issue 17): the JSON log gathered per turn of the
+// event loop and written synchronously (src/http/log-lines.ts).
+
+import type { Mutation } from './catalogue.js'
+
+export const REQUEST_THREAD_MUTATIONS: Mutation[] = [
+  {
+    id: 'log-lines-written-one-by-one',
+    guarantee: 'the log lines of one turn of the event loop reach standard output as one text, after the turn',
+    file: 'src/http/log-lines.ts',
+    find: '      waiting.push(line)\n',
+    replace: '      destination.write(line)\n',
+    tests: ['test/http/log-lines.test.ts'],
+  },
+  {
+    id: 'log-lines-left-waiting-at-exit',
+    guarantee: 'log lines written just before the process exits are on standard output',
+    file: 'src/http/log-lines.ts',
+    find: '      lines.flush()\n',
+    replace: '      void lines\n',
+    tests: ['test/http/log-lines.test.ts'],
+  },
+  {
+    id: 'log-lines-written-asynchronously',
+    guarantee: 'log lines written just before the process exits are on standard output whole, not cut by a write still in flight',
+    file: 'src/http/log-lines.ts',
+    find: '  const lines = gatherPerTurn(pino.destination({ dest: 1, sync: true }))\n',
+    replace: '  const lines = gatherPerTurn(pino.destination({ dest: 1, sync: false }))\n',
+    tests: ['test/http/log-lines.test.ts'],
+  },
+]
