@@ -15,7 +15,7 @@ const RULES: Record<string, { layers: string[]; packages: RegExp }> = {
   domain: { layers: ['domain'], packages: /^$/ },
   store: { layers: ['store', 'domain'], packages: /^(node:.*|kysely|better-sqlite3|pg)$/ },
   service: { layers: ['service', 'store', 'domain'], packages: /^(node:.*|csv-parse\/sync)$/ },
-  http: { layers: ['http', 'web', 'service', 'domain', 'config.ts'], packages: /^(node:.*|fastify|fast-xml-parser|busboy|@humanwhocodes\/momoa|@sinclair\/typebox|@fastify\/type-provider-typebox|prom-client|@fastify\/swagger|@fastify\/swagger-ui|@redis\/client|pino-pretty)$/ },
+  http: { layers: ['http', 'web', 'service', 'domain', 'config.ts'], packages: /^(node:.*|fastify|fast-xml-parser|busboy|@humanwhocodes\/momoa|@sinclair\/typebox|@fastify\/type-provider-typebox|prom-client|@fastify\/swagger|@fastify\/swagger-ui|@redis\/client|pino|pino-pretty)$/ },
   // The board: a surface like http/ (whose error mapping it shares), never the store.
   web: {
     layers: ['web', 'http', 'service', 'domain', 'config.ts'],
