@@ -8,7 +8,15 @@
 // on a full pipe), synchronously: an asynchronous write still in flight when the process exits is
 // cut short, and a reader that falls behind slows the server rather than growing its memory.
 
+import { Buffer } from 'node:buffer'
 import pino from 'pino'
+
+/**
+ * The most one write hands over (PIPE_BUF on Linux): a write of at most this much to a pipe is
+ * never interleaved with another process's, so the workers of `serve --workers N`, which share
+ * standard output, never cut each other's lines.
+ */
+export const ATOMIC_WRITE_BYTES = 4096
 
 /** What pino needs of a destination. */
 export interface LineSink {
@@ -16,23 +24,32 @@ export interface LineSink {
 }
 
 /**
- * A sink that gathers what is written during one turn of the event loop and hands it to
- * `destination` as one text, then (setImmediate) after the turn's I/O callbacks. `flush()` hands
- * over what waits now, e.g. before the process exits.
+ * A sink that gathers the lines written during one turn of the event loop and hands them to
+ * `destination` once the turn's I/O callbacks have run (setImmediate), as texts of whole lines of
+ * at most ATOMIC_WRITE_BYTES (a longer line alone). `flush()` hands over what waits now, e.g.
+ * before the process exits.
  */
 export function gatherPerTurn(destination: LineSink): LineSink & { flush(): void } {
   let waiting: string[] = []
+  let waitingBytes = 0
   let scheduled = false
-  const flush = (): void => {
-    scheduled = false
+  const handOver = (): void => {
     if (waiting.length === 0) return
     const text = waiting.length === 1 ? waiting[0]! : waiting.join('')
     waiting = []
+    waitingBytes = 0
     destination.write(text)
+  }
+  const flush = (): void => {
+    scheduled = false
+    handOver()
   }
   return {
     write(line) {
+      const bytes = Buffer.byteLength(line)
+      if (waitingBytes + bytes > ATOMIC_WRITE_BYTES) handOver()
       waiting.push(line)
+      waitingBytes += bytes
       if (!scheduled) {
         scheduled = true
         setImmediate(flush)

@@ -1,5 +1,5 @@
 // Breaks of the request thread's cheaper work (issue 17): the JSON log gathered per turn of the
-// event loop and written synchronously (src/http/log-lines.ts).
+// event loop and written synchronously, at most PIPE_BUF bytes a write (src/http/log-lines.ts).
 
 import type { Mutation } from './catalogue.js'
 
@@ -10,6 +10,14 @@ export const REQUEST_THREAD_MUTATIONS: Mutation[] = [
     file: 'src/http/log-lines.ts',
     find: '      waiting.push(line)\n',
     replace: '      destination.write(line)\n',
+    tests: ['test/http/log-lines.test.ts'],
+  },
+  {
+    id: 'log-lines-writes-unbounded',
+    guarantee: "the log's writes hold whole lines of at most PIPE_BUF bytes, so processes sharing a pipe never cut each other's lines",
+    file: 'src/http/log-lines.ts',
+    find: '      if (waitingBytes + bytes > ATOMIC_WRITE_BYTES) handOver()\n',
+    replace: '      void ATOMIC_WRITE_BYTES\n',
     tests: ['test/http/log-lines.test.ts'],
   },
   {
