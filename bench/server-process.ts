@@ -2,6 +2,7 @@
 
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { registerCleanup } from './cleanup.js'
 import { sampleRss, type RssSampler } from './rss-sampler.js'
@@ -27,16 +28,25 @@ export function startFirehouse(db: string, workers: number): Promise<BenchServer
   return startServer(workers === 1 ? 'firehouse' : `firehouse ×${workers}`, args)
 }
 
+/**
+ * `firehouse serve` of the build in `root` (this project's or another commit's, built), one
+ * process, rate limit off, with its default log level as an operator runs it, 127.0.0.1 only.
+ */
+export function startFirehouseBuild(name: string, root: string, db: string): Promise<BenchServer> {
+  const args = [join(root, 'bin', 'firehouse.js'), 'serve', '--db', db, '--host', '127.0.0.1', '--port', '0', '--workers', '1']
+  return startServer(name, args, { FIREHOUSE_LOG_LEVEL: 'info' })
+}
+
 /** A baseline server of bench/baseline (`server.ts` for SQLite, `pg-server.ts` for PostgreSQL). */
 export function startBaseline(script: 'server.ts' | 'pg-server.ts', db: string): Promise<BenchServer> {
   const path = fileURLToPath(new URL(`./baseline/${script}`, import.meta.url))
   return startServer('baseline', ['--import', 'tsx', path, '--db', db, '--port', '0'])
 }
 
-async function startServer(name: string, args: string[]): Promise<BenchServer> {
+async function startServer(name: string, args: string[], env: Record<string, string> = {}): Promise<BenchServer> {
   const child = spawn(process.execPath, args, {
     cwd: PROJECT,
-    env: { ...process.env, FIREHOUSE_RATE_LIMIT: '0', FIREHOUSE_LOG_LEVEL: 'warn', HOST: '127.0.0.1' },
+    env: { ...process.env, FIREHOUSE_RATE_LIMIT: '0', FIREHOUSE_LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const pid = child.pid
