@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { positive } from './options.js'
+import { wholeFlag } from './options.js'
 import { compareWithReference } from './reference.js'
 import { BENCH_TENANT, seedDatabase } from './seed.js'
 import { startFirehouse } from './server-process.js'
@@ -38,16 +38,6 @@ const { values } = parseArgs({
 const seconds = wholeFlag('seconds', values.seconds)
 const connections = wholeFlag('connections', values.connections)
 const records = wholeFlag('records', values.records)
-
-/** A whole flag above 0 as `npm run bench` reads it; a bad one ends the run with its message. */
-function wholeFlag(name: string, text: string): number {
-  try {
-    return positive(name, text, true)
-  } catch (error) {
-    console.error((error as Error).message)
-    process.exit(2)
-  }
-}
 
 /** What one wrk run measured. */
 interface WrkFigures {

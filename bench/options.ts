@@ -91,3 +91,13 @@ export function positive(name: string, text: string, integer = false, zeroAllowe
   if (!ok) throw new Error(`--${name} takes a ${integer ? 'whole ' : ''}number${zeroAllowed ? '' : ' above 0'}, not ${text}`)
   return value
 }
+
+/** A whole flag above 0 for a bench script of its own: a bad one ends the run with its message. */
+export function wholeFlag(name: string, text: string): number {
+  try {
+    return positive(name, text, true)
+  } catch (error) {
+    console.error((error as Error).message)
+    process.exit(2)
+  }
+}

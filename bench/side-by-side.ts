@@ -21,7 +21,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { installCleanupHandlers, registerCleanup, runCleanups } from './cleanup.js'
-import { positive } from './options.js'
+import { wholeFlag } from './options.js'
 import { startFirehouseBuild, type BenchServer } from './server-process.js'
 
 const PROJECT = fileURLToPath(new URL('..', import.meta.url))
@@ -49,16 +49,6 @@ const rounds = wholeFlag('rounds', values.rounds)
 const seconds = wholeFlag('seconds', values.seconds)
 const connections = wholeFlag('connections', values.connections)
 const records = wholeFlag('records', values.records)
-
-/** A whole flag above 0 as `npm run bench` reads it; a bad one ends the run with its message. */
-function wholeFlag(name: string, text: string): number {
-  try {
-    return positive(name, text, true)
-  } catch (error) {
-    console.error((error as Error).message)
-    process.exit(2)
-  }
-}
 
 /** A build under test: where it is, its seeded database and the key its calls use. */
 interface Build {
