@@ -1,6 +1,6 @@
 // Use cases for API keys: create (shown once), list, revoke, and authenticate a request.
 
-import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { hash, randomBytes, randomUUID } from 'node:crypto'
 import { FirehouseError } from '../domain/errors.js'
 import type { ApiKey } from '../store/database.js'
 import { findKeyByHash, insertApiKey, listApiKeys as listKeyRows, revokeApiKey as revokeKeyRow } from '../store/api-keys.js'
@@ -42,8 +42,9 @@ export interface Caller {
   unconfirmedKey?: { hash: string; region: string } | undefined
 }
 
+/** SHA-256 of the key, in hex. One call (crypto.hash): every v4.1 call hashes its key, and a Hash object per call is garbage. */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex')
+  return hash('sha256', key, 'hex')
 }
 
 /** Creates a key for the tenant; the returned `key` is the only time it is ever shown. */

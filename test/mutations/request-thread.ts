@@ -1,5 +1,6 @@
 // Breaks of the request thread's cheaper work (issue 17): the JSON log gathered per turn of the
-// event loop and written synchronously, at most PIPE_BUF bytes a write (src/http/log-lines.ts).
+// event loop and written synchronously, at most PIPE_BUF bytes a write (src/http/log-lines.ts), and
+// the form parser reading names and values by their ranges (src/http/body/form-urlencoded.ts).
 
 import type { Mutation } from './catalogue.js'
 
@@ -35,5 +36,13 @@ export const REQUEST_THREAD_MUTATIONS: Mutation[] = [
     find: '  const lines = gatherPerTurn(pino.destination({ dest: 1, sync: true }))\n',
     replace: '  const lines = gatherPerTurn(pino.destination({ dest: 1, sync: false }))\n',
     tests: ['test/http/log-lines.test.ts'],
+  },
+  {
+    id: 'form-value-read-from-its-equals-sign',
+    guarantee: 'a form body reads as the plain reading does: a value starts after the first = of its part',
+    file: 'src/http/body/form-urlencoded.ts',
+    find: "  const value = equals === end ? '' : decodeRange(bytes, equals + 1, end, where)\n",
+    replace: "  const value = equals === end ? '' : decodeRange(bytes, equals, end, where)\n",
+    tests: ['test/http/body/form-urlencoded.test.ts'],
   },
 ]

@@ -12,8 +12,13 @@ const PLUS = 0x2b
 const PERCENT = 0x25
 const SPACE = 0x20
 
-/** Parses form-encoded bytes (a body or a query string) into fields, in order. */
-export function parseFormUrlencoded(bytes: Uint8Array, where: string): RawField[] {
+/**
+ * Parses form-encoded bytes (a body or a query string) into fields, in order. Names and values are
+ * read by their ranges of `bytes`, without a view per part: a v4.1 call's form made a dozen typed
+ * array views and copies, ~3 KB of the ~27 KB the request thread allocated per call (issue 17).
+ */
+export function parseFormUrlencoded(encoded: Uint8Array, where: string): RawField[] {
+  const bytes = asBuffer(encoded)
   const fields: RawField[] = []
   let start = 0
   while (start <= bytes.length) {
@@ -23,32 +28,44 @@ export function parseFormUrlencoded(bytes: Uint8Array, where: string): RawField[
       if (fields.length === MAX_FIELDS) {
         throw new FirehouseError('TOO_MANY_PARAMETERS', `Too many parameters (more than ${MAX_FIELDS})`)
       }
-      fields.push(parsePair(bytes.subarray(start, end), where))
+      fields.push(parsePair(bytes, start, end, where))
     }
     start = end + 1
   }
   return fields
 }
 
-function parsePair(pair: Uint8Array, where: string): RawField {
-  const equals = pair.indexOf(EQUALS)
-  const name = equals === -1 ? pair : pair.subarray(0, equals)
-  const value = equals === -1 ? new Uint8Array(0) : pair.subarray(equals + 1)
-  return { name: decodeComponent(name, where), value: decodeComponent(value, where) }
+/** The pair in bytes[start, end): its name up to the first '=', its value after it (empty without one). */
+function parsePair(bytes: Buffer, start: number, end: number, where: string): RawField {
+  let equals = start
+  while (equals < end && bytes[equals] !== EQUALS) equals++
+  const value = equals === end ? '' : decodeRange(bytes, equals + 1, end, where)
+  return { name: decodeRange(bytes, start, equals, where), value }
 }
 
 /** Decodes '+' and '%XX' escapes to bytes, then the bytes as strict UTF-8 (also HTTP Basic's parts for OAuth2, RFC 6749 §2.3.1). */
 export function decodeComponent(encoded: Uint8Array, where: string): string {
-  if (isPlainAscii(encoded)) return asciiText(encoded)
-  const bytes = new Uint8Array(encoded.length)
+  return decodeRange(asBuffer(encoded), 0, encoded.length, where)
+}
+
+/** The bytes as a Buffer (a view, not a copy), whose toString reads a range without another view. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
+/** decodeComponent of bytes[start, end). */
+function decodeRange(encoded: Buffer, start: number, end: number, where: string): string {
+  if (isPlainAscii(encoded, start, end)) return encoded.toString('latin1', start, end)
+  const bytes = new Uint8Array(end - start)
   let length = 0
-  for (let i = 0; i < encoded.length; i++) {
+  for (let i = start; i < end; i++) {
     const byte = encoded[i] as number
     if (byte === PLUS) {
       bytes[length++] = SPACE
     } else if (byte === PERCENT) {
-      const high = hexValue(encoded[i + 1])
-      const low = hexValue(encoded[i + 2])
+      // Both hex digits within the range: the byte after it belongs to the next part.
+      const high = i + 2 < end ? hexValue(encoded[i + 1]) : -1
+      const low = i + 2 < end ? hexValue(encoded[i + 2]) : -1
       if (high < 0 || low < 0) {
         throw new FirehouseError('MALFORMED_BODY', `Malformed request: invalid percent-encoding in the ${where}`)
       }
@@ -62,19 +79,15 @@ export function decodeComponent(encoded: Uint8Array, where: string): string {
 }
 
 /**
- * Whether the component is ASCII with nothing to decode: most fields of a v4.1 call are (a CG-ID, a
- * status, an e-mail), and they are read as they are, without a copy or a UTF-8 decoder.
+ * Whether bytes[start, end) are ASCII with nothing to decode: most fields of a v4.1 call are (a
+ * CG-ID, a status, an e-mail), and they are read as they are, without a copy or a UTF-8 decoder.
  */
-function isPlainAscii(encoded: Uint8Array): boolean {
-  for (let i = 0; i < encoded.length; i++) {
+function isPlainAscii(encoded: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
     const byte = encoded[i] as number
     if (byte >= 0x80 || byte === PLUS || byte === PERCENT) return false
   }
   return true
-}
-
-function asciiText(encoded: Uint8Array): string {
-  return Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength).toString('latin1')
 }
 
 function hexValue(byte: number | undefined): number {
