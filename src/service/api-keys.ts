@@ -1,6 +1,6 @@
 // Use cases for API keys: create (shown once), list, revoke, and authenticate a request.
 
-import { hash, randomBytes, randomUUID } from 'node:crypto'
+import * as crypto from 'node:crypto'
 import { FirehouseError } from '../domain/errors.js'
 import type { ApiKey } from '../store/database.js'
 import { findKeyByHash, insertApiKey, listApiKeys as listKeyRows, revokeApiKey as revokeKeyRow } from '../store/api-keys.js'
@@ -42,9 +42,19 @@ export interface Caller {
   unconfirmedKey?: { hash: string; region: string } | undefined
 }
 
-/** SHA-256 of the key, in hex. One call (crypto.hash): every v4.1 call hashes its key, and a Hash object per call is garbage. */
+/**
+ * SHA-256 in hex, in one call where Node has crypto.hash (20.12 and later): every v4.1 call hashes
+ * its key, and a Hash object per call is garbage. Read from the module's namespace, since a named
+ * import of it would stop Node 20.0–20.11, which package.json still accepts, from loading this file.
+ */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex')
+
+/** The key as stored: its SHA-256, in hex. */
 export function hashApiKey(key: string): string {
-  return hash('sha256', key, 'hex')
+  return sha256Hex(key)
 }
 
 /** Creates a key for the tenant; the returned `key` is the only time it is ever shown. */
@@ -55,9 +65,9 @@ export async function createApiKey(
   options: { admin?: boolean } = {},
 ): Promise<{ key: string; info: ApiKeyInfo }> {
   const tenant = await getTenant(ctx, tenantSlug)
-  const key = `fh_${randomBytes(KEY_BYTES).toString('base64url')}`
+  const key = `fh_${crypto.randomBytes(KEY_BYTES).toString('base64url')}`
   const row: ApiKey = {
-    id: randomUUID(),
+    id: crypto.randomUUID(),
     tenant_id: tenant.id,
     prefix: key.slice(0, SHOWN_PREFIX_LENGTH),
     hash: hashApiKey(key),
