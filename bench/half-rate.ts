@@ -10,7 +10,7 @@
 // updates/s. Needs `npm run build` and wrk (apt-get install wrk). Load goes to 127.0.0.1 only.
 
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,6 +19,7 @@ import { wholeFlag } from './options.js'
 import { compareWithReference } from './reference.js'
 import { BENCH_TENANT, seedDatabase } from './seed.js'
 import { startFirehouse } from './server-process.js'
+import { writeUpdateScript } from './update-script.js'
 
 const PROJECT = fileURLToPath(new URL('..', import.meta.url))
 /** The bound of target 2b. */
@@ -56,26 +57,6 @@ function halfTheReference(): number {
     process.exit(1)
   }
   return Math.round(reference / 2)
-}
-
-/** The v4.1 call of compare.mjs (status, comment, assignee) on a random one of the records. */
-function writeScript(dir: string, assignee: string): string {
-  const script = join(dir, 'paced.lua')
-  writeFileSync(
-    script,
-    `wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Authorization"] = os.getenv("AUTH")
-local pause = tonumber(os.getenv("PAUSE_MS") or "0")
-math.randomseed(os.time())
-function delay() return pause end
-request = function()
-  local id = math.random(1, ${records})
-  return wrk.format(nil, "/v4.1/workflow.json", nil, "number_customergauge=" .. id .. "&status=CLOSE&comment=Solved%20the%20issue&assigned_to=${encodeURIComponent(assignee)}")
-end
-`,
-  )
-  return script
 }
 
 function runWrk(url: string, script: string, apiKey: string, durationS: number, pauseMs: number): WrkFigures {
@@ -120,7 +101,7 @@ try {
   const seeded = await seedDatabase(join(dir, 'half-rate.db'), records)
   const server = await startFirehouse(seeded.db, 1)
   try {
-    const script = writeScript(dir, `agent@${BENCH_TENANT}.example`)
+    const script = writeUpdateScript(join(dir, 'paced.lua'), records, `agent@${BENCH_TENANT}.example`, { paced: true })
     runWrk(server.url, script, seeded.apiKey, WARMUP_S, 0)
     let pauseMs = Math.max(0, Math.round((connections * 1000) / rate) - 2)
     for (let i = 0; i < CALIBRATIONS; i++) pauseMs = nextPause(rate, pauseMs, runWrk(server.url, script, seeded.apiKey, CALIBRATION_S, pauseMs))

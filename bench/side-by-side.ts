@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util'
 import { installCleanupHandlers, registerCleanup, runCleanups } from './cleanup.js'
 import { wholeFlag } from './options.js'
 import { startFirehouseBuild, type BenchServer } from './server-process.js'
+import { writeUpdateScript } from './update-script.js'
 
 const PROJECT = fileURLToPath(new URL('..', import.meta.url))
 const WARMUP_S = 3
@@ -92,24 +93,6 @@ function seed(name: string, root: string, dir: string): Build {
   writeFileSync(file, Array.from({ length: records }, (_, i) => JSON.stringify({ number_customergauge: i + 1, nps: 9 })).join('\n') + '\n')
   cli('records', 'import', TENANT, file)
   return { name, root, db, apiKey }
-}
-
-/** compare.mjs's call: status, comment and assignee on a random one of the records. */
-function writeScript(dir: string): string {
-  const script = join(dir, 'update.lua')
-  writeFileSync(
-    script,
-    `wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Authorization"] = os.getenv("AUTH")
-math.randomseed(os.time())
-request = function()
-  local id = math.random(1, ${records})
-  return wrk.format(nil, "/v4.1/workflow.json", nil, "number_customergauge=" .. id .. "&status=CLOSE&comment=Solved%20the%20issue&assigned_to=${encodeURIComponent(ASSIGNEE)}")
-end
-`,
-  )
-  return script
 }
 
 /** wrk against one server for `durationS`; resolves with the requests it completed. */
@@ -185,7 +168,7 @@ try {
   console.log(`Seeding ${records} records for each build…`)
   const mine = seed('this', PROJECT, dir)
   const other = seed(against.slice(0, 12), otherRoot, dir)
-  const script = writeScript(dir)
+  const script = writeUpdateScript(join(dir, 'update.lua'), records, ASSIGNEE)
   const ratios: number[] = []
   for (let i = 0; i < rounds; i++) {
     // Alternate which one starts first (and so which one's threads the kernel met first).
