@@ -2,7 +2,7 @@
 
 import { randomUUID } from 'node:crypto'
 import type { Server } from 'node:http'
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyHttpOptions, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import pinoPretty from 'pino-pretty'
 import type { Registry } from 'prom-client'
 import type { Config } from '../config.js'
@@ -10,6 +10,7 @@ import { FirehouseError } from '../domain/errors.js'
 import type { ServiceContext } from '../service/context.js'
 import { UNAVAILABLE_RETRY_AFTER_S } from '../service/transaction.js'
 import { createClientErrors } from './client-error.js'
+import { AccessLog, lazyRequestLogger, withoutQuery } from './access-log.js'
 import { standardOutputLines } from './log-lines.js'
 import { addCommonChecks } from './common-checks.js'
 import { createErrorHandlers, formatOfRequest, WORKFLOW_FRAMEWORK_ERRORS } from './errors.js'
@@ -62,6 +63,7 @@ export function buildServer({ config, ctx, logStyle = { format: 'json' }, resolv
   const app = Fastify({
     logger: loggerOptions(config, logStyle),
     logController: new AccessLog(),
+    childLoggerFactory: lazyRequestLogger,
     genReqId: () => randomUUID(),
     trustProxy: config.trustProxy === '' ? false : config.trustProxy,
     bodyLimit: WORKFLOW_BODY_LIMIT,
@@ -113,47 +115,6 @@ export function buildServer({ config, ctx, logStyle = { format: 'json' }, resolv
   app.register(healthRoutes, { ctx, metrics })
   app.register(webSurface, { ctx, region: config.region })
   return app
-}
-
-/**
- * The access log: one line per answered request at info ("request completed", with the method,
- * path, status and time), and the line for a request received at debug ("incoming request").
- * Fastify's own pair at info cost ~10 % of the request thread under load; the one line says all
- * that the two did. Errors are logged as Fastify logs them.
- * The line is written by a logger of its own whose `req` holds only the fields below, the query
- * already cut off: pino's redaction, which copies every `req` it redacts, cost ~4 % of the request
- * thread under load on this line alone (issue 17). Every other line is still redacted.
- */
-class AccessLog extends LogController {
-  #lines: FastifyBaseLogger | undefined
-
-  override incomingRequest(request: FastifyRequest): void {
-    request.log.debug({ req: request }, 'incoming request')
-  }
-
-  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply, metadata?: Record<string, unknown>): void {
-    if (error) return super.requestCompleted(error, request, reply, metadata)
-    this.#lines ??= request.server.log.child({}, { redact: [], serializers: { req: accessLogRequest } })
-    this.#lines.info({ reqId: request.id, req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed')
-  }
-}
-
-/** What the access log says of a request: Fastify's fields, the path without its query, never a header but the version. */
-function accessLogRequest(request: FastifyRequest): Record<string, unknown> {
-  return {
-    method: request.method,
-    url: withoutQuery(request.url),
-    version: request.headers['accept-version'],
-    host: request.host,
-    remoteAddress: request.ip,
-    remotePort: request.socket?.remotePort,
-  }
-}
-
-/** A path as logged: a query string may carry a key sent there by mistake, or a customer's comment. */
-function withoutQuery(url: string): string {
-  const query = url.indexOf('?')
-  return query === -1 ? url : `${url.slice(0, query)}?[Redacted]`
 }
 
 function loggerOptions(config: Config, style: LogStyle): NonNullable<Exclude<FastifyServerOptions['logger'], boolean>> {

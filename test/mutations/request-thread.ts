@@ -1,6 +1,8 @@
 // Breaks of the request thread's cheaper work (issue 17): the JSON log gathered per turn of the
-// event loop and written synchronously, at most PIPE_BUF bytes a write (src/http/log-lines.ts), and
-// the form parser reading names and values by their ranges (src/http/body/form-urlencoded.ts).
+// event loop and written synchronously, at most PIPE_BUF bytes a write (src/http/log-lines.ts), the
+// access line put together without pino's generic path and the request's logger made when used
+// (src/http/access-log.ts), and the form parser reading names and values by their ranges
+// (src/http/body/form-urlencoded.ts).
 
 import type { Mutation } from './catalogue.js'
 
@@ -36,6 +38,30 @@ export const REQUEST_THREAD_MUTATIONS: Mutation[] = [
     find: '  const lines = gatherPerTurn(pino.destination({ dest: 1, sync: true }))\n',
     replace: '  const lines = gatherPerTurn(pino.destination({ dest: 1, sync: false }))\n',
     tests: ['test/http/log-lines.test.ts'],
+  },
+  {
+    id: 'access-line-without-bindings',
+    guarantee: "the access line is the one pino writes for the request: the logger's bindings (pid, hostname) after its time",
+    file: 'src/http/access-log.ts',
+    find: '${Date.now()}${internals[pino.symbols.chindingsSym]},',
+    replace: '${Date.now()},',
+    tests: ['test/http/access-log.test.ts'],
+  },
+  {
+    id: 'access-line-below-the-level',
+    guarantee: "no access line is written below the logger's level",
+    file: 'src/http/access-log.ts',
+    find: "    if (!logger.isLevelEnabled('info')) return\n",
+    replace: '    void logger\n',
+    tests: ['test/http/access-log.test.ts'],
+  },
+  {
+    id: 'request-logger-without-its-id',
+    guarantee: "a route's own line carries the request's id, as Fastify's child logger's did",
+    file: 'src/http/access-log.ts',
+    find: 'this.#parent.child(this.#bindings, this.#options)',
+    replace: 'this.#parent',
+    tests: ['test/http/access-log.test.ts'],
   },
   {
     id: 'form-value-read-from-its-equals-sign',

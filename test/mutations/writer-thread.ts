@@ -24,10 +24,10 @@ export const WRITER_THREAD_MUTATIONS: Mutation[] = [
   {
     id: 'access-log-keeps-query',
     guarantee: "the access line, which pino does not redact, logs the path without its query (a key sent there by mistake)",
-    file: 'src/http/server.ts',
+    file: 'src/http/access-log.ts',
     find: '    url: withoutQuery(request.url),\n',
     replace: '    url: request.url,\n',
-    tests: ['test/cli/cli-serve.test.ts'],
+    tests: ['test/cli/cli-serve.test.ts', 'test/http/access-log.test.ts'],
   },
   {
     id: 'hot-key-twice-in-batch',
