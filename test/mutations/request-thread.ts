@@ -1,8 +1,8 @@
 // Breaks of the request thread's cheaper work (issue 17): the JSON log gathered per turn of the
 // event loop and written synchronously, at most PIPE_BUF bytes a write (src/http/log-lines.ts), the
 // access line put together without pino's generic path and the request's logger made when used
-// (src/http/access-log.ts), and the form parser reading names and values by their ranges
-// (src/http/body/form-urlencoded.ts).
+// (src/http/access-log.ts), a remembered caller copied field by field (src/service/cached-callers.ts),
+// and the form parser reading names and values by their ranges (src/http/body/form-urlencoded.ts).
 
 import type { Mutation } from './catalogue.js'
 
@@ -62,6 +62,14 @@ export const REQUEST_THREAD_MUTATIONS: Mutation[] = [
     find: 'this.#parent.child(this.#bindings, this.#options)',
     replace: 'this.#parent',
     tests: ['test/http/access-log.test.ts'],
+  },
+  {
+    id: 'recalled-caller-shared',
+    guarantee: "a recalled caller is the request's own copy: what one request does to it never reaches the next",
+    file: 'src/service/cached-callers.ts',
+    find: '      return unconfirmedCopy(found.caller, found.key)\n',
+    replace: '      return Object.assign(found.caller, { unconfirmedKey: found.key })\n',
+    tests: ['test/service/cached-callers.test.ts'],
   },
   {
     id: 'form-value-read-from-its-equals-sign',
