@@ -98,6 +98,15 @@ class LazyChildLogger implements FastifyBaseLogger {
     return (this.#made ??= this.#parent.child(this.#bindings, this.#options))
   }
 
+  /**
+   * Whether a line of this level would be written: else the call writes nothing and no child is
+   * made (every request's "incoming request" line is at debug, below the default level).
+   */
+  #writes(level: LevelMethod): boolean {
+    const threshold = LEVEL_VALUES[this.#made?.level ?? this.#options.level ?? this.#parent.level] ?? Infinity
+    return (LEVEL_VALUES[level] ?? Infinity) >= threshold
+  }
+
   get level(): string {
     return this.#logger().level
   }
@@ -107,31 +116,31 @@ class LazyChildLogger implements FastifyBaseLogger {
   }
 
   fatal(...args: unknown[]): void {
-    logThrough(this.#logger(), 'fatal', args)
+    if (this.#writes('fatal')) logThrough(this.#logger(), 'fatal', args)
   }
 
   error(...args: unknown[]): void {
-    logThrough(this.#logger(), 'error', args)
+    if (this.#writes('error')) logThrough(this.#logger(), 'error', args)
   }
 
   warn(...args: unknown[]): void {
-    logThrough(this.#logger(), 'warn', args)
+    if (this.#writes('warn')) logThrough(this.#logger(), 'warn', args)
   }
 
   info(...args: unknown[]): void {
-    logThrough(this.#logger(), 'info', args)
+    if (this.#writes('info')) logThrough(this.#logger(), 'info', args)
   }
 
   debug(...args: unknown[]): void {
-    logThrough(this.#logger(), 'debug', args)
+    if (this.#writes('debug')) logThrough(this.#logger(), 'debug', args)
   }
 
   trace(...args: unknown[]): void {
-    logThrough(this.#logger(), 'trace', args)
+    if (this.#writes('trace')) logThrough(this.#logger(), 'trace', args)
   }
 
-  silent(...args: unknown[]): void {
-    logThrough(this.#logger(), 'silent', args)
+  silent(): void {
+    // pino's silent level writes nothing.
   }
 
   child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
@@ -139,7 +148,10 @@ class LazyChildLogger implements FastifyBaseLogger {
   }
 }
 
-type LevelMethod = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+type LevelMethod = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'
+
+/** pino's levels by name (trace 10 … fatal 60); `silent` and any other name: none written. */
+const LEVEL_VALUES: Readonly<Record<string, number | undefined>> = pino.levels.values
 
 /** Calls the logger's method of that level with the arguments as given (pino reads its own `this`). */
 function logThrough(logger: FastifyBaseLogger, level: LevelMethod, args: unknown[]): void {

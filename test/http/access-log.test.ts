@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { request as httpRequest } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { test, type TestContext } from 'node:test'
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import pino from 'pino'
 import { AccessLog, accessLogRequest, lazyRequestLogger } from '../../src/http/access-log.js'
 
@@ -110,4 +110,42 @@ test("a route's own line goes through the request's logger, its id bound, as Fas
   assert.equal(withoutClocks(routeLine), withoutClocks(reference.lines[0]!))
   // The same logger for the request and its reply, as Fastify's child was; its level is the app's.
   assert.deepEqual(await (await fetch(`${url}/level`)).json(), { same: true, level: 'info' })
+})
+
+test("no child logger is made for a request that writes nothing through it (its debug line below the level); one that does gets one", async (t) => {
+  const stream = lineStream()
+  let children = 0
+  const counting = (parent: FastifyBaseLogger): FastifyBaseLogger =>
+    new Proxy(parent, {
+      get: (target, name, receiver) =>
+        name === 'child'
+          ? (...args: Parameters<FastifyBaseLogger['child']>) => {
+              children++
+              return target.child(...args)
+            }
+          : Reflect.get(target, name, receiver),
+    })
+  const app = Fastify({
+    logger: { level: 'info', stream },
+    logController: new AccessLog(),
+    childLoggerFactory: (parent, bindings, options) => lazyRequestLogger(counting(parent), bindings, options),
+  })
+  app.get('/ok', async (request) => {
+    request.log.debug('below the level')
+    return 'ok'
+  })
+  app.get('/logs', async (request) => {
+    request.log.warn('at the level')
+    return 'logged'
+  })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  t.after(() => app.close())
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  for (let i = 0; i < 5; i++) assert.equal(await get(url, '/ok'), 200)
+  assert.equal(children, 0)
+  assert.equal(await get(url, '/logs'), 200)
+  assert.equal(children, 1)
+  await new Promise((resolve) => setImmediate(resolve))
+  assert.ok(!stream.lines.some((line) => line.includes('below the level')))
+  assert.equal(stream.lines.filter((line) => line.includes('"msg":"at the level"')).length, 1)
 })

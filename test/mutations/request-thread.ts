@@ -64,6 +64,14 @@ export const REQUEST_THREAD_MUTATIONS: Mutation[] = [
     tests: ['test/http/access-log.test.ts'],
   },
   {
+    id: 'request-logger-made-below-the-level',
+    guarantee: 'no child logger is made for a request that writes nothing through it (its debug line below the level)',
+    file: 'src/http/access-log.ts',
+    find: '    return (LEVEL_VALUES[level] ?? Infinity) >= threshold\n',
+    replace: '    return threshold > 0 || level !== undefined\n',
+    tests: ['test/http/access-log.test.ts'],
+  },
+  {
     id: 'recalled-caller-shared',
     guarantee: "a recalled caller is the request's own copy: what one request does to it never reaches the next",
     file: 'src/service/cached-callers.ts',
