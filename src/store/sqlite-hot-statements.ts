@@ -1,8 +1,8 @@
 // SQLite's hot path (issue 17) in hand-written SQL, all of it in this file: the statements the
 // writer thread runs for a batch of v4.1 changes, prepared once on its connection and run
-// synchronously. Per change: one read of the case (with its record), one write of the case, one
-// history entry, and for a keyed call the look-up and the claim of its key; per batch: the
-// tenant's row read once and its change sequence written once.
+// synchronously. Per change: one read of the case (and of its record while it has none), one write
+// of the case, one history entry, and for a keyed call the look-up and the claim of its key; per
+// batch: the tenant's row read once and its change sequence written once.
 // The Kysely store stays the source of truth for the schema and every other query;
 // test/store/hot-path-identity.test.ts proves the two paths leave identical databases.
 
@@ -62,9 +62,10 @@ const SQL = {
       auto_open_nps_min, auto_open_nps_max, auto_open_field,
       exists (select 1 from webhook_endpoints e where e.tenant_id = tenants.id and e.enabled = 1) as has_webhook_endpoints
     from tenants where id = ?`,
-  caseOfRecord: `select ${CASE_COLUMN_NAMES.map((column) => `c.${column}`).join(', ')}
-    from records r left join cases c on c.tenant_id = r.tenant_id and c.number_customergauge = r.number_customergauge
-    where r.tenant_id = ? and r.number_customergauge = ?`,
+  // A case's record exists (its foreign key, and records are never deleted): the record is read
+  // only for a record without a case, two B-tree searches fewer for every other change.
+  caseOfRecord: `select ${CASE_COLUMN_NAMES.join(', ')} from cases where tenant_id = ? and number_customergauge = ?`,
+  recordExists: 'select 1 from records where tenant_id = ? and number_customergauge = ?',
   keyValid: 'select 1 from api_keys where hash = ? and tenant_id = ? and revoked_at is null',
   activeUserEmail: 'select email from users where tenant_id = ? and email_lower = ? and active = 1',
   statuses: 'select code, label, phase from statuses where tenant_id = ? order by code',
@@ -96,7 +97,8 @@ export function prepareHotStatements(database: BetterSqlite3.Database): HotState
   const commit = database.prepare('commit')
   const rollback = database.prepare('rollback')
   const tenant = database.prepare<[string], TenantRow>(SQL.tenant)
-  const caseOfRecord = database.prepare<[string, number], { [Column in keyof Case]: Case[Column] | null }>(SQL.caseOfRecord)
+  const caseOfRecord = database.prepare<[string, number], Case>(SQL.caseOfRecord)
+  const recordExists = database.prepare<[string, number], number>(SQL.recordExists).pluck()
   const keyValid = database.prepare<[string, string], number>(SQL.keyValid).pluck()
   const activeUserEmail = database.prepare<[string, string], string>(SQL.activeUserEmail).pluck()
   const statuses = database.prepare<[string], ExtendedStatus>(SQL.statuses)
@@ -127,9 +129,8 @@ export function prepareHotStatements(database: BetterSqlite3.Database): HotState
     },
     caseOfRecord(tenantId, cgid) {
       const row = caseOfRecord.get(tenantId, cgid)
-      if (!row) return undefined
-      // Every column of a case is NOT NULL but the nullable ones: a null key means no case yet.
-      return row.tenant_id === null ? null : (row as Case)
+      if (row) return row
+      return recordExists.get(tenantId, cgid) === undefined ? undefined : null
     },
     activeUserEmail: (tenantId, emailLower) => activeUserEmail.get(tenantId, emailLower),
     statuses: (tenantId) => statuses.all(tenantId).map((row) => ({ code: row.code, label: row.label, phase: row.phase as Phase })),

@@ -62,6 +62,22 @@ export const WRITER_THREAD_MUTATIONS: Mutation[] = [
     tests: ['test/service/hot-path-identity.test.ts', 'test/service/hot-path-keys.test.ts'],
   },
   {
+    id: 'hot-record-without-case-taken-for-none',
+    guarantee: "SQLite's hot path refuses a change of a record the tenant does not have (400200), as the general path does, now that it reads the record only for a case not found",
+    file: 'src/store/sqlite-hot-statements.ts',
+    find: '      return recordExists.get(tenantId, cgid) === undefined ? undefined : null\n',
+    replace: '      return recordExists.get(tenantId, cgid) === undefined ? null : null\n',
+    tests: ['test/service/hot-path-identity.test.ts'],
+  },
+  {
+    id: 'hot-record-without-case-refused',
+    guarantee: "SQLite's hot path opens the case of a record that has none",
+    file: 'src/store/sqlite-hot-statements.ts',
+    find: '      return recordExists.get(tenantId, cgid) === undefined ? undefined : null\n',
+    replace: '      return recordExists.get(tenantId, cgid) === undefined ? undefined : undefined\n',
+    tests: ['test/service/hot-path-identity.test.ts'],
+  },
+  {
     id: 'hot-outbox-skipped',
     guarantee: "SQLite's hot path queues a change's webhook event when the tenant has an enabled endpoint, as the general path does",
     file: 'src/store/sqlite-hot-statements.ts',
