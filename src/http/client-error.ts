@@ -42,14 +42,19 @@ export interface ClientErrors {
 export function createClientErrors(): ClientErrors {
   const owed = new WeakMap<Socket, Set<ServerResponse>>()
   const refusing = new WeakSet<Socket>()
+  // One listener for every answer, not a closure (and once's wrapper) per request: it runs once,
+  // since an answer closes once.
+  function answered(this: ServerResponse): void {
+    owed.get(this.req.socket)?.delete(this)
+  }
   return {
     track(server) {
       server.on('request', (request, response: ServerResponse) => {
         const socket = request.socket
-        const answers = owed.get(socket) ?? new Set()
-        owed.set(socket, answers)
+        let answers = owed.get(socket)
+        if (answers === undefined) owed.set(socket, (answers = new Set()))
         answers.add(response)
-        response.once('close', () => answers.delete(response))
+        response.on('close', answered)
       })
     },
     answer(error, socket) {

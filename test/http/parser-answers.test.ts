@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { showCase } from '../../src/service/case-view.js'
 import { TEST_DATABASES } from '../helpers/databases.js'
-import { exchange, rawFormPost } from '../helpers/raw-http.js'
+import { exchange, openConnection, parseAnswers, rawFormPost } from '../helpers/raw-http.js'
 import { createTestTenant, expectError, expectOk, form, startTestServer, type WireFormat } from '../helpers/server.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
@@ -71,5 +71,21 @@ for (const kind of TEST_DATABASES) {
     assert.equal(view.status, 'CLOSED')
     // Both committed, once each (Node hands pipelined requests over at once: either may commit first).
     assert.deepEqual(view.history.map((entry) => entry.comment ?? '').sort(), ['', 'second'])
+  })
+
+  test(`[${kind.name}] a kept-alive connection whose update was answered, then a malformed request: the refusal comes at once, the answered update is not waited for`, async (t) => {
+    const server = await startTestServer(kind)
+    t.after(server.close)
+    const acme = await createTestTenant(server.ctx, { slug: 'acme', records: [12] })
+    const connection = await openConnection(server.url)
+    const chunks: Buffer[] = []
+    connection.socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+    connection.socket.write(rawFormPost('/v4.1/workflow.json', acme.key, form({ number_customergauge: 12, status: 'CLOSED' })))
+    while (parseAnswers(Buffer.concat(chunks)).length === 0) await new Promise((resolve) => setTimeout(resolve, 10))
+    connection.socket.write('GARBAGE\r\n\r\n')
+    const answers = parseAnswers(await connection.received)
+    assert.equal(answers.length, 2, `answers: ${answers.map((answer) => answer.status).join(', ')}`)
+    await expectOk(answers[0]!, 12, 'json')
+    await expectRefusal(answers[1], 400, 'json', 'the malformed request after an answered one')
   })
 }

@@ -1,8 +1,10 @@
 // Breaks of the request thread's cheaper work (issue 17): the JSON log gathered per turn of the
 // event loop and written synchronously, at most PIPE_BUF bytes a write (src/http/log-lines.ts), the
 // access line put together without pino's generic path and the request's logger made when used
-// (src/http/access-log.ts), a remembered caller copied field by field (src/service/cached-callers.ts),
-// and the form parser reading names and values by their ranges (src/http/body/form-urlencoded.ts).
+// (src/http/access-log.ts), the answers a connection owes followed with one shared listener
+// (src/http/client-error.ts), a remembered caller copied field by field
+// (src/service/cached-callers.ts), and the form parser reading names and values by their ranges
+// (src/http/body/form-urlencoded.ts).
 
 import type { Mutation } from './catalogue.js'
 
@@ -70,6 +72,14 @@ export const REQUEST_THREAD_MUTATIONS: Mutation[] = [
     find: '    return (LEVEL_VALUES[level] ?? Infinity) >= threshold\n',
     replace: '    return threshold > 0 || level !== undefined\n',
     tests: ['test/http/access-log.test.ts'],
+  },
+  {
+    id: 'answered-requests-still-owed',
+    guarantee: 'a malformed request after answered ones on a kept-alive connection is refused at once: answers already closed are not waited for',
+    file: 'src/http/client-error.ts',
+    find: "        response.on('close', answered)\n",
+    replace: '        void answered\n',
+    tests: ['test/http/parser-answers.test.ts'],
   },
   {
     id: 'recalled-caller-shared',
