@@ -4,7 +4,7 @@
 // of the case, one history entry, and for a keyed call the look-up and the claim of its key; per
 // batch: the tenant's row read once and its change sequence written once.
 // The Kysely store stays the source of truth for the schema and every other query;
-// test/store/hot-path-identity.test.ts proves the two paths leave identical databases.
+// test/service/hot-path-identity.test.ts proves the two paths leave identical databases.
 
 import type BetterSqlite3 from 'better-sqlite3'
 import type { Phase } from '../domain/status.js'
