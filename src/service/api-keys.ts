@@ -1,10 +1,11 @@
 // Use cases for API keys: create (shown once), list, revoke, and authenticate a request.
 
-import * as crypto from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { FirehouseError } from '../domain/errors.js'
 import type { ApiKey } from '../store/database.js'
 import { findKeyByHash, insertApiKey, listApiKeys as listKeyRows, revokeApiKey as revokeKeyRow } from '../store/api-keys.js'
 import { isoNow, type ServiceContext } from './context.js'
+import { sha256Hex } from './sha256.js'
 import { getTenant } from './tenants.js'
 
 const KEY_BYTES = 32
@@ -42,16 +43,6 @@ export interface Caller {
   unconfirmedKey?: { hash: string; region: string } | undefined
 }
 
-/**
- * SHA-256 in hex, in one call where Node has crypto.hash (20.12 and later): every v4.1 call hashes
- * its key, and a Hash object per call is garbage. Read from the module's namespace, since a named
- * import of it would stop Node 20.0–20.11, which package.json still accepts, from loading this file.
- */
-const sha256Hex: (text: string) => string =
-  typeof crypto.hash === 'function'
-    ? (text) => crypto.hash('sha256', text, 'hex')
-    : (text) => crypto.createHash('sha256').update(text).digest('hex')
-
 /** The key as stored: its SHA-256, in hex. */
 export function hashApiKey(key: string): string {
   return sha256Hex(key)
@@ -65,9 +56,9 @@ export async function createApiKey(
   options: { admin?: boolean } = {},
 ): Promise<{ key: string; info: ApiKeyInfo }> {
   const tenant = await getTenant(ctx, tenantSlug)
-  const key = `fh_${crypto.randomBytes(KEY_BYTES).toString('base64url')}`
+  const key = `fh_${randomBytes(KEY_BYTES).toString('base64url')}`
   const row: ApiKey = {
-    id: crypto.randomUUID(),
+    id: randomUUID(),
     tenant_id: tenant.id,
     prefix: key.slice(0, SHOWN_PREFIX_LENGTH),
     hash: hashApiKey(key),

@@ -1,9 +1,9 @@
 // What an Idempotency-Key means (SPEC §1, "Beyond the original"), for every path that writes a
 // keyed v4.1 call: the general path (update-workflow.ts) and SQLite's hot path (hot-path.ts).
 
-import { createHash } from 'node:crypto'
 import { FirehouseError } from '../domain/errors.js'
 import type { CaseInput } from './change-decision.js'
+import { sha256Hex } from './sha256.js'
 
 /** How long a key's first answer is replayed. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
@@ -34,7 +34,7 @@ export function keyMismatch(): FirehouseError {
 export function hashRequest(tenantId: string, input: CaseInput): string {
   const identity = [tenantId, input.numberCustomergauge, input.status ?? '', input.comment ?? '', input.assignedTo ?? '']
   if (input.happenedAt !== undefined) identity.push(input.happenedAt)
-  return createHash('sha256').update(JSON.stringify(identity)).digest('hex')
+  return sha256Hex(JSON.stringify(identity))
 }
 
 /** The answer stored with a key: what a replay answers. */

@@ -5,6 +5,7 @@ import { FirehouseError } from '../domain/errors.js'
 import type { OAuthApp } from '../store/database.js'
 import { insertOAuthApp, listOAuthApps as listAppRows, revokeOAuthApp as revokeAppRow } from '../store/oauth.js'
 import { isoNow, type ServiceContext } from './context.js'
+import { sha256Hex } from './sha256.js'
 import { getTenant } from './tenants.js'
 
 const CLIENT_ID_BYTES = 16
@@ -21,7 +22,7 @@ export interface OAuthAppInfo {
 }
 
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex')
+  return sha256Hex(secret)
 }
 
 /** True when `secret` hashes to `hash`, compared in constant time. */

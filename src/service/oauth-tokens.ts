@@ -1,12 +1,13 @@
 // OAuth2 client credentials (SPEC §10, RFC 6749 §4.4): issue a bearer token, and resolve one to its caller.
 
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { FirehouseError } from '../domain/errors.js'
 import { OAuthError } from '../domain/oauth-error.js'
 import { findOAuthApp, findOAuthToken, insertOAuthToken, pruneOAuthTokens, type AppTenant } from '../store/oauth.js'
 import type { Caller } from './api-keys.js'
 import { isoNow, type ServiceContext } from './context.js'
 import { secretMatches } from './oauth-apps.js'
+import { sha256Hex } from './sha256.js'
 
 /** How long a token is valid, in seconds (the answer's `expires_in`). */
 export const TOKEN_LIFETIME_S = 3600
@@ -29,7 +30,7 @@ export interface IssuedToken {
 export type ClientThrottle = (clientId: string, tenant: AppTenant) => Promise<void>
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex')
+  return sha256Hex(token)
 }
 
 /**

@@ -1,6 +1,6 @@
 // Board sign-in (SPEC §7): the throttle, the decoy hash, and database-backed sessions.
 
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { MAX_PASSWORD_CODE_POINTS } from '../domain/people.js'
 import {
   clearSignInFailures,
@@ -16,6 +16,7 @@ import { findTenantBySlugOrNull } from '../store/tenants.js'
 import { findUserByEmail } from '../store/users.js'
 import type { ServiceContext } from './context.js'
 import { verifyPassword, type HashGate } from './password-hash.js'
+import { sha256Hex } from './sha256.js'
 
 export const MAX_FAILED_ATTEMPTS = 5
 export const ATTEMPT_WINDOW_MS = 15 * 60 * 1000
@@ -85,11 +86,11 @@ async function findSignInUser(ctx: ServiceContext, credentials: Credentials) {
 
 function accountKeyOf(credentials: Credentials): string {
   const identity = `${credentials.workspace.trim().toLowerCase()}\u0000${credentials.email.trim().toLowerCase()}`
-  return createHash('sha256').update(identity).digest('hex')
+  return sha256Hex(identity)
 }
 
 export function hashSessionId(sessionId: string): string {
-  return createHash('sha256').update(sessionId).digest('hex')
+  return sha256Hex(sessionId)
 }
 
 /** The live session a cookie names (its user still active), or null; ended sessions are deleted. */
