@@ -99,12 +99,16 @@ class LazyChildLogger implements FastifyBaseLogger {
   }
 
   /**
-   * Whether a line of this level would be written: else the call writes nothing and no child is
-   * made (every request's "incoming request" line is at debug, below the default level).
+   * Writes through the child when a line of this level would be written; else writes nothing and
+   * makes no child (every request's "incoming request" line is at debug, below the default level).
+   * pino's methods read their own `this`: each is called on the child.
    */
-  #writes(level: LevelMethod): boolean {
+  #log(level: LevelMethod, args: unknown[]): void {
     const threshold = LEVEL_VALUES[this.#made?.level ?? this.#options.level ?? this.#parent.level] ?? Infinity
-    return (LEVEL_VALUES[level] ?? Infinity) >= threshold
+    if ((LEVEL_VALUES[level] ?? Infinity) < threshold) return
+    const logger = this.#logger()
+    const method = logger[level] as (...args: unknown[]) => void
+    method.apply(logger, args)
   }
 
   get level(): string {
@@ -116,27 +120,27 @@ class LazyChildLogger implements FastifyBaseLogger {
   }
 
   fatal(...args: unknown[]): void {
-    if (this.#writes('fatal')) logThrough(this.#logger(), 'fatal', args)
+    this.#log('fatal', args)
   }
 
   error(...args: unknown[]): void {
-    if (this.#writes('error')) logThrough(this.#logger(), 'error', args)
+    this.#log('error', args)
   }
 
   warn(...args: unknown[]): void {
-    if (this.#writes('warn')) logThrough(this.#logger(), 'warn', args)
+    this.#log('warn', args)
   }
 
   info(...args: unknown[]): void {
-    if (this.#writes('info')) logThrough(this.#logger(), 'info', args)
+    this.#log('info', args)
   }
 
   debug(...args: unknown[]): void {
-    if (this.#writes('debug')) logThrough(this.#logger(), 'debug', args)
+    this.#log('debug', args)
   }
 
   trace(...args: unknown[]): void {
-    if (this.#writes('trace')) logThrough(this.#logger(), 'trace', args)
+    this.#log('trace', args)
   }
 
   silent(): void {
@@ -152,9 +156,3 @@ type LevelMethod = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'
 
 /** pino's levels by name (trace 10 … fatal 60); `silent` and any other name: none written. */
 const LEVEL_VALUES: Readonly<Record<string, number | undefined>> = pino.levels.values
-
-/** Calls the logger's method of that level with the arguments as given (pino reads its own `this`). */
-function logThrough(logger: FastifyBaseLogger, level: LevelMethod, args: unknown[]): void {
-  const method = logger[level] as (...args: unknown[]) => void
-  method.apply(logger, args)
-}

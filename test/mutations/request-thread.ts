@@ -69,8 +69,8 @@ export const REQUEST_THREAD_MUTATIONS: Mutation[] = [
     id: 'request-logger-made-below-the-level',
     guarantee: 'no child logger is made for a request that writes nothing through it (its debug line below the level)',
     file: 'src/http/access-log.ts',
-    find: '    return (LEVEL_VALUES[level] ?? Infinity) >= threshold\n',
-    replace: '    return threshold > 0 || level !== undefined\n',
+    find: '    if ((LEVEL_VALUES[level] ?? Infinity) < threshold) return\n',
+    replace: '    void threshold\n',
     tests: ['test/http/access-log.test.ts'],
   },
   {
