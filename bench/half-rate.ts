@@ -19,7 +19,7 @@ import { wholeFlag } from './options.js'
 import { compareWithReference } from './reference.js'
 import { BENCH_TENANT, seedDatabase } from './seed.js'
 import { startFirehouse } from './server-process.js'
-import { writeUpdateScript } from './update-script.js'
+import { writeUpdateScript, wrkInstalled } from './update-script.js'
 
 const PROJECT = fileURLToPath(new URL('..', import.meta.url))
 /** The bound of target 2b. */
@@ -90,7 +90,7 @@ function nextPause(rate: number, pauseMs: number, measured: WrkFigures): number 
   return Math.max(0, Math.round((connections * 1000) / rate - answerMs))
 }
 
-if (spawnSync('wrk', ['--version']).error) {
+if (!wrkInstalled()) {
   console.error('wrk is missing: apt-get install -y wrk')
   process.exit(1)
 }

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { wrkInstalled } from './update-script.js'
 
 export interface ReferenceFigure {
   /** The `rounds: …` line: project/reference updates/s and p99 per round. */
@@ -20,7 +21,7 @@ const TIMEOUT_MS = 10 * 60_000
 export function compareWithReference(project: string, log: (line: string) => void): ReferenceFigure | null {
   const script = resolve(project, '..', 'shared', 'perf-reference', 'compare.mjs')
   if (!existsSync(script)) return log('Reference comparison skipped: ../shared/perf-reference is not beside the project'), null
-  if (spawnSync('wrk', ['--version']).error) return log('Reference comparison skipped: wrk is not installed (apt-get install wrk)'), null
+  if (!wrkInstalled()) return log('Reference comparison skipped: wrk is not installed (apt-get install wrk)'), null
   log('Reference comparison (issue 17): compare.mjs, wrk, 100 connections, 3 rounds')
   const run = spawnSync(process.execPath, [script], { cwd: project, encoding: 'utf8', timeout: TIMEOUT_MS })
   const lines = `${run.stdout ?? ''}`.split('\n')

@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util'
 import { installCleanupHandlers, registerCleanup, runCleanups } from './cleanup.js'
 import { wholeFlag } from './options.js'
 import { startFirehouseBuild, type BenchServer } from './server-process.js'
-import { writeUpdateScript } from './update-script.js'
+import { writeUpdateScript, wrkInstalled } from './update-script.js'
 
 const PROJECT = fileURLToPath(new URL('..', import.meta.url))
 const WARMUP_S = 3
@@ -155,7 +155,7 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
 
-if (spawnSync('wrk', ['--version']).error) {
+if (!wrkInstalled()) {
   console.error('wrk is missing: apt-get install -y wrk')
   process.exit(1)
 }

@@ -1,7 +1,13 @@
 // The wrk script of compare.mjs's v4.1 call (status, comment and assignee on a random one of the
-// records), shared by the wrk-driven benchmarks.
+// records), shared by the wrk-driven benchmarks, and whether wrk is here to run it.
 
+import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
+
+/** Whether wrk runs on this machine (apt-get install wrk). */
+export function wrkInstalled(): boolean {
+  return spawnSync('wrk', ['--version']).error === undefined
+}
 
 /**
  * Writes the script to `file` and returns its path. `paced`: each connection waits PAUSE_MS
