@@ -50,13 +50,3 @@ export function checkHappenedAt(happenedAt: string, now: string, latest: string 
 export function defaultHappenedAt(now: string, latest: string | null): string {
   return latest !== null && Date.parse(latest) > Date.parse(now) ? latest : now
 }
-
-/**
- * The earliest a change that happened at or after `since` can have been recorded: a case's
- * opened/followed-up/closed times may be up to 60 s ahead of its updated_at, so queries that
- * bound updated_at to find those times leave this much slack.
- */
-export function earliestRecordingOf(since: string): string {
-  const ms = Date.parse(since)
-  return Number.isNaN(ms) ? since : new Date(ms - MAX_HAPPENED_AHEAD_MS).toISOString()
-}

@@ -51,9 +51,12 @@ export async function loadBoard(ctx: ServiceContext, person: { tenantId: string;
     const now = ctx.now()
     const columns = await Promise.all(
       PHASES.map(async (phase) => {
-        const rows = await listBoardCards(db, person.tenantId, phase, filter, query.shown[phase])
+        // The count first: it decides how the column's cards are read (listBoardCards).
+        const count = await countBoardCards(db, person.tenantId, phase, filter)
+        const column = { tenantId: person.tenantId, phase, filter, limit: query.shown[phase] }
+        const rows = await listBoardCards(db, ctx.store.dialect.name, column, count)
         const cards = rows.map((row) => ({ ...row, sla: slaBadge(slaTimes(row), slaTargetsOf(tenant), now) }))
-        return { phase, count: await countBoardCards(db, person.tenantId, phase, filter), cards }
+        return { phase, count, cards }
       }),
     )
     return { columns, seq }

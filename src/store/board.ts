@@ -1,8 +1,9 @@
-// The board's queries: a tenant's cases of one phase with their survey answers, filtered, newest change first.
+// The board's queries: a tenant's cases of one phase with their survey answers, filtered, latest change first.
 
-import { sql, type ExpressionBuilder, type Kysely } from 'kysely'
-import { earliestRecordingOf } from '../domain/happened-at.js'
+import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely'
+import { entriesWithTheirCase } from './case-reads.js'
 import type { Case, Database, SurveyRecord } from './database.js'
+import type { Dialect } from './dialect.js'
 
 export interface BoardFilter {
   /** undefined: anyone; null: unassigned; else this e-mail (lower-cased). */
@@ -24,30 +25,44 @@ export type BoardCardRow = Pick<
 
 type Tables = Database & { c: Database['cases']; r: Database['records'] }
 
+/** The arguments that pick a column's cards: whose, which phase, which filter, how many. */
+export interface ColumnRead {
+  tenantId: string
+  phase: string
+  filter: BoardFilter
+  limit: number
+}
+
 /**
- * A tenant's cases of one phase that match. The survey record is consulted (EXISTS) only when a
- * filter needs it, so that the plain board's counts are read from the index alone.
+ * Up to this many matching cases, a column reads them all by the phase's index and keeps the
+ * newest; beyond, it reads the phase's change log from its end (listBoardCards).
  */
-function matching(db: Kysely<Database>, tenantId: string, phase: string, filter: BoardFilter) {
-  let query = db.selectFrom('cases as c').where('c.tenant_id', '=', tenantId).where('c.status', '=', phase)
-  if (phase === 'CLOSED' && filter.closedSince !== undefined) {
-    // closed_at <= updated_at + 60 s always (a back-dated happened_at may be ahead by that much):
-    // the updated_at bound lets the index skip older cases.
-    query = query.where('c.updated_at', '>=', earliestRecordingOf(filter.closedSince)).where('c.closed_at', '>=', filter.closedSince)
+export const READ_ALL_UP_TO = 2_000
+
+/**
+ * The conditions a case of one phase must meet to be on the column (`c` the case). The survey
+ * record is consulted (EXISTS) only when a filter needs it, so that the plain board's counts are
+ * read from the index alone.
+ */
+function matches(eb: ExpressionBuilder<Tables, 'c'>, tenantId: string, phase: string, filter: BoardFilter) {
+  const conditions = [eb('c.tenant_id', '=', tenantId), eb('c.status', '=', phase)]
+  // closed_at is set when a case closes and kept while it stays closed (cases_tenant_status_closed).
+  if (phase === 'CLOSED' && filter.closedSince !== undefined) conditions.push(eb('c.closed_at', '>=', filter.closedSince))
+  if (filter.assignee === null) conditions.push(eb('c.assigned_to', 'is', null))
+  else if (filter.assignee !== undefined) conditions.push(eb(eb.fn('lower', ['c.assigned_to']), '=', filter.assignee))
+  if (needsRecord(filter)) {
+    conditions.push(
+      eb.exists(
+        eb
+          .selectFrom('records as r')
+          .select('r.nps')
+          .whereRef('r.tenant_id', '=', 'c.tenant_id')
+          .whereRef('r.number_customergauge', '=', 'c.number_customergauge')
+          .where((inner) => inner.and(recordConditions(inner, filter))),
+      ),
+    )
   }
-  if (filter.assignee === null) query = query.where('c.assigned_to', 'is', null)
-  else if (filter.assignee !== undefined) query = query.where((eb) => eb(eb.fn('lower', ['c.assigned_to']), '=', filter.assignee!))
-  if (!needsRecord(filter)) return query
-  return query.where((eb) =>
-    eb.exists(
-      eb
-        .selectFrom('records as r')
-        .select('r.nps')
-        .whereRef('r.tenant_id', '=', 'c.tenant_id')
-        .whereRef('r.number_customergauge', '=', 'c.number_customergauge')
-        .where((inner) => inner.and(recordConditions(inner, filter))),
-    ),
-  )
+  return eb.and(conditions)
 }
 
 function needsRecord(filter: BoardFilter): boolean {
@@ -71,44 +86,95 @@ function searchCondition(eb: ExpressionBuilder<Tables, 'c' | 'r'>, search: strin
   return eb.or([...cgid, ...texts.map((text) => eb(text, '=', sql<boolean>`true`))])
 }
 
-/** One column: the `limit` most recently changed cases of the phase that match. */
+const CARD_COLUMNS = [
+  'c.number_customergauge',
+  'c.status',
+  'c.status_label',
+  'c.assigned_to',
+  'c.opened_at',
+  'c.followed_up_at',
+  'c.closed_at',
+  'c.updated_at',
+  'r.nps',
+  'r.account',
+  'r.email',
+  'r.first_name',
+  'r.last_name',
+] as const
+
+/**
+ * One column: the `limit` most recently changed cases of the phase that match, latest change
+ * first (the case's change_seq: the order its changes were recorded in). `matching` is how many
+ * match (countBoardCards): a column of up to READ_ALL_UP_TO cases is read whole by the phase's
+ * index and sorted (newestOfAllQuery), a larger one from the end of the phase's change log
+ * (fromTheLogQuery). Both give the same rows (test/store/board-reads.test.ts).
+ */
 export async function listBoardCards(
   db: Kysely<Database>,
-  tenantId: string,
-  phase: string,
-  filter: BoardFilter,
-  limit: number,
+  dialect: Dialect['name'],
+  column: ColumnRead,
+  matching: number,
 ): Promise<BoardCardRow[]> {
-  const rows = await matching(db, tenantId, phase, filter)
+  if (matching === 0) return []
+  const query = matching <= READ_ALL_UP_TO ? newestOfAllQuery(db, column) : fromTheLogQuery(db, dialect, column)
+  return query.execute()
+}
+
+/**
+ * Every matching case of the phase (cases_tenant_status_closed), the newest `limit` kept, then
+ * their survey records: a cost in proportion to the phase's cases, whatever their history.
+ */
+export function newestOfAllQuery(db: Kysely<Database>, { tenantId, phase, filter, limit }: ColumnRead) {
+  const newest = db
+    .selectFrom('cases as c')
+    .selectAll('c')
+    .where((eb) => matches(eb, tenantId, phase, filter))
+    .orderBy('c.change_seq', 'desc')
+    .limit(limit)
+  return withTheirRecords(db, newest)
+}
+
+/**
+ * The phase's change log read backwards (history_entries_status_change), each entry's case kept
+ * where the entry is its latest change and it matches, until `limit` are found: a cost in
+ * proportion to the phase's changes read, which stops early when the column is large.
+ */
+export function fromTheLogQuery(db: Kysely<Database>, dialect: Dialect['name'], { tenantId, phase, filter, limit }: ColumnRead) {
+  const newest = entriesWithTheirCase(db, dialect)
+    .selectAll('c')
+    .where('h.tenant_id', '=', tenantId)
+    .where('h.status_to', '=', phase)
+    .where((eb) => matches(eb, tenantId, phase, filter))
+    .orderBy('h.change_seq', 'desc')
+    .limit(limit)
+  return withTheirRecords(db, newest)
+}
+
+/**
+ * The cards of the cases a column shows, latest change first. The survey records are joined to
+ * those cases only, after the limit: a planner that misjudges the records' share of the tenant
+ * (PostgreSQL before its statistics) cannot start from them.
+ */
+function withTheirRecords(db: Kysely<Database>, newest: SelectQueryBuilder<Database & { c: Case }, 'c', Case>) {
+  return db
+    .selectFrom(newest.as('c'))
     .innerJoin('records as r', (join) =>
       join.onRef('r.tenant_id', '=', 'c.tenant_id').onRef('r.number_customergauge', '=', 'c.number_customergauge'),
     )
-    .select([
-      'c.number_customergauge',
-      'c.status',
-      'c.status_label',
-      'c.assigned_to',
-      'c.opened_at',
-      'c.followed_up_at',
-      'c.closed_at',
-      'c.updated_at',
-      'r.nps',
-      'r.account',
-      'r.email',
-      'r.first_name',
-      'r.last_name',
-    ])
-    .orderBy('c.updated_at', 'desc')
-    .orderBy('c.number_customergauge', 'desc')
-    .limit(limit)
-    .execute()
-  return rows
+    .select(CARD_COLUMNS)
+    .orderBy('c.change_seq', 'desc')
+}
+
+/** How many cases of a phase match: the phase's range of cases_tenant_status_closed. */
+export function countQuery(db: Kysely<Database>, tenantId: string, phase: string, filter: BoardFilter) {
+  return db
+    .selectFrom('cases as c')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where((eb) => matches(eb, tenantId, phase, filter))
 }
 
 /** How many cases of a phase match (all of them, not only those a column shows). */
 export async function countBoardCards(db: Kysely<Database>, tenantId: string, phase: string, filter: BoardFilter): Promise<number> {
-  const row = await matching(db, tenantId, phase, filter)
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .executeTakeFirstOrThrow()
-  return row.count
+  const row = await countQuery(db, tenantId, phase, filter).executeTakeFirstOrThrow()
+  return Number(row.count)
 }

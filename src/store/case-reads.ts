@@ -174,33 +174,42 @@ type DialectName = Dialect['name']
  * tenant and sort them: there the case is a LATERAL subquery, which it can only run per entry.
  */
 export function casesInChangeOrder(db: Kysely<Database>, dialect: DialectName, tenantId: string, afterSeq: number) {
-  const log = db.selectFrom('history_entries as h')
-  const joined =
-    dialect === 'postgres'
-      ? (log.innerJoinLateral(
-          (eb) =>
-            eb
-              .selectFrom('cases')
-              .selectAll()
-              .whereRef('cases.tenant_id', '=', 'h.tenant_id')
-              .whereRef('cases.number_customergauge', '=', 'h.number_customergauge')
-              .whereRef('cases.change_seq', '=', 'h.change_seq')
-              // One case at most (its key), and a LIMIT keeps the planner from flattening the subquery.
-              .limit(1)
-              .as('c'),
-          (join) => join.onTrue(),
-        ) as unknown as ReturnType<typeof joinedInSqlite>)
-      : joinedInSqlite(log)
-  return joined.selectAll('c').where('h.tenant_id', '=', tenantId).where('h.change_seq', '>', afterSeq)
+  return entriesWithTheirCase(db, dialect).selectAll('c').where('h.tenant_id', '=', tenantId).where('h.change_seq', '>', afterSeq)
 }
 
+/**
+ * The change log's entries, each joined to its case where it is the case's latest change
+ * (casesInChangeOrder; the board's columns read it too). `h` is the entry, `c` the case.
+ */
+export function entriesWithTheirCase(db: Kysely<Database>, dialect: DialectName) {
+  const log = db.selectFrom('history_entries as h')
+  return dialect === 'postgres'
+    ? (log.innerJoinLateral(
+        (eb) =>
+          eb
+            .selectFrom('cases')
+            .selectAll()
+            .whereRef('cases.tenant_id', '=', 'h.tenant_id')
+            .whereRef('cases.number_customergauge', '=', 'h.number_customergauge')
+            .whereRef('cases.change_seq', '=', 'h.change_seq')
+            // One case at most (its key), and a LIMIT keeps the planner from flattening the subquery.
+            .limit(1)
+            .as('c'),
+        (join) => join.onTrue(),
+      ) as unknown as ReturnType<typeof joinedInSqlite>)
+    : joinedInSqlite(log)
+}
+
+/**
+ * SQLite: a CROSS JOIN, which its planner never reorders, so the log stays the outer loop even
+ * where a filter on the case (the board's closed_at bound) looks selective without statistics.
+ */
 function joinedInSqlite(log: SelectQueryBuilder<Database & { h: HistoryEntryTable }, 'h', object>) {
-  return log.innerJoin('cases as c', (join) =>
-    join
-      .onRef('c.tenant_id', '=', 'h.tenant_id')
-      .onRef('c.number_customergauge', '=', 'h.number_customergauge')
-      .onRef('c.change_seq', '=', 'h.change_seq'),
-  )
+  return log
+    .crossJoin('cases as c')
+    .whereRef('c.tenant_id', '=', 'h.tenant_id')
+    .whereRef('c.number_customergauge', '=', 'h.number_customergauge')
+    .whereRef('c.change_seq', '=', 'h.change_seq')
 }
 
 /** A tenant's cases in change order, after a point of the sequence (casesInChangeOrder). */

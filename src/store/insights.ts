@@ -1,16 +1,13 @@
 // The Insights page's queries (SPEC §7): a tenant's cases counted by phase, day and assignee, and recent timings.
 
 import { sql, type Kysely } from 'kysely'
-import { earliestRecordingOf } from '../domain/happened-at.js'
 import type { Case, Database } from './database.js'
 
 /** Times are stored as toISOString() text, always UTC ('…Z'): the first ten characters are the UTC day. */
 const dayOf = (column: 'opened_at' | 'closed_at') => sql<string>`substr(${sql.ref(column)}, 1, 10)`
 
-// Phases listed rather than negated (status <> 'CLOSED'), so the (tenant_id, status, updated_at) index serves them.
+// Phases listed rather than negated (status <> 'CLOSED'), so the (tenant_id, status, closed_at) index serves them.
 const NOT_CLOSED = ['OPEN', 'PROGRESS']
-/** The phases of a case that has been followed up (leaving OPEN sets followed_up_at; re-opening clears it). */
-const FOLLOWED_UP = ['PROGRESS', 'CLOSED']
 
 export type CaseTimingRow = Pick<Case, 'opened_at' | 'followed_up_at' | 'closed_at'>
 
@@ -39,8 +36,7 @@ export async function countOpenedPerDay(db: Kysely<Database>, tenantId: string, 
 
 /**
  * How many cases closed on each UTC day from `since` on are closed still (re-opening clears
- * closed_at). A case is last updated at or after it closed, less the 60 s a happened_at may be
- * ahead (SPEC §9), so the updated_at bound, redundant in meaning, lets the (tenant_id, status, updated_at) index find the rows.
+ * closed_at): a range of the (tenant_id, status, closed_at) index, read alone.
  */
 export async function countClosedPerDay(db: Kysely<Database>, tenantId: string, since: string): Promise<Map<string, number>> {
   const rows = await db
@@ -48,7 +44,6 @@ export async function countClosedPerDay(db: Kysely<Database>, tenantId: string, 
     .select([dayOf('closed_at').as('day'), (eb) => eb.fn.countAll<number>().as('count')])
     .where('tenant_id', '=', tenantId)
     .where('status', '=', 'CLOSED')
-    .where('updated_at', '>=', earliestRecordingOf(since))
     .where('closed_at', '>=', since)
     .groupBy(dayOf('closed_at'))
     .execute()
@@ -56,18 +51,22 @@ export async function countClosedPerDay(db: Kysely<Database>, tenantId: string, 
 }
 
 /**
- * The timings of the cases followed up or closed from `since` on (so any closed_at is from then on, as
- * a case closes at or after its follow-up): bounded by the window's activity, and found through the
- * (tenant_id, status, updated_at) index as in countClosedPerDay.
+ * The timings of the cases followed up or closed from `since` on: those in progress followed up
+ * since, and those closed since. A closed case followed up since closed since too: a change never
+ * happens before the case's latest (SPEC §9), so a case closes at or after its follow-up. Both are
+ * ranges of the (tenant_id, status, closed_at) index: the cases in progress, and the window's closes.
  */
 export async function listRecentTimings(db: Kysely<Database>, tenantId: string, since: string): Promise<CaseTimingRow[]> {
   return db
     .selectFrom('cases')
     .select(['opened_at', 'followed_up_at', 'closed_at'])
     .where('tenant_id', '=', tenantId)
-    .where('status', 'in', FOLLOWED_UP)
-    .where('updated_at', '>=', earliestRecordingOf(since))
-    .where((eb) => eb.or([eb('followed_up_at', '>=', since), eb('closed_at', '>=', since)]))
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'PROGRESS'), eb('followed_up_at', '>=', since)]),
+        eb.and([eb('status', '=', 'CLOSED'), eb('closed_at', '>=', since)]),
+      ]),
+    )
     .execute()
 }
 

@@ -34,7 +34,7 @@ export const CHANGE_LOG_MUTATIONS: Mutation[] = [
     id: 'change-log-postgres-join-flattened',
     guarantee: "PostgreSQL reads the feed per entry of the log, never by joining every case of the tenant (query plan)",
     file: 'src/store/case-reads.ts',
-    find: '              .limit(1)\n',
+    find: '            .limit(1)\n',
     replace: '',
     tests: ['test/store/query-plans.test.ts'],
   },

@@ -1,5 +1,6 @@
 // The read side's queries use their indexes: the sync feed the change log's history_entries_change,
-// the metrics summary cases_tenant_opened, on both databases (the plans are copied in
+// the board's columns history_entries_status_change or cases_tenant_status_closed and its counts the
+// latter, the metrics summary cases_tenant_opened, on both databases (the plans are copied in
 // docs/query-plans.md).
 
 import assert from 'node:assert/strict'
@@ -8,6 +9,8 @@ import { CompiledQuery, sql, type Compilable, type Kysely } from 'kysely'
 import type { ServiceContext } from '../../src/service/context.js'
 import { importRecords } from '../../src/service/import-records.js'
 import { createTenant } from '../../src/service/tenants.js'
+import { updateCase } from '../../src/service/update-workflow.js'
+import { countQuery, fromTheLogQuery, newestOfAllQuery } from '../../src/store/board.js'
 import { caseChangesQuery, caseTimingsQuery } from '../../src/store/case-reads.js'
 import type { Database } from '../../src/store/database.js'
 import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
@@ -85,9 +88,61 @@ function assertReadsChangeLog(engine: string, plan: readonly string[], what: str
   }
 }
 
-/** The tenant's change sequence ends at CASES; a sync job resumes near its end. */
+/**
+ * Asserts a board column read from the change log reads the phase's entries through
+ * history_entries_status_change backwards, in its order (no sort), each case by its key, even
+ * where a filter on the case (the Closed column's closed_at bound) could be read by an index.
+ */
+function assertReadsPhaseLog(engine: string, plan: readonly string[], what: string): void {
+  const text = plan.join('\n')
+  if (process.env.FIREHOUSE_PRINT_PLANS) console.log(`-- ${engine}: ${what}\n${text}\n`)
+  const message = `${what}:\n${text}`
+  if (engine === 'sqlite') {
+    // The cases chosen (a co-routine), then their records; only those `limit` rows are sorted again.
+    const [chosen = '', joined = ''] = text.split(/^SCAN c$/m)
+    assert.match(chosen, /^SEARCH h USING (COVERING )?INDEX history_entries_status_change \(tenant_id=\? AND status_to=\?\)$/m, message)
+    assert.match(chosen, /^SEARCH c USING INDEX sqlite_autoindex_cases_1 \(tenant_id=\? AND number_customergauge=\?\)$/m, message)
+    assert.doesNotMatch(chosen, /SCAN|TEMP B-TREE/, message)
+    assert.doesNotMatch(joined, /SCAN/, message)
+  } else {
+    // The limited cases chosen from the log, then their records and the sort of those rows.
+    const limit = Math.max(0, text.search(/->\s+Limit/))
+    const [chosen, joined] = [text.slice(0, limit), text.slice(limit)]
+    // Where it expects few matches, the planner may sort what a bitmap scan of the phase's range
+    // of the log returned, as for the feed; never anything else.
+    assert.match(joined, /(Index Scan Backward using|Bitmap Index Scan on) history_entries_status_change/, message)
+    assert.match(joined, /Index Scan using cases_pk on cases/, message)
+    assert.doesNotMatch(joined, /Seq Scan|Hash Join|Merge Join/, message)
+    if (/Sort/.test(joined)) assert.match(joined, /Bitmap Index Scan on history_entries_status_change/, message)
+    assert.doesNotMatch(chosen, /Seq Scan/, message)
+  }
+}
+
+/** Asserts a board count reads the phase's range of cases_tenant_status_closed (SQLite: the index alone). */
+function assertCountsFromIndex(engine: string, plan: readonly string[], bound: boolean, what: string): void {
+  const text = plan.join('\n')
+  if (process.env.FIREHOUSE_PRINT_PLANS) console.log(`-- ${engine}: ${what}\n${text}\n`)
+  const message = `${what}:\n${text}`
+  if (engine === 'sqlite') {
+    const range = bound ? ' AND closed_at>\\?' : ''
+    assert.match(text, new RegExp(`^SEARCH c USING COVERING INDEX cases_tenant_status_closed \\(tenant_id=\\? AND status=\\?${range}\\)$`, 'm'), message)
+    assert.doesNotMatch(text, /SCAN/, message)
+  } else {
+    // An index-only scan once the visibility map is set (vacuum); on a fresh table a bitmap scan of the same range.
+    assert.match(text, /(Index Only Scan using cases_tenant_status_closed on cases c|Bitmap Index Scan on cases_tenant_status_closed)/, message)
+    assert.match(text, /Index Cond: \(\(tenant_id = '[^']+'::text\) AND \(status = '[A-Z]+'::text\)/, message)
+    assert.doesNotMatch(text, /Seq Scan/, message)
+  }
+}
+
+const SINCE = '2026-01-01T00:00:00.000Z'
+
+/** The cases of the last tenant then closed (1 … CHANGED) and put in progress (CHANGED + 1 … 2 × CHANGED). */
+const CHANGED = 100
+
+/** The tenant's change sequence ends at CASES + 2 × CHANGED; a sync job resumes near its end. */
 const CASES = 500
-const RESUME = CASES - 10
+const RESUME = CASES + 2 * CHANGED - 10
 
 const FEED_QUERIES: Array<[string, Parameters<typeof caseChangesQuery>[3]]> = [
   ['feed, first page', { afterSeq: 0, limit: 101 }],
@@ -112,6 +167,23 @@ for (const kind of TEST_DATABASES) {
         assertReadsChangeLog(kind.name, await planOf(ctx, (db) => caseChangesQuery(db, ctx.store.dialect.name, tenantId, query)), what)
       }
     })
+    await t.test("the board reads a large column from the phase's change log in its order, a small one by the phase's index, and its counts from that index alone", async () => {
+      const db = ctx.store.db
+      const dialect = ctx.store.dialect.name
+      const columns: Array<[string, Parameters<typeof fromTheLogQuery>[2]]> = [
+        ['board column from the log', { tenantId, phase: 'OPEN', filter: {}, limit: 50 }],
+        ['board column from the log, Closed in 30 days, search', { tenantId, phase: 'CLOSED', filter: { closedSince: SINCE, search: 'abc' }, limit: 50 }],
+        ['board column from the log, assignee', { tenantId, phase: 'PROGRESS', filter: { assignee: 'des@acme.test' }, limit: 50 }],
+      ]
+      for (const [what, column] of columns) assertReadsPhaseLog(kind.name, await planOf(ctx, () => fromTheLogQuery(db, dialect, column)), what)
+      if (kind.name === 'sqlite') {
+        const plan = await planOf(ctx, () => newestOfAllQuery(db, { tenantId, phase: 'CLOSED', filter: { closedSince: SINCE }, limit: 50 }))
+        assert.match(plan.join('\n'), /^SEARCH c USING INDEX cases_tenant_status_closed \(tenant_id=\? AND status=\? AND closed_at>\?\)$/m, plan.join('\n'))
+      }
+      assertCountsFromIndex(kind.name, await planOf(ctx, () => countQuery(db, tenantId, 'CLOSED', { closedSince: SINCE })), true, 'board count, Closed in 30 days')
+      // PostgreSQL reads a phase that is every case of the tenant (all OPEN here) by any index on the tenant.
+      if (kind.name === 'sqlite') assertCountsFromIndex(kind.name, await planOf(ctx, () => countQuery(db, tenantId, 'OPEN', {})), false, 'board count')
+    })
     await t.test("the metrics summary's query reads cases_tenant_opened for a range, and an index on the tenant without one", async () => {
       for (const [what, range] of TIMINGS_QUERIES) {
         assertUsesIndex(kind.name, await planOf(ctx, (db) => caseTimingsQuery(db, tenantId, range)), /cases_tenant_opened/, 'opened_at', what)
@@ -122,18 +194,33 @@ for (const kind of TEST_DATABASES) {
   })
 }
 
-/** A fresh, migrated database with two tenants of CASES auto-opened cases each; closed and dropped after the test. */
+/** The two instants the cases open at, half each: a summary's bound (TIMINGS_QUERIES) keeps half of them. */
+const OPENED_AT = ['2026-10-15T00:00:00.000Z', '2026-12-15T00:00:00.000Z']
+
+/**
+ * A fresh, migrated database with two tenants of CASES auto-opened cases each, the last tenant's
+ * phases mixed by 2 × CHANGED changes; closed and dropped after the test.
+ */
 async function openWithCases(kind: (typeof TEST_DATABASES)[number], t: { after: (fn: () => Promise<void>) => void }) {
   const { ctx } = await openTestContext(t, kind)
   let tenantId = ''
   for (const slug of ['acme', 'other']) {
     const tenant = await createTenant(ctx, { slug, region: 'eu' })
     tenantId = tenant.id
-    const records = Array.from({ length: CASES }, (_, i) => surveyRecord(i + 1, 2))
-    await importRecords(ctx, slug, records)
+    for (const [half, openedAt] of OPENED_AT.entries()) {
+      ctx.now = () => new Date(openedAt)
+      const records = Array.from({ length: CASES / 2 }, (_, i) => surveyRecord(half * (CASES / 2) + i + 1, 2))
+      await importRecords(ctx, slug, records)
+    }
   }
-  // Statistics as a running database has them (autovacuum's analyze): without any, PostgreSQL
-  // estimates one row and any index starting with tenant_id looks as good as another.
-  if (ctx.store.dialect.name === 'postgres') await sql`analyze cases, history_entries`.execute(ctx.store.db)
+  ctx.now = () => new Date('2026-12-16T00:00:00.000Z')
+  for (let cgid = 1; cgid <= 2 * CHANGED; cgid++) {
+    await updateCase(ctx, { tenantId, actor: 'user:des@acme.test' }, { numberCustomergauge: cgid, status: cgid <= CHANGED ? 'CLOSED' : 'PROGRESS' })
+  }
+  // Statistics as a running database has them (PostgreSQL's autovacuum; SQLite's after `PRAGMA
+  // optimize` or ANALYZE): without any, PostgreSQL estimates one row and any index starting with
+  // tenant_id looks as good as another; with them, SQLite would start a Closed column from its
+  // closed_at bound if the join let it (joinedInSqlite's CROSS JOIN).
+  await sql`analyze`.execute(ctx.store.db)
   return { ctx, tenantId }
 }

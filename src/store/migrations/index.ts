@@ -12,6 +12,7 @@ import * as workflowRules from './2026-12-04-10-workflow-rules.js'
 import * as happenedAt from './2026-12-04-11-happened-at.js'
 import * as oauthApps from './2026-12-04-12-oauth-apps.js'
 import * as changeLog from './2026-12-07-13-change-log.js'
+import * as boardByChange from './2026-12-07-14-board-by-change.js'
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-28-01-tenants': tenants,
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-04-11-happened-at': happenedAt,
   '2026-12-04-12-oauth-apps': oauthApps,
   '2026-12-07-13-change-log': changeLog,
+  '2026-12-07-14-board-by-change': boardByChange,
 }
 
 /** Serves the migrations from this folder's static imports (no file-system scanning). */
