@@ -135,9 +135,9 @@ export function newestOfAllQuery(db: Kysely<Database>, { tenantId, phase, filter
 }
 
 /**
- * The phase's change log read backwards (history_entries_status_change), each entry's case kept
- * where the entry is its latest change and it matches, until `limit` are found: a cost in
- * proportion to the phase's changes read, which stops early when the column is large.
+ * The change log read backwards (history_entries_change), the phase's entries picked in the index,
+ * each one's case kept where the entry is its latest change and it matches, until `limit` are
+ * found: a cost in proportion to the changes read, which stops early when the column is large.
  */
 export function fromTheLogQuery(db: Kysely<Database>, dialect: Dialect['name'], { tenantId, phase, filter, limit }: ColumnRead) {
   const newest = entriesWithTheirCase(db, dialect)

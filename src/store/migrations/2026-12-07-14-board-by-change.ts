@@ -7,17 +7,20 @@
 // - `cases_tenant_status_closed` (tenant, status, closed_at): a phase's cases and the Closed column's
 //   30-day bound (closed_at is set on closing and kept while the case stays closed), so the counts
 //   read the index alone; a change that keeps the phase leaves its key where it was.
-// - `history_entries_status_change` (tenant, status_to, change_seq): each phase's changes in order,
-//   appended once; a case is in a column at the entry whose change_seq is the case's own.
+// - `history_entries_change` gains the entry's phase and CG-ID after its order (tenant, change_seq):
+//   the feed reads it as before, and a column reads it backwards, passing over the other phases'
+//   entries in the index, without their rows; a case is in a column at the entry whose change_seq
+//   is the case's own. Still one index, appended once per change.
 
 import type { Kysely } from 'kysely'
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('cases_tenant_status_closed').on('cases').columns(['tenant_id', 'status', 'closed_at']).execute()
+  await db.schema.dropIndex('history_entries_change').execute()
   await db.schema
-    .createIndex('history_entries_status_change')
+    .createIndex('history_entries_change')
     .on('history_entries')
-    .columns(['tenant_id', 'status_to', 'change_seq'])
+    .columns(['tenant_id', 'change_seq', 'status_to', 'number_customergauge'])
     .execute()
   await db.schema.dropIndex('cases_tenant_status_updated').execute()
 }
@@ -28,6 +31,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     .on('cases')
     .columns(['tenant_id', 'status', 'updated_at', 'number_customergauge'])
     .execute()
-  await db.schema.dropIndex('history_entries_status_change').execute()
+  await db.schema.dropIndex('history_entries_change').execute()
+  await db.schema.createIndex('history_entries_change').on('history_entries').columns(['tenant_id', 'change_seq']).execute()
   await db.schema.dropIndex('cases_tenant_status_closed').execute()
 }
