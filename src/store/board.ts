@@ -34,10 +34,16 @@ export interface ColumnRead {
 }
 
 /**
- * Up to this many matching cases, a column reads them all by the phase's index and keeps the
- * newest; beyond, it reads the phase's change log from its end (listBoardCards).
+ * How a column is read (listBoardCards): up to `readAllUpTo` matching cases, all of them by the
+ * phase's index; beyond, from the end of the change log, within the phase's latest `logWindow`
+ * entries (at least 4 per card asked for), falling back to reading all when those hold too few.
  */
-export const READ_ALL_UP_TO = 2_000
+export interface ColumnReading {
+  readAllUpTo: number
+  logWindow: number
+}
+
+export const COLUMN_READING: ColumnReading = { readAllUpTo: 2_000, logWindow: 2_000 }
 
 /**
  * The conditions a case of one phase must meet to be on the column (`c` the case). The survey
@@ -105,19 +111,28 @@ const CARD_COLUMNS = [
 /**
  * One column: the `limit` most recently changed cases of the phase that match, latest change
  * first (the case's change_seq: the order its changes were recorded in). `matching` is how many
- * match (countBoardCards): a column of up to READ_ALL_UP_TO cases is read whole by the phase's
- * index and sorted (newestOfAllQuery), a larger one from the end of the phase's change log
- * (fromTheLogQuery). Both give the same rows (test/store/board-reads.test.ts).
+ * match (countBoardCards). A small column is read whole by the phase's index and sorted
+ * (newestOfAllQuery); a larger one from the end of the change log (fromTheLogQuery), whose bounded
+ * window holds the column's cards unless the phase's latest changes are mostly of cases changed
+ * since (or filtered out): then it is read whole after all. All ways give the same rows
+ * (test/store/board-reads.test.ts).
  */
 export async function listBoardCards(
   db: Kysely<Database>,
   dialect: Dialect['name'],
   column: ColumnRead,
   matching: number,
+  reading: ColumnReading = COLUMN_READING,
 ): Promise<BoardCardRow[]> {
   if (matching === 0) return []
-  const query = matching <= READ_ALL_UP_TO ? newestOfAllQuery(db, column) : fromTheLogQuery(db, dialect, column)
-  return query.execute()
+  if (matching > reading.readAllUpTo) {
+    const window = Math.max(reading.logWindow, 4 * column.limit)
+    const cards = await fromTheLogQuery(db, dialect, column, window).execute()
+    // A card is a case at its latest change, and the window is the phase's latest changes: the
+    // first `limit` found are the column's, in order, and fewer than asked only when it is short.
+    if (cards.length >= Math.min(column.limit, matching)) return cards
+  }
+  return newestOfAllQuery(db, column).execute()
 }
 
 /**
@@ -137,13 +152,27 @@ export function newestOfAllQuery(db: Kysely<Database>, { tenantId, phase, filter
 /**
  * The change log read backwards (history_entries_change), the phase's entries picked in the index,
  * each one's case kept where the entry is its latest change and it matches, until `limit` are
- * found: a cost in proportion to the changes read, which stops early when the column is large.
+ * found; only the phase's latest `window` entries are read (a bound found in the index alone), so a
+ * column costs at most `window` look-ups of cases, whatever the history behind it.
  */
-export function fromTheLogQuery(db: Kysely<Database>, dialect: Dialect['name'], { tenantId, phase, filter, limit }: ColumnRead) {
+export function fromTheLogQuery(db: Kysely<Database>, dialect: Dialect['name'], { tenantId, phase, filter, limit }: ColumnRead, window: number) {
   const newest = entriesWithTheirCase(db, dialect)
     .selectAll('c')
     .where('h.tenant_id', '=', tenantId)
     .where('h.status_to', '=', phase)
+    .where('h.change_seq', '>=', (eb) =>
+      eb.fn.coalesce(
+        eb
+          .selectFrom('history_entries as w')
+          .select('w.change_seq')
+          .where('w.tenant_id', '=', tenantId)
+          .where('w.status_to', '=', phase)
+          .orderBy('w.change_seq', 'desc')
+          .limit(1)
+          .offset(window - 1),
+        sql.lit(0),
+      ),
+    )
     .where((eb) => matches(eb, tenantId, phase, filter))
     .orderBy('h.change_seq', 'desc')
     .limit(limit)

@@ -144,4 +144,13 @@ export const BOARD_MUTATIONS: Mutation[] = [
     tests: ['test/store/query-plans.test.ts'],
     testNamePattern: 'sqlite',
   },
+  {
+    id: 'board-log-window-without-fallback',
+    guarantee: "a large column whose latest changes hold too few of its cases is read whole, not shown short",
+    file: 'src/store/board.ts',
+    find: '    if (cards.length >= Math.min(column.limit, matching)) return cards\n',
+    replace: '    return cards\n',
+    tests: ['test/store/board-reads.test.ts'],
+    testNamePattern: 'sqlite',
+  },
 ]

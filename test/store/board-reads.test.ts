@@ -13,7 +13,16 @@ import { updateCase } from '../../src/service/update-workflow.js'
 import { addUser } from '../../src/service/users.js'
 import { PHASES } from '../../src/domain/status.js'
 import { migrateToLatest } from '../../src/store/migrate.js'
-import { countBoardCards, fromTheLogQuery, newestOfAllQuery, type BoardCardRow, type BoardFilter } from '../../src/store/board.js'
+import {
+  COLUMN_READING,
+  countBoardCards,
+  fromTheLogQuery,
+  listBoardCards,
+  newestOfAllQuery,
+  type BoardCardRow,
+  type BoardFilter,
+  type ColumnReading,
+} from '../../src/store/board.js'
 import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
 import { openBeforeMigration } from '../helpers/migrations.js'
 
@@ -109,6 +118,12 @@ function expectedCgids(rows: Awaited<ReturnType<typeof everyCase>>, phase: strin
     .map((row) => Number(row.number_customergauge))
 }
 
+/** A window of the log longer than any history here: the log read without its bound. */
+const WHOLE_LOG = 1_000_000
+
+/** The board's own reading, and readings that take the log for every column with windows from a few entries to all. */
+const READINGS: ColumnReading[] = [COLUMN_READING, ...[1, 30, 150, WHOLE_LOG].map((logWindow) => ({ readAllUpTo: 0, logWindow }))]
+
 const cgids = (cards: BoardCardRow[]) => cards.map((card) => Number(card.number_customergauge))
 
 /**
@@ -128,10 +143,16 @@ async function assertColumnsAgree(ctx: ServiceContext, tenantId: string, middle:
         const column = { tenantId, phase, filter, limit }
         const expected = expectedCgids(rows, phase, filter, limit)
         const whole = await newestOfAllQuery(ctx.store.db, column).execute()
-        const logged = await fromTheLogQuery(ctx.store.db, dialect, column).execute()
+        const logged = await fromTheLogQuery(ctx.store.db, dialect, column, WHOLE_LOG).execute()
         assert.deepEqual(cgids(whole), expected, `${phase}, ${what}, ${limit} cards, read whole`)
         assert.deepEqual(cgids(logged), expected, `${phase}, ${what}, ${limit} cards, from the log`)
         assert.deepEqual(logged, whole, `${phase}, ${what}, ${limit} cards: the same columns`)
+        // The column as the board reads it, with windows of the log too short for some columns
+        // (4 entries per card at least): those are read whole after all.
+        for (const reading of READINGS) {
+          const listed = await listBoardCards(ctx.store.db, dialect, column, all.length, reading)
+          assert.deepEqual(listed, whole, `${phase}, ${what}, ${limit} cards, read as ${JSON.stringify(reading)}`)
+        }
         compared += expected.length
       }
     }
@@ -139,7 +160,7 @@ async function assertColumnsAgree(ctx: ServiceContext, tenantId: string, middle:
     for (const search of ['account 3', 'NUMBER 1', '7', 'example.com']) {
       const column = { tenantId, phase, filter: { search }, limit: 50 }
       const whole = await newestOfAllQuery(ctx.store.db, column).execute()
-      assert.deepEqual(await fromTheLogQuery(ctx.store.db, dialect, column).execute(), whole, `${phase}, search ${search}`)
+      assert.deepEqual(await fromTheLogQuery(ctx.store.db, dialect, column, WHOLE_LOG).execute(), whole, `${phase}, search ${search}`)
     }
   }
   return compared
