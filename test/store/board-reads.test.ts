@@ -1,5 +1,6 @@
-// The board's two ways of reading a column (src/store/board.ts) give the same cards, and the cards
-// a plain reading of every case gives: the matching cases of the phase, latest change first. The
+// The board's ways of reading a column (src/store/board.ts: whole, from the change log, from a
+// window of it with the whole read behind) give the same cards, and the cards a plain reading of
+// every case gives: the matching cases of the phase, latest change first. The
 // cases come from generated changes through the services (statuses back and forth, assignees,
 // comments, closes an hour apart), for two tenants, on both databases; and on cases written before
 // the migration that brought these reads.
@@ -47,7 +48,6 @@ function generator(seed: number): (below: number) => number {
 }
 
 interface Seeded {
-  ctx: ServiceContext
   tenantId: string
   /** The instant half of the closes happened before. */
   middle: string
@@ -83,7 +83,7 @@ async function seed(ctx: ServiceContext): Promise<Seeded> {
     const input = { numberCustomergauge: 1 + next(RECORDS), status: STATUSES[next(3)], comment: `change ${change}`, assignedTo: next(3) === 0 ? AGENTS[next(2)] : undefined }
     await updateCase(ctx, { tenantId, actor: 'user:ann@acme.test' }, input)
   }
-  return { ctx, tenantId: tenantIds[0]!, middle: new Date((startedAt + clock) / 2).toISOString() }
+  return { tenantId: tenantIds[0]!, middle: new Date((startedAt + clock) / 2).toISOString() }
 }
 
 /** Every case of the tenant with its record, as plain rows; the cards a column should show come from these. */
