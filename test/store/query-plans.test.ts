@@ -41,15 +41,20 @@ async function planOf(ctx: ServiceContext, queryOf: QueryOf): Promise<string[]> 
   })
 }
 
+/** A plan as one text (printed when FIREHOUSE_PRINT_PLANS is set), and the message its assertions fail with. */
+function readPlan(engine: string, plan: readonly string[], what: string): { text: string; message: string } {
+  const text = plan.join('\n')
+  if (process.env.FIREHOUSE_PRINT_PLANS) console.log(`-- ${engine}: ${what}\n${text}\n`)
+  return { text, message: `${what}:\n${text}` }
+}
+
 /**
  * Asserts the plan reads cases through `index`, bounded on `column` (its second column) where one
  * is given, and never scans the whole table. SQLite must also read in index order (no temporary
  * sort); PostgreSQL may sort what the index range returned (a bitmap scan of a few rows), never more.
  */
 function assertUsesIndex(engine: string, plan: readonly string[], index: RegExp, column: string | null, what: string): void {
-  const text = plan.join('\n')
-  if (process.env.FIREHOUSE_PRINT_PLANS) console.log(`-- ${engine}: ${what}\n${text}\n`)
-  const message = `${what}:\n${text}`
+  const { text, message } = readPlan(engine, plan, what)
   if (engine === 'sqlite') {
     const bound = column ? ` AND ${column}[<>]` : ''
     assert.match(text, new RegExp(`SEARCH cases USING (COVERING )?INDEX ${index.source} \\(tenant_id=\\?${bound}`), message)
@@ -71,9 +76,7 @@ function assertUsesIndex(engine: string, plan: readonly string[], index: RegExp,
  * resumed cursor), never more.
  */
 function assertReadsChangeLog(engine: string, plan: readonly string[], what: string): void {
-  const text = plan.join('\n')
-  if (process.env.FIREHOUSE_PRINT_PLANS) console.log(`-- ${engine}: ${what}\n${text}\n`)
-  const message = `${what}:\n${text}`
+  const { text, message } = readPlan(engine, plan, what)
   if (engine === 'sqlite') {
     assert.match(text, /^SEARCH h USING (COVERING )?INDEX history_entries_change \(tenant_id=\? AND change_seq>\?\)$/m, message)
     assert.match(text, /^SEARCH c USING INDEX sqlite_autoindex_cases_1 \(tenant_id=\? AND number_customergauge=\?\)$/m, message)
@@ -93,9 +96,7 @@ function assertReadsChangeLog(engine: string, plan: readonly string[], what: str
  * closed_at bound) could be read by an index.
  */
 function assertReadsPhaseLog(engine: string, plan: readonly string[], what: string): void {
-  const text = plan.join('\n')
-  if (process.env.FIREHOUSE_PRINT_PLANS) console.log(`-- ${engine}: ${what}\n${text}\n`)
-  const message = `${what}:\n${text}`
+  const { text, message } = readPlan(engine, plan, what)
   if (engine === 'sqlite') {
     // The cases chosen (a co-routine), then their records; only those `limit` rows are sorted again.
     const [chosen = '', joined = ''] = text.split(/^SCAN c$/m)
@@ -137,9 +138,7 @@ function withoutInitPlans(text: string): string {
 
 /** Asserts a board count reads the phase's range of cases_tenant_status_closed (SQLite: the index alone). */
 function assertCountsFromIndex(engine: string, plan: readonly string[], bound: boolean, what: string): void {
-  const text = plan.join('\n')
-  if (process.env.FIREHOUSE_PRINT_PLANS) console.log(`-- ${engine}: ${what}\n${text}\n`)
-  const message = `${what}:\n${text}`
+  const { text, message } = readPlan(engine, plan, what)
   if (engine === 'sqlite') {
     const range = bound ? ' AND closed_at>\\?' : ''
     assert.match(text, new RegExp(`^SEARCH c USING COVERING INDEX cases_tenant_status_closed \\(tenant_id=\\? AND status=\\?${range}\\)$`, 'm'), message)
