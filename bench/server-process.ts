@@ -43,9 +43,28 @@ export function startBaseline(script: 'server.ts' | 'pg-server.ts', db: string):
   return startServer('baseline', ['--import', 'tsx', path, '--db', db, '--port', '0'])
 }
 
-async function startServer(name: string, args: string[], env: Record<string, string> = {}): Promise<BenchServer> {
+/**
+ * The workplace's reference server (../shared/perf-reference, installed and seeded in `lab` as
+ * compare.mjs does) as compare.mjs runs it: node:http, SQLite with synchronous=FULL, group commit
+ * per tick. It serves a fresh copy of its seeded records at `dbfile` on `port`.
+ */
+export function startPerfReference(lab: string, dbfile: string, port: number): Promise<BenchServer> {
+  const args = [join(lab, 'server.js'), '--http', 'node', '--db', 'sqlite', '--sync', 'FULL', '--group', 'tick', '--port', String(port), '--dbfile', dbfile]
+  return startServer('reference', args, {}, { cwd: lab, ready: /ready \S+ pid=\d+ port=(\d+)/, address: (port) => `http://127.0.0.1:${port}` })
+}
+
+/** How a server says it listens: its line, and the address the line's first group gives. */
+interface ReadyLine {
+  cwd: string
+  ready: RegExp
+  address: (group: string) => string
+}
+
+const FIREHOUSE_READY: ReadyLine = { cwd: PROJECT, ready: LISTENING, address: (url) => url }
+
+async function startServer(name: string, args: string[], env: Record<string, string> = {}, readyLine = FIREHOUSE_READY): Promise<BenchServer> {
   const child = spawn(process.execPath, args, {
-    cwd: PROJECT,
+    cwd: readyLine.cwd,
     env: { ...process.env, FIREHOUSE_RATE_LIMIT: '0', FIREHOUSE_LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -80,7 +99,7 @@ async function startServer(name: string, args: string[], env: Record<string, str
     killLeftovers(family.filter((member) => member.pid !== pid))
   })
   try {
-    const url = await waitForAddress(child, () => output)
+    const url = await waitForAddress(child, () => output, readyLine)
     return { name, url, pid, rss, stop }
   } catch (error) {
     await stop()
@@ -88,14 +107,14 @@ async function startServer(name: string, args: string[], env: Record<string, str
   }
 }
 
-function waitForAddress(child: ReturnType<typeof spawn>, output: () => string): Promise<string> {
+function waitForAddress(child: ReturnType<typeof spawn>, output: () => string, { ready, address }: ReadyLine): Promise<string> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no listening line within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS)
     const check = (): void => {
-      const match = LISTENING.exec(output())
+      const match = ready.exec(output())
       if (!match) return
       clearTimeout(timer)
-      resolve(match[1]!)
+      resolve(address(match[1]!))
     }
     child.stdout!.on('data', check)
     child.once('exit', (code, signal) => {

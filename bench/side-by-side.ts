@@ -5,8 +5,13 @@
 // side by side, each with its own wrk, both meet the same machine: the ratio of their CPU per
 // update moved by ±3 % where alternated runs moved by ±20 % (BENCHMARKS.md, "Ninth session").
 //
-//   npm run bench:side-by-side -- --against <commit> [--rounds 3] [--seconds 8] [--connections 50] [--records 100000]
+//   npm run bench:side-by-side -- --against <commit|reference> [--rounds 3] [--seconds 8] [--connections 50] [--records 100000]
 //
+// `--against reference` serves the workplace's reference server instead of another commit
+// (../shared/perf-reference, installed and seeded in a temporary directory as compare.mjs does, and
+// run as compare.mjs runs it): the ratio of CPU per update is then target 1's gap without
+// compare.mjs's swings, and each round also splits this build's CPU between its request thread
+// and its other threads (the writer, the checkpoint thread, V8's helpers).
 // The other commit is taken with `git archive` into a temporary directory and built there against
 // this project's node_modules (so its dependencies must be those installed here). Each build seeds
 // its own database through its own CLI, as compare.mjs does; each round serves fresh copies, warms
@@ -17,12 +22,13 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { installCleanupHandlers, registerCleanup, runCleanups } from './cleanup.js'
 import { wholeFlag } from './options.js'
-import { startFirehouseBuild, type BenchServer } from './server-process.js'
+import { startFirehouseBuild, startPerfReference, type BenchServer } from './server-process.js'
 import { writeUpdateScript, wrkInstalled } from './update-script.js'
 
 const PROJECT = fileURLToPath(new URL('..', import.meta.url))
@@ -42,7 +48,7 @@ const { values } = parseArgs({
   },
 })
 if (values.against === undefined) {
-  console.error('Usage: npm run bench:side-by-side -- --against <commit> [--rounds 3] [--seconds 8] [--connections 50] [--records 100000]')
+  console.error('Usage: npm run bench:side-by-side -- --against <commit|reference> [--rounds 3] [--seconds 8] [--connections 50] [--records 100000]')
   process.exit(2)
 }
 const against = values.against
@@ -51,19 +57,23 @@ const seconds = wholeFlag('seconds', values.seconds)
 const connections = wholeFlag('connections', values.connections)
 const records = wholeFlag('records', values.records)
 
-/** A build under test: where it is, its seeded database and the key its calls use. */
-interface Build {
+/** A server under test: its name, the key its calls use, and how it serves a fresh copy of its records in `dir`. */
+interface Contender {
   name: string
-  root: string
-  db: string
   apiKey: string
+  serve(dir: string): Promise<BenchServer>
 }
 
 /** What one server did during the measured load. */
 interface Measured {
   updatesPerSecond: number
   cpuMicrosPerUpdate: number
+  /** Of that, its main thread's (the request thread of a firehouse build). */
+  mainThreadMicrosPerUpdate: number
 }
+
+/** The reference server's key (server.js takes this one only). */
+const REFERENCE_KEY = 'XXXXX'
 
 /** The other commit, exported and built in `dir` against this project's node_modules. */
 function buildCommit(commit: string, dir: string): string {
@@ -77,8 +87,38 @@ function buildCommit(commit: string, dir: string): string {
   return root
 }
 
+/**
+ * The reference server, its files copied to `dir` (the shared directory may be read-only), its
+ * dependencies installed and its records seeded there, as compare.mjs does.
+ */
+function referenceContender(dir: string): Contender {
+  const shared = join(PROJECT, '..', 'shared', 'perf-reference')
+  const lab = join(dir, 'reference')
+  mkdirSync(lab)
+  for (const file of ['server.js', 'seed.js', 'package.json']) copyFileSync(join(shared, file), join(lab, file))
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent'], { cwd: lab, stdio: 'ignore' })
+  execFileSync(process.execPath, ['seed.js', 'sqlite', String(records)], { cwd: lab, stdio: 'ignore' })
+  return {
+    name: 'reference',
+    apiKey: REFERENCE_KEY,
+    // server.js copies its seeded records to the file it is given each time it starts.
+    serve: async (roundDir) => startPerfReference(lab, join(roundDir, 'reference-round.db'), await freePort()),
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
 /** A database for the build in `root`, made by its own CLI (its own schema): a tenant, a user, a key and the records. */
-function seed(name: string, root: string, dir: string): Build {
+function seed(name: string, root: string, dir: string): Contender {
   const db = join(dir, `${name}.db`)
   const cli = (...args: string[]): string =>
     execFileSync(process.execPath, [join(root, 'bin', 'firehouse.js'), ...args, '--db', db], {
@@ -92,7 +132,16 @@ function seed(name: string, root: string, dir: string): Build {
   const file = join(dir, `${name}.ndjson`)
   writeFileSync(file, Array.from({ length: records }, (_, i) => JSON.stringify({ number_customergauge: i + 1, nps: 9 })).join('\n') + '\n')
   cli('records', 'import', TENANT, file)
-  return { name, root, db, apiKey }
+  return {
+    name,
+    apiKey,
+    serve(roundDir) {
+      const copy = join(roundDir, `${name}-round.db`)
+      for (const suffix of ['-wal', '-shm']) rmSync(copy + suffix, { force: true })
+      copyFileSync(db, copy)
+      return startFirehouseBuild(name, root, copy)
+    },
+  }
 }
 
 /** wrk against one server for `durationS`; resolves with the requests it completed. */
@@ -113,35 +162,35 @@ function wrk(server: BenchServer, apiKey: string, script: string, durationS: num
   })
 }
 
-/** CPU ticks (user and system) spent so far by every thread of a process. */
-function cpuTicks(pid: number): number {
-  let ticks = 0
+/** CPU ticks (user and system) spent so far by every thread of a process, and by its main thread. */
+function cpuTicks(pid: number): { all: number; main: number } {
+  let all = 0
+  let main = 0
   for (const task of readdirSync(`/proc/${pid}/task`)) {
     const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8')
     // The fields after the command name, which may hold spaces, start at its closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    ticks += Number(fields[11]) + Number(fields[12])
+    const ticks = Number(fields[11]) + Number(fields[12])
+    all += ticks
+    if (Number(task) === pid) main = ticks
   }
-  return ticks
+  return { all, main }
 }
 
 /** One round: fresh copies of both databases, both served, warmed up, then loaded at once. */
-async function round(builds: readonly [Build, Build], dir: string, script: string): Promise<[Measured, Measured]> {
+async function round(contenders: readonly [Contender, Contender], dir: string, script: string): Promise<[Measured, Measured]> {
   const servers: BenchServer[] = []
   try {
-    for (const build of builds) {
-      const copy = join(dir, `${build.name}-round.db`)
-      for (const suffix of ['-wal', '-shm']) rmSync(copy + suffix, { force: true })
-      copyFileSync(build.db, copy)
-      servers.push(await startFirehouseBuild(build.name, build.root, copy))
-    }
-    await Promise.all(servers.map((server, i) => wrk(server, builds[i]!.apiKey, script, WARMUP_S)))
+    for (const contender of contenders) servers.push(await contender.serve(dir))
+    await Promise.all(servers.map((server, i) => wrk(server, contenders[i]!.apiKey, script, WARMUP_S)))
     const before = servers.map((server) => cpuTicks(server.pid))
-    const done = await Promise.all(servers.map((server, i) => wrk(server, builds[i]!.apiKey, script, seconds)))
+    const done = await Promise.all(servers.map((server, i) => wrk(server, contenders[i]!.apiKey, script, seconds)))
     const after = servers.map((server) => cpuTicks(server.pid))
+    const microsPerUpdate = (ticks: number, requests: number): number => (ticks * 1e6) / TICKS_PER_SECOND / requests
     const measured = done.map((requests, i) => ({
       updatesPerSecond: requests / seconds,
-      cpuMicrosPerUpdate: ((after[i]! - before[i]!) * 1e6) / TICKS_PER_SECOND / requests,
+      cpuMicrosPerUpdate: microsPerUpdate(after[i]!.all - before[i]!.all, requests),
+      mainThreadMicrosPerUpdate: microsPerUpdate(after[i]!.main - before[i]!.main, requests),
     }))
     return [measured[0]!, measured[1]!]
   } finally {
@@ -163,22 +212,23 @@ installCleanupHandlers()
 const dir = mkdtempSync(join(tmpdir(), 'firehouse-side-by-side-'))
 registerCleanup(() => rmSync(dir, { recursive: true, force: true }))
 try {
-  console.log(`Building ${against}…`)
-  const otherRoot = buildCommit(against, dir)
-  console.log(`Seeding ${records} records for each build…`)
+  console.log(against === 'reference' ? 'Installing the reference server…' : `Building ${against}…`)
+  const otherRoot = against === 'reference' ? null : buildCommit(against, dir)
+  console.log(`Seeding ${records} records for each server…`)
   const mine = seed('this', PROJECT, dir)
-  const other = seed(against.slice(0, 12), otherRoot, dir)
+  const other = otherRoot === null ? referenceContender(dir) : seed(against.slice(0, 12), otherRoot, dir)
   const script = writeUpdateScript(join(dir, 'update.lua'), records, ASSIGNEE)
   const ratios: number[] = []
   for (let i = 0; i < rounds; i++) {
     // Alternate which one starts first (and so which one's threads the kernel met first).
-    const order: [Build, Build] = i % 2 === 0 ? [mine, other] : [other, mine]
+    const order: [Contender, Contender] = i % 2 === 0 ? [mine, other] : [other, mine]
     const measured = await round(order, dir, script)
     const [ours, theirs] = i % 2 === 0 ? measured : [measured[1], measured[0]]
     const ratio = ours.cpuMicrosPerUpdate / theirs.cpuMicrosPerUpdate
     ratios.push(ratio)
     console.log(
-      `round ${i + 1}: this build ${Math.round(ours.updatesPerSecond)} updates/s, ${ours.cpuMicrosPerUpdate.toFixed(1)} µs of CPU per update; ` +
+      `round ${i + 1}: this build ${Math.round(ours.updatesPerSecond)} updates/s, ${ours.cpuMicrosPerUpdate.toFixed(1)} µs of CPU per update ` +
+        `(${ours.mainThreadMicrosPerUpdate.toFixed(1)} on its request thread); ` +
         `${other.name} ${Math.round(theirs.updatesPerSecond)} updates/s, ${theirs.cpuMicrosPerUpdate.toFixed(1)} µs; ratio ${ratio.toFixed(3)}`,
     )
   }
