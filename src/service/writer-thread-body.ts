@@ -19,7 +19,7 @@ import { importRecordFile } from './import-records.js'
 import { unavailableOr } from './transaction.js'
 import { updateWorkflow } from './update-workflow.js'
 import { claimDeliveries, recordDeliveryAttempt } from './webhooks/delivery-writes.js'
-import type { WriteAnswer, WriteRequest, WriterJob, WriterMessage } from './writer-thread.js'
+import { asText, type WriteAnswer, type WriteRequest, type WriterJob, type WriterMessage } from './writer-thread.js'
 
 /** A batch stays small enough that its first call does not wait long for its last (bounded tails). */
 const MAX_BATCH = 256
@@ -44,15 +44,18 @@ let flushing = false
 let inFlight = 0
 let closeAsked = false
 
-port.on('message', (message: WriteRequest[] | { type: 'close' }) => {
-  if (!Array.isArray(message)) {
-    closeAsked = true
-    return void closeWhenIdle()
-  }
-  queue.push(...message)
-  inFlight += message.length
-  schedule()
+port.on('message', (message: string | WriteRequest[] | { type: 'close' }) => {
+  if (typeof message === 'string') return take(JSON.parse(message) as WriteRequest[])
+  if (Array.isArray(message)) return take(message)
+  closeAsked = true
+  void closeWhenIdle()
 })
+
+function take(requests: WriteRequest[]): void {
+  queue.push(...requests)
+  inFlight += requests.length
+  schedule()
+}
 
 function schedule(): void {
   if (flushing || queue.length === 0) return
@@ -80,7 +83,7 @@ async function flush(): Promise<void> {
         if (outcome.kind === 'general') runGeneral(request)
         else answers.push(outcome.kind === 'written' ? { type: 'result', id: request.id, value: outcome.value } : refusal(request.id, outcome.error))
       })
-      answer(answers)
+      answer(answers, { hot: true })
     }
   } finally {
     flushing = false
@@ -145,9 +148,10 @@ function refusal(id: number, error: unknown): WriteAnswer {
     : { type: 'failed', id, reason: error instanceof Error ? error.message : String(error) }
 }
 
-function answer(answers: WriteAnswer[]): void {
+/** Posts answers back; a hot batch's (results and refusals of v4.1 calls) as JSON text (asText). */
+function answer(answers: WriteAnswer[], { hot = false } = {}): void {
   if (answers.length === 0) return
-  post({ type: 'answers', answers })
+  post(hot ? asText(answers) : { type: 'answers', answers })
   inFlight -= answers.length
   checkpointer.afterCommit()
   void closeWhenIdle()
