@@ -1,27 +1,64 @@
-// serve's bound on the young generation (docs/deploy.md, "Memory"): every heap of the process
-// keeps the new space it starts with instead of doubling it under load.
+// serve's young generation (docs/deploy.md, "Memory"): the request thread's new space (where
+// objects are born) is kept at one size, KEPT_NEW_SPACE_BYTES, instead of V8's own sizing.
 //
-// V8 grows a heap's new space (where objects are born) up to 16 MB per semi-space, and under 100
-// connections the request thread's grew to 33.6 MB. Bounded, serve's peak RSS over 20 s of load
-// was 164–166 MiB against 211–216 MiB, at the same updates/s and p99; the request thread collects
-// garbage more often (10.6 % of its time against 5.9 %). The growth factor is a V8 flag that V8
-// reads whenever it grows a new space, so setting it at run time works, but it is process-wide
-// and V8 puts it back to 2 whenever it sets up a thread's heap: each thread started after the
-// bound re-applies it once the thread runs (threads.ts), and the setting travels to threads (and
-// theirs) with their environment data.
+// V8 grows a heap's new space up to 16 MB per semi-space, and under 100 connections the request
+// thread's grew to 33.6 MB, taking serve's RSS over 200 MiB. It also shrinks it to its first size
+// whenever a collection finds little allocation (the server idle for a moment): from 2026-12-07
+// to the twelfth session a bound that only stopped the growth (V8's growth factor at 1) kept it
+// there after the first pause, at 1 MB per semi-space, and under load the request thread then
+// promoted most requests in flight to the old generation: 230 scavenges and 2–3 full collections
+// a second against 55 and one every 3 s before the pause, and fewer updates/s in every round
+// that followed one (BENCHMARKS.md, "Twelfth session").
+// The growth factor is a V8 flag that V8 reads whenever it grows a new space, so setting it at
+// run time works, but it is process-wide and V8 puts it back to 2 whenever it sets up a thread's
+// heap: after every collection of the request thread (a `gc` performance observer, told between
+// two collections under load) it is set again, to what takes its new space to the kept size at
+// its next growth, or to 1 (no growth) once it is there. The other threads' heaps follow the same
+// factor within their resourceLimits: the writer thread's shrinks after a pause as well and grows
+// back only while the request thread's is below the kept size (a keeper of its own on the same
+// process-wide flag took the request thread's to V8's maximum); it allocates little, and ~45
+// scavenges a second of 1 MB cost it no full collections (BENCHMARKS.md, "Twelfth session").
 
-import { setFlagsFromString } from 'node:v8'
+import { PerformanceObserver } from 'node:perf_hooks'
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8'
 import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads'
 
 const BOUND = 'firehouse:young-generation-bound'
 
-/** Keeps every heap of this process, and of the threads it starts from now on, at its first new-space size. */
+/**
+ * The request thread's new space (both semi-spaces), as V8 reports it: 4 MB per semi-space, the
+ * size it reached in the first seconds of load under the former bound, when serve's peak RSS was
+ * measured at 164–166 MiB.
+ */
+export const KEPT_NEW_SPACE_BYTES = 8 * 1024 * 1024
+
+/** The factor last set: 1 until the new space is seen below the kept size. */
+let growthFactor = 1
+
+/**
+ * Keeps the request thread's new space at KEPT_NEW_SPACE_BYTES from now on: no growth while the
+ * modules load (they would grow it to V8's maximum), then growth up to that size and no further.
+ */
 export function boundYoungGeneration(): void {
   setEnvironmentData(BOUND, true)
   keepYoungGenerationBound()
+  // One growth can take the new space past the kept size if V8 grows it twice before this runs:
+  // a timer was too slow for that (2 → 32 MB within 250 ms of allocation).
+  new PerformanceObserver(keepNewSpace).observe({ entryTypes: ['gc'] })
 }
 
-/** Sets the bound again if this process has one; called once a new thread runs, since its start undid it. */
+/** Sets the growth factor again if this process keeps its young generation; called once a new thread runs, since its start undid it. */
 export function keepYoungGenerationBound(): void {
-  if (getEnvironmentData(BOUND) === true) setFlagsFromString('--semi-space-growth-factor=1')
+  if (getEnvironmentData(BOUND) === true) setFlagsFromString(`--semi-space-growth-factor=${growthFactor}`)
+}
+
+/** The growth factor that takes a new space of `size` bytes to the kept size at its next growth (V8 multiplies it by the factor). */
+export function growthFactorFor(size: number): number {
+  return size >= KEPT_NEW_SPACE_BYTES ? 1 : Math.max(2, Math.floor(KEPT_NEW_SPACE_BYTES / Math.max(size, 1)))
+}
+
+function keepNewSpace(): void {
+  const newSpace = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')
+  if (newSpace) growthFactor = growthFactorFor(newSpace.space_size)
+  keepYoungGenerationBound()
 }
