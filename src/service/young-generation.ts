@@ -12,8 +12,8 @@
 // The growth factor is a V8 flag that V8 reads whenever it grows a new space, so setting it at
 // run time works, but it is process-wide and V8 puts it back to 2 whenever it sets up a thread's
 // heap: after every collection of the request thread (a `gc` performance observer, told between
-// two collections under load) it is set again, to what takes its new space to the kept size at
-// its next growth, or to 1 (no growth) once it is there. The other threads' heaps follow the same
+// two collections under load) it is set again, to 2 (V8's doubling) while its new space is below
+// the kept size, or to 1 (no growth) once it is there. The other threads' heaps follow the same
 // factor within their resourceLimits: the writer thread's shrinks after a pause as well and grows
 // back only while the request thread's is below the kept size (a keeper of its own on the same
 // process-wide flag took the request thread's to V8's maximum); it allocates little, and ~45
@@ -52,9 +52,13 @@ export function keepYoungGenerationBound(): void {
   if (getEnvironmentData(BOUND) === true) setFlagsFromString(`--semi-space-growth-factor=${growthFactor}`)
 }
 
-/** The growth factor that takes a new space of `size` bytes to the kept size at its next growth (V8 multiplies it by the factor). */
+/**
+ * V8's growth factor for a new space of `size` bytes: doubling (V8's own) below the kept size,
+ * none from there. A factor that reached the kept size in one growth overshot it (1 → 16 MB):
+ * V8 grew the space again before the observer had set the factor back.
+ */
 export function growthFactorFor(size: number): number {
-  return size >= KEPT_NEW_SPACE_BYTES ? 1 : Math.max(2, Math.floor(KEPT_NEW_SPACE_BYTES / Math.max(size, 1)))
+  return size >= KEPT_NEW_SPACE_BYTES ? 1 : 2
 }
 
 function keepNewSpace(): void {

@@ -11,8 +11,8 @@ import { spawnServer } from '../helpers/process.js'
 
 /**
  * The request thread's new space (MB) after 300 answers of /metrics, which build long texts. V8's
- * own growth takes it to 32 MB; bounded, it may still double while a thread starts (until the
- * thread runs and the bound is set again): 8 MB at most seen.
+ * own growth takes it to 32 MB; serve keeps it at 8 MB, which may still double once while a
+ * thread starts (until the thread runs and the factor is set again): 16 MB at most seen.
  */
 async function newSpaceMbOfServe(dir: string, name: string, env: Record<string, string>): Promise<number> {
   const server = await spawnServer(join(dir, `${name}.db`), { env })

@@ -142,6 +142,14 @@ export const LEAN_WRITE_MUTATIONS: Mutation[] = [
     tests: ['test/service/young-generation.test.ts'],
   },
   {
+    id: 'young-generation-not-regrown-after-pause',
+    guarantee: "the request thread's new space grows back to its kept size after a pause shrank it (else every request in flight is promoted)",
+    file: 'src/service/young-generation.ts',
+    find: "  new PerformanceObserver(keepNewSpace).observe({ entryTypes: ['gc'] })\n",
+    replace: '',
+    tests: ['test/service/young-generation.test.ts'],
+  },
+  {
     id: 'serve-young-generation-unbounded',
     guarantee: "serve bounds its young generation before its modules load (the request thread's new space: 8 MB, not 32)",
     file: 'src/cli/bin.ts',
