@@ -30,6 +30,15 @@ export const WRITER_THREAD_MUTATIONS: Mutation[] = [
     tests: ['test/cli/cli-serve.test.ts', 'test/http/access-log.test.ts'],
   },
   {
+    id: 'hot-case-read-columns-swapped',
+    guarantee: "SQLite's hot path reads a case's values (better-sqlite3's raw rows) into the columns they belong to",
+    file: 'src/store/sqlite-hot-statements.ts',
+    find: '  for (let i = 0; i < CASE_COLUMN_NAMES.length; i++) row[CASE_COLUMN_NAMES[i]!] = values[i]\n',
+    replace:
+      "  for (let i = 0; i < CASE_COLUMN_NAMES.length; i++) row[CASE_COLUMN_NAMES[i]!] = values[i]\n  ;[row.opened_at, row.updated_at] = [row.updated_at, row.opened_at]\n",
+    tests: ['test/service/hot-path-identity.test.ts'],
+  },
+  {
     id: 'hot-key-twice-in-batch',
     guarantee: "SQLite's hot path refuses a second call with a key claimed earlier in the same batch (300010), as the general path does while the first is in flight",
     file: 'src/service/hot-path.ts',
