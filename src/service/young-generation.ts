@@ -36,14 +36,24 @@ export const KEPT_NEW_SPACE_BYTES = 8 * 1024 * 1024
 let growthFactor = 1
 
 /**
- * Keeps the request thread's new space at KEPT_NEW_SPACE_BYTES from now on: no growth while the
- * modules load (they would grow it to V8's maximum), then growth up to that size and no further.
+ * Bounds the young generations of this process and of the threads it starts: no growth from now
+ * on (the modules about to load would grow the new space to V8's maximum), until
+ * keepNewSpaceWhileServing.
  */
 export function boundYoungGeneration(): void {
   setEnvironmentData(BOUND, true)
   keepYoungGenerationBound()
-  // One growth can take the new space past the kept size if V8 grows it twice before this runs:
-  // a timer was too slow for that (2 → 32 MB within 250 ms of allocation).
+}
+
+/**
+ * Lets the request thread's new space grow to KEPT_NEW_SPACE_BYTES, and back to it after a pause,
+ * if the process bounds its young generations; once serve listens. The observer is told of a
+ * collection only at the event loop's next turn: while serve starts (its migrations, its threads),
+ * one turn held enough collections for V8 to grow the space from 2 to 32 MB; a request's turn does
+ * not. A timer was too slow as well (2 → 32 MB within 250 ms of allocation).
+ */
+export function keepNewSpaceWhileServing(): void {
+  if (getEnvironmentData(BOUND) !== true) return
   new PerformanceObserver(keepNewSpace).observe({ entryTypes: ['gc'] })
 }
 

@@ -147,7 +147,15 @@ export const LEAN_WRITE_MUTATIONS: Mutation[] = [
     file: 'src/service/young-generation.ts',
     find: "  new PerformanceObserver(keepNewSpace).observe({ entryTypes: ['gc'] })\n",
     replace: '',
-    tests: ['test/service/young-generation.test.ts'],
+    tests: ['test/service/young-generation.test.ts', 'test/cli/serve-young-generation.test.ts'],
+  },
+  {
+    id: 'serve-new-space-not-kept',
+    guarantee: "serve lets the request thread's new space grow to its kept size once it listens (else it stays at its first 2 MB)",
+    file: 'src/cli/commands/server.ts',
+    find: '    keepNewSpaceWhileServing()\n',
+    replace: '',
+    tests: ['test/cli/serve-young-generation.test.ts'],
   },
   {
     id: 'serve-young-generation-unbounded',

@@ -75,8 +75,9 @@ function newSpaceMbAfterPause(dir: string): { beforePause: number; paused: numbe
   const script = `
     import { getHeapSpaceStatistics } from 'node:v8'
     import { setTimeout as sleep } from 'node:timers/promises'
-    const { boundYoungGeneration } = await import(${built('service/young-generation.js')})
+    const { boundYoungGeneration, keepNewSpaceWhileServing } = await import(${built('service/young-generation.js')})
     boundYoungGeneration()
+    keepNewSpaceWhileServing()
     const newSpace = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size / 1048576
     // Short-lived objects, with turns of the event loop between them as a server has.
     const churn = async () => {

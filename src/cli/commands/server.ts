@@ -9,6 +9,7 @@ import type { Config } from '../../config.js'
 import type { ServiceContext } from '../../service/context.js'
 import { isClusterWorker, leaveCluster, reportListening, runPrimary } from '../cluster.js'
 import { boundHeapGrowth } from '../heap-growth.js'
+import { keepNewSpaceWhileServing } from '../../service/young-generation.js'
 import type { CliEnvironment, Command } from '../command.js'
 
 /** How long a stop waits for in-flight requests before giving up on them. */
@@ -73,6 +74,7 @@ async function serveUntilStopped(
   let address: string
   try {
     address = await app.listen({ host: config.host, port: config.port })
+    keepNewSpaceWhileServing()
   } catch (error) {
     // A port in use (or not ours to take): stop what started with the app, the writer thread
     // included, or it keeps the process alive after the failure is reported.
