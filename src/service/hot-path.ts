@@ -46,6 +46,11 @@ interface BatchState {
   claimed: Set<string>
   /** The keys of general-path calls in flight in this process (ServiceContext.keysInFlight). */
   keysInFlight: ReadonlySet<string>
+  /**
+   * The API keys (by hash and tenant) this batch found valid: a key is looked up once per batch, not
+   * once per call. Its revocation is a write, which cannot happen inside this transaction.
+   */
+  validKeys: Set<string>
 }
 
 /** A tenant during one batch: its row as read, the sequence as advanced, its users and statuses as read. */
@@ -71,7 +76,7 @@ export function runHotBatch(
   keysInFlight: ReadonlySet<string> = new Set(),
 ): HotOutcome[] {
   const tenants = new Map<string, TenantInBatch | undefined>()
-  const batch: BatchState = { written: new Map(), claimed: new Set(), keysInFlight }
+  const batch: BatchState = { written: new Map(), claimed: new Set(), keysInFlight, validKeys: new Set() }
   const outcomes: HotOutcome[] = []
   statements.begin()
   try {
@@ -124,9 +129,7 @@ function applyCall(
   const { written } = batch
   // A caller the request thread remembered (cached-callers.ts): its key is checked first, in this
   // transaction; the request thread's own look-up then words the refusal.
-  if (caller.unconfirmedKey && !statements.keyValid(caller.unconfirmedKey.hash, caller.tenantId)) {
-    throw new FirehouseError('INVALID_API_KEY', 'Invalid API key')
-  }
+  if (caller.unconfirmedKey) checkKey(statements, batch, caller.unconfirmedKey.hash, caller.tenantId)
   const key = options.idempotencyKey
   const claim = key === undefined ? undefined : claimKey(statements, batch, call, key, now)
   if (claim && 'replay' in claim) return { value: claim.replay, queued: 0 }
@@ -142,7 +145,7 @@ function applyCall(
   const { next, entry } = decideChange(writer, input, current, { rules: tenant.rules, statusSet, status, assignedTo, now: now() })
   tenant.changeSeq++
   const row = caseRow(caller.tenantId, cgid, next, tenant.changeSeq)
-  if (current) statements.updateCase(row)
+  if (current) statements.updateCase(row, current)
   else statements.insertCase(row)
   statements.insertEntry(entryToRow(caller.tenantId, cgid, entry, tenant.changeSeq))
   written.set(caseKey, row)
@@ -152,6 +155,14 @@ function applyCall(
     statements.saveAnswer(caller.tenantId, key, { requestHash: hashRequest(caller.tenantId, input), response: storedResponse(cgid) }, claim.at)
   }
   return { value: { numberCustomergauge: cgid, replayed: false }, queued }
+}
+
+/** 200000 unless the API key with this hash is a valid key of the tenant (looked up once per batch). */
+function checkKey(statements: HotStatements, batch: BatchState, keyHash: string, tenantId: string): void {
+  const validKey = `${keyHash}\u0000${tenantId}`
+  if (batch.validKeys.has(validKey)) return
+  if (!statements.keyValid(keyHash, tenantId)) throw new FirehouseError('INVALID_API_KEY', 'Invalid API key')
+  batch.validKeys.add(validKey)
 }
 
 /**

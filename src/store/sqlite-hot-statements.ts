@@ -40,7 +40,8 @@ export interface HotStatements {
   activeUserEmail(tenantId: string, emailLower: string): string | undefined
   statuses(tenantId: string): ExtendedStatus[]
   insertCase(row: Case): void
-  updateCase(row: Case): void
+  /** Writes the case's new row over `before`, the row it was read as in this transaction. */
+  updateCase(row: Case, before: Case): void
   insertEntry(row: HistoryEntryRow): void
   setChangeSeq(tenantId: string, changeSeq: number): void
   /** The answer stored with an Idempotency-Key of the tenant since `notBefore`, or undefined. */
@@ -54,6 +55,16 @@ export interface HotStatements {
 // The general path's column lists: both paths write the same columns, in one definition.
 const CASE_COLUMN_NAMES = Object.keys(CASE_COLUMNS) as (keyof Case)[]
 const ENTRY_COLUMN_NAMES = Object.keys(HISTORY_ENTRY_COLUMNS) as (keyof HistoryEntryRow)[]
+
+/**
+ * The columns of the cases' indexes that a change writes (cases_tenant_status_closed; opened_at is
+ * never written again). SQLite rewrites an index's entry whenever an UPDATE sets one of its
+ * columns, to the same value too, and the index page that holds the entry then goes to the WAL: a
+ * change that leaves both as they were (a comment, an assignee, a closed case closed again) is
+ * written without them, one page fewer per change.
+ */
+export const INDEXED_CHANGED_COLUMNS = ['status', 'closed_at'] as const satisfies readonly (keyof Case)[]
+const UNINDEXED_CHANGED_COLUMNS = CASE_CHANGED_COLUMNS.filter((column) => !(INDEXED_CHANGED_COLUMNS as readonly string[]).includes(column))
 
 const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ')
 
@@ -70,7 +81,8 @@ const SQL = {
   activeUserEmail: 'select email from users where tenant_id = ? and email_lower = ? and active = 1',
   statuses: 'select code, label, phase from statuses where tenant_id = ? order by code',
   insertCase: `insert into cases (${CASE_COLUMN_NAMES.join(', ')}) values (${placeholders(CASE_COLUMN_NAMES.length)})`,
-  updateCase: `update cases set ${CASE_CHANGED_COLUMNS.map((column) => `${column} = ?`).join(', ')} where tenant_id = ? and number_customergauge = ?`,
+  updateCase: updateOf(CASE_CHANGED_COLUMNS),
+  updateCaseButIndexed: updateOf(UNINDEXED_CHANGED_COLUMNS),
   insertEntry: `insert into history_entries (${ENTRY_COLUMN_NAMES.join(', ')}) values (${placeholders(ENTRY_COLUMN_NAMES.length)})`,
   setChangeSeq: 'update tenants set change_seq = ? where id = ?',
   storedAnswer: 'select request_hash, response from idempotency_keys where tenant_id = ? and key = ? and created_at >= ?',
@@ -83,6 +95,11 @@ const SQL = {
     where e.tenant_id = :tenantId and e.enabled = 1
       and exists (select 1 from webhook_endpoint_filters f where f.endpoint_id = e.id and f.kind = 'event' and (f.value = '*' or f.value = :type))
       and not exists (select 1 from webhook_endpoint_filters x where x.endpoint_id = e.id and x.kind = 'exclude_actor' and x.value = :actor)`,
+}
+
+/** The UPDATE of a case that writes `columns`, their values first, then the case's key. */
+function updateOf(columns: readonly (keyof Case)[]): string {
+  return `update cases set ${columns.map((column) => `${column} = ?`).join(', ')} where tenant_id = ? and number_customergauge = ?`
 }
 
 /** A case from its columns' values in CASE_COLUMN_NAMES's order. */
@@ -113,6 +130,7 @@ export function prepareHotStatements(database: BetterSqlite3.Database): HotState
   const statuses = database.prepare<[string], ExtendedStatus>(SQL.statuses)
   const insertCase = database.prepare(SQL.insertCase)
   const updateCase = database.prepare(SQL.updateCase)
+  const updateCaseButIndexed = database.prepare(SQL.updateCaseButIndexed)
   const insertEntry = database.prepare(SQL.insertEntry)
   const setChangeSeq = database.prepare(SQL.setChangeSeq)
   const storedAnswer = database.prepare<[string, string, string], { request_hash: string; response: string }>(SQL.storedAnswer)
@@ -144,7 +162,11 @@ export function prepareHotStatements(database: BetterSqlite3.Database): HotState
     activeUserEmail: (tenantId, emailLower) => activeUserEmail.get(tenantId, emailLower),
     statuses: (tenantId) => statuses.all(tenantId).map((row) => ({ code: row.code, label: row.label, phase: row.phase as Phase })),
     insertCase: (row) => void insertCase.run(CASE_COLUMN_NAMES.map((column) => row[column])),
-    updateCase: (row) => void updateCase.run([...CASE_CHANGED_COLUMNS.map((column) => row[column]), row.tenant_id, row.number_customergauge]),
+    updateCase(row, before) {
+      const indexedKept = INDEXED_CHANGED_COLUMNS.every((column) => row[column] === before[column])
+      const [statement, columns] = indexedKept ? [updateCaseButIndexed, UNINDEXED_CHANGED_COLUMNS] : [updateCase, CASE_CHANGED_COLUMNS]
+      statement.run([...columns.map((column) => row[column]), row.tenant_id, row.number_customergauge])
+    },
     insertEntry: (row) => void insertEntry.run(ENTRY_COLUMN_NAMES.map((column) => row[column])),
     setChangeSeq: (tenantId, changeSeq) => void setChangeSeq.run(changeSeq, tenantId),
     storedAnswer(tenantId, key, notBefore) {
