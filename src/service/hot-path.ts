@@ -14,7 +14,7 @@ import type { WorkflowInput } from '../domain/workflow-input.js'
 import type { Case } from '../store/database.js'
 import { workflowNotFound } from '../store/case-reads.js'
 import { caseRow, entryToRow } from '../store/case-writes.js'
-import type { HotStatements, HotTenant } from '../store/sqlite-hot-statements.js'
+import type { HotCase, HotStatements, HotTenant } from '../store/sqlite-hot-statements.js'
 import { unknownAssignee } from '../store/users.js'
 import type { ExtendedStatus } from '../domain/status.js'
 import type { Caller } from './api-keys.js'
@@ -41,7 +41,7 @@ const GENERAL: HotOutcome = { kind: 'general' }
 /** What one batch keeps between its calls: the cases as it wrote them, the keys its calls claimed. */
 interface BatchState {
   /** The cases this batch wrote, as written: a later call on the same case starts from there. */
-  written: Map<string, Case>
+  written: Map<string, HotCase>
   /** The Idempotency-Keys of this batch's calls so far (flightKey): a second call with one is still in flight. */
   claimed: Set<string>
   /** The keys of general-path calls in flight in this process (ServiceContext.keysInFlight). */
@@ -135,8 +135,9 @@ function applyCall(
   if (claim && 'replay' in claim) return { value: claim.replay, queued: 0 }
   const cgid = input.numberCustomergauge
   const caseKey = `${caller.tenantId}\u0000${cgid}`
-  const current = written.get(caseKey) ?? statements.caseOfRecord(caller.tenantId, cgid)
-  if (current === undefined) throw workflowNotFound()
+  const stored = written.get(caseKey) ?? statements.caseOfRecord(caller.tenantId, cgid)
+  if (stored === undefined) throw workflowNotFound()
+  const current = stored?.row ?? null
   const writer: Writer = { tenantId: caller.tenantId, actor: caller.actor, expectedVersion: options.expectedVersion }
   checkVersion(writer, current)
   const statusSet = tenant.extendedStatuses ? (tenant.statusSet ??= statements.statuses(caller.tenantId)) : null
@@ -145,10 +146,10 @@ function applyCall(
   const { next, entry } = decideChange(writer, input, current, { rules: tenant.rules, statusSet, status, assignedTo, now: now() })
   tenant.changeSeq++
   const row = caseRow(caller.tenantId, cgid, next, tenant.changeSeq)
-  if (current) statements.updateCase(row, current)
-  else statements.insertCase(row)
+  if (stored) statements.updateCase(row, stored)
+  const rowid = stored ? stored.rowid : statements.insertCase(row)
+  written.set(caseKey, { row, rowid })
   statements.insertEntry(entryToRow(caller.tenantId, cgid, entry, tenant.changeSeq))
-  written.set(caseKey, row)
   // As the general path: an event is built (its id, its payload) only when some endpoint could want it.
   const queued = tenant.hasWebhookEndpoints ? statements.queueEvent(changeEvent(caller.tenantId, cgid, next, entry)) : 0
   if (key !== undefined && claim) {

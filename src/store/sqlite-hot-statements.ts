@@ -1,8 +1,9 @@
 // SQLite's hot path (issue 17) in hand-written SQL, all of it in this file: the statements the
 // writer thread runs for a batch of v4.1 changes, prepared once on its connection and run
 // synchronously. Per change: one read of the case (and of its record while it has none), one write
-// of the case, one history entry, and for a keyed call the look-up and the claim of its key; per
-// batch: the tenant's row read once and its change sequence written once.
+// of the case by the rowid that read found, one history entry, and for a keyed call the look-up and
+// the claim of its key; per batch: the tenant's row and each API key read once, and the tenant's
+// change sequence written once.
 // The Kysely store stays the source of truth for the schema and every other query;
 // test/service/hot-path-identity.test.ts proves the two paths leave identical databases.
 
@@ -24,8 +25,18 @@ export interface HotTenant {
   hasWebhookEndpoints: boolean
 }
 
+/**
+ * A case as this transaction read or wrote it, with its rowid: its update then finds the row by
+ * rowid, without a search of the cases' primary-key index. A rowid stays what it is within a
+ * transaction (only VACUUM renumbers a table without an INTEGER PRIMARY KEY).
+ */
+export interface HotCase {
+  row: Case
+  rowid: number
+}
+
 /** The case of a record: undefined when the tenant has no such record, null while the record has no case. */
-export type HotCaseRead = Case | null | undefined
+export type HotCaseRead = HotCase | null | undefined
 
 export interface HotStatements {
   /** BEGIN IMMEDIATE: the write lock first, so no read in the batch can go stale before its write. */
@@ -39,9 +50,10 @@ export interface HotStatements {
   /** The active user's e-mail as stored, found by its lower-cased form. */
   activeUserEmail(tenantId: string, emailLower: string): string | undefined
   statuses(tenantId: string): ExtendedStatus[]
-  insertCase(row: Case): void
-  /** Writes the case's new row over `before`, the row it was read as in this transaction. */
-  updateCase(row: Case, before: Case): void
+  /** Inserts the case; returns its rowid. */
+  insertCase(row: Case): number
+  /** Writes the case's new row over `before`, the case as this transaction read or wrote it. */
+  updateCase(row: Case, before: HotCase): void
   insertEntry(row: HistoryEntryRow): void
   setChangeSeq(tenantId: string, changeSeq: number): void
   /** The answer stored with an Idempotency-Key of the tenant since `notBefore`, or undefined. */
@@ -75,7 +87,7 @@ const SQL = {
     from tenants where id = ?`,
   // A case's record exists (its foreign key, and records are never deleted): the record is read
   // only for a record without a case, two B-tree searches fewer for every other change.
-  caseOfRecord: `select ${CASE_COLUMN_NAMES.join(', ')} from cases where tenant_id = ? and number_customergauge = ?`,
+  caseOfRecord: `select rowid, ${CASE_COLUMN_NAMES.join(', ')} from cases where tenant_id = ? and number_customergauge = ?`,
   recordExists: 'select 1 from records where tenant_id = ? and number_customergauge = ?',
   keyValid: 'select 1 from api_keys where hash = ? and tenant_id = ? and revoked_at is null',
   activeUserEmail: 'select email from users where tenant_id = ? and email_lower = ? and active = 1',
@@ -97,16 +109,16 @@ const SQL = {
       and not exists (select 1 from webhook_endpoint_filters x where x.endpoint_id = e.id and x.kind = 'exclude_actor' and x.value = :actor)`,
 }
 
-/** The UPDATE of a case that writes `columns`, their values first, then the case's key. */
+/** The UPDATE of a case that writes `columns`, their values first, then the case's rowid. */
 function updateOf(columns: readonly (keyof Case)[]): string {
-  return `update cases set ${columns.map((column) => `${column} = ?`).join(', ')} where tenant_id = ? and number_customergauge = ?`
+  return `update cases set ${columns.map((column) => `${column} = ?`).join(', ')} where rowid = ?`
 }
 
-/** A case from its columns' values in CASE_COLUMN_NAMES's order. */
-function caseOfColumns(values: readonly unknown[]): Case {
+/** A case from its rowid and its columns' values in CASE_COLUMN_NAMES's order, as caseOfRecord reads them. */
+function caseOfColumns(values: readonly unknown[]): HotCase {
   const row: Record<string, unknown> = {}
-  for (let i = 0; i < CASE_COLUMN_NAMES.length; i++) row[CASE_COLUMN_NAMES[i]!] = values[i]
-  return row as unknown as Case
+  for (let i = 0; i < CASE_COLUMN_NAMES.length; i++) row[CASE_COLUMN_NAMES[i]!] = values[i + 1]
+  return { row: row as unknown as Case, rowid: values[0] as number }
 }
 
 interface TenantRow extends RuleColumns {
@@ -161,11 +173,11 @@ export function prepareHotStatements(database: BetterSqlite3.Database): HotState
     },
     activeUserEmail: (tenantId, emailLower) => activeUserEmail.get(tenantId, emailLower),
     statuses: (tenantId) => statuses.all(tenantId).map((row) => ({ code: row.code, label: row.label, phase: row.phase as Phase })),
-    insertCase: (row) => void insertCase.run(CASE_COLUMN_NAMES.map((column) => row[column])),
+    insertCase: (row) => Number(insertCase.run(CASE_COLUMN_NAMES.map((column) => row[column])).lastInsertRowid),
     updateCase(row, before) {
-      const indexedKept = INDEXED_CHANGED_COLUMNS.every((column) => row[column] === before[column])
+      const indexedKept = INDEXED_CHANGED_COLUMNS.every((column) => row[column] === before.row[column])
       const [statement, columns] = indexedKept ? [updateCaseButIndexed, UNINDEXED_CHANGED_COLUMNS] : [updateCase, CASE_CHANGED_COLUMNS]
-      statement.run([...columns.map((column) => row[column]), row.tenant_id, row.number_customergauge])
+      statement.run([...columns.map((column) => row[column]), before.rowid])
     },
     insertEntry: (row) => void insertEntry.run(ENTRY_COLUMN_NAMES.map((column) => row[column])),
     setChangeSeq: (tenantId, changeSeq) => void setChangeSeq.run(changeSeq, tenantId),

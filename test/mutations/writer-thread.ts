@@ -33,9 +33,9 @@ export const WRITER_THREAD_MUTATIONS: Mutation[] = [
     id: 'hot-case-read-columns-swapped',
     guarantee: "SQLite's hot path reads a case's values (better-sqlite3's raw rows) into the columns they belong to",
     file: 'src/store/sqlite-hot-statements.ts',
-    find: '  for (let i = 0; i < CASE_COLUMN_NAMES.length; i++) row[CASE_COLUMN_NAMES[i]!] = values[i]\n',
+    find: '  for (let i = 0; i < CASE_COLUMN_NAMES.length; i++) row[CASE_COLUMN_NAMES[i]!] = values[i + 1]\n',
     replace:
-      "  for (let i = 0; i < CASE_COLUMN_NAMES.length; i++) row[CASE_COLUMN_NAMES[i]!] = values[i]\n  ;[row.opened_at, row.updated_at] = [row.updated_at, row.opened_at]\n",
+      "  for (let i = 0; i < CASE_COLUMN_NAMES.length; i++) row[CASE_COLUMN_NAMES[i]!] = values[i + 1]\n  ;[row.opened_at, row.updated_at] = [row.updated_at, row.opened_at]\n",
     tests: ['test/service/hot-path-identity.test.ts'],
   },
   {
@@ -50,7 +50,7 @@ export const WRITER_THREAD_MUTATIONS: Mutation[] = [
     id: 'hot-update-rewrites-status-index',
     guarantee: "SQLite's hot path leaves the status index out of an update that keeps a case's status and closing time (no page of it in the WAL)",
     file: 'src/store/sqlite-hot-statements.ts',
-    find: '      const indexedKept = INDEXED_CHANGED_COLUMNS.every((column) => row[column] === before[column])\n',
+    find: '      const indexedKept = INDEXED_CHANGED_COLUMNS.every((column) => row[column] === before.row[column])\n',
     replace: '      const indexedKept = false\n',
     tests: ['test/service/hot-path-writes.test.ts'],
   },
@@ -58,8 +58,16 @@ export const WRITER_THREAD_MUTATIONS: Mutation[] = [
     id: 'hot-update-drops-status-change',
     guarantee: "SQLite's hot path writes a case's new status and closing time when they change",
     file: 'src/store/sqlite-hot-statements.ts',
-    find: '      const indexedKept = INDEXED_CHANGED_COLUMNS.every((column) => row[column] === before[column])\n',
+    find: '      const indexedKept = INDEXED_CHANGED_COLUMNS.every((column) => row[column] === before.row[column])\n',
     replace: '      const indexedKept = true\n',
+    tests: ['test/service/hot-path-identity.test.ts'],
+  },
+  {
+    id: 'hot-inserted-case-rowid-lost',
+    guarantee: "SQLite's hot path updates a case it inserted earlier in the same batch by that case's rowid",
+    file: 'src/store/sqlite-hot-statements.ts',
+    find: '    insertCase: (row) => Number(insertCase.run(CASE_COLUMN_NAMES.map((column) => row[column])).lastInsertRowid),\n',
+    replace: '    insertCase: (row) => (insertCase.run(CASE_COLUMN_NAMES.map((column) => row[column])), 1),\n',
     tests: ['test/service/hot-path-identity.test.ts'],
   },
   {
