@@ -64,19 +64,101 @@ export interface HotStatements {
   queueEvent(event: OutboxEvent): number
 }
 
-// The general path's column lists: both paths write the same columns, in one definition.
-const CASE_COLUMN_NAMES = Object.keys(CASE_COLUMNS) as (keyof Case)[]
-const ENTRY_COLUMN_NAMES = Object.keys(HISTORY_ENTRY_COLUMNS) as (keyof HistoryEntryRow)[]
+// A statement's values are taken from a row field by field, written out: a named property is one
+// load in V8's compiled code, where a loop over the column names (row[column]) went through V8's
+// megamorphic keyed access for every column of every change. The statements' column lists are read
+// off the same functions (columnsOf), so the two cannot disagree, and each list is held at load to
+// the general path's (case-writes.ts): both paths write the same columns, in one definition.
+
+/** Every column of a case. */
+const caseValues = (row: Case): unknown[] => [
+  row.tenant_id,
+  row.number_customergauge,
+  row.status,
+  row.status_code,
+  row.status_label,
+  row.assigned_to,
+  row.opened_at,
+  row.followed_up_at,
+  row.closed_at,
+  row.updated_at,
+  row.happened_at,
+  row.history_count,
+  row.change_seq,
+]
+
+/** The columns a change of an existing case writes (CASE_CHANGED_COLUMNS). */
+const changedValues = (row: Case): unknown[] => [
+  row.status,
+  row.status_code,
+  row.status_label,
+  row.assigned_to,
+  row.followed_up_at,
+  row.closed_at,
+  row.updated_at,
+  row.happened_at,
+  row.history_count,
+  row.change_seq,
+]
 
 /**
  * The columns of the cases' indexes that a change writes (cases_tenant_status_closed; opened_at is
  * never written again). SQLite rewrites an index's entry whenever an UPDATE sets one of its
  * columns, to the same value too, and the index page that holds the entry then goes to the WAL: a
  * change that leaves both as they were (a comment, an assignee, a closed case closed again) is
- * written without them, one page fewer per change.
+ * written without them (unindexedChangedValues), one page fewer per change.
  */
 export const INDEXED_CHANGED_COLUMNS = ['status', 'closed_at'] as const satisfies readonly (keyof Case)[]
-const UNINDEXED_CHANGED_COLUMNS = CASE_CHANGED_COLUMNS.filter((column) => !(INDEXED_CHANGED_COLUMNS as readonly string[]).includes(column))
+
+/** The columns a change writes, but INDEXED_CHANGED_COLUMNS. */
+const unindexedChangedValues = (row: Case): unknown[] => [
+  row.status_code,
+  row.status_label,
+  row.assigned_to,
+  row.followed_up_at,
+  row.updated_at,
+  row.happened_at,
+  row.history_count,
+  row.change_seq,
+]
+
+/** Every column of a history entry. */
+const entryValues = (row: HistoryEntryRow): unknown[] => [
+  row.tenant_id,
+  row.number_customergauge,
+  row.seq,
+  row.at,
+  row.happened_at,
+  row.actor,
+  row.status_from,
+  row.status_to,
+  row.status_label_from,
+  row.status_label_to,
+  row.assigned_from,
+  row.assigned_to,
+  row.comment,
+  row.change_seq,
+]
+
+/**
+ * The column names `values` takes, in its order (it is given a row whose every column holds its own
+ * name), after checking that they are `expected`, in any order.
+ */
+export function columnsOf<Row>(values: (row: Row) => unknown[], expected: readonly string[]): (keyof Row & string)[] {
+  const named = values(new Proxy({}, { get: (_row, column) => column }) as Row) as (keyof Row & string)[]
+  if (named.length !== expected.length || !expected.every((column) => named.includes(column as keyof Row & string))) {
+    throw new Error(`The hot path's columns (${named.join(', ')}) are not the general path's (${expected.join(', ')})`)
+  }
+  return named
+}
+
+const CASE_COLUMN_NAMES = columnsOf(caseValues, Object.keys(CASE_COLUMNS))
+const CHANGED_COLUMN_NAMES = columnsOf(changedValues, CASE_CHANGED_COLUMNS)
+const UNINDEXED_CHANGED_COLUMN_NAMES = columnsOf(
+  unindexedChangedValues,
+  CASE_CHANGED_COLUMNS.filter((column) => !(INDEXED_CHANGED_COLUMNS as readonly string[]).includes(column)),
+)
+const ENTRY_COLUMN_NAMES = columnsOf(entryValues, Object.keys(HISTORY_ENTRY_COLUMNS))
 
 const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ')
 
@@ -93,8 +175,8 @@ const SQL = {
   activeUserEmail: 'select email from users where tenant_id = ? and email_lower = ? and active = 1',
   statuses: 'select code, label, phase from statuses where tenant_id = ? order by code',
   insertCase: `insert into cases (${CASE_COLUMN_NAMES.join(', ')}) values (${placeholders(CASE_COLUMN_NAMES.length)})`,
-  updateCase: updateOf(CASE_CHANGED_COLUMNS),
-  updateCaseButIndexed: updateOf(UNINDEXED_CHANGED_COLUMNS),
+  updateCase: updateOf(CHANGED_COLUMN_NAMES),
+  updateCaseButIndexed: updateOf(UNINDEXED_CHANGED_COLUMN_NAMES),
   insertEntry: `insert into history_entries (${ENTRY_COLUMN_NAMES.join(', ')}) values (${placeholders(ENTRY_COLUMN_NAMES.length)})`,
   setChangeSeq: 'update tenants set change_seq = ? where id = ?',
   storedAnswer: 'select request_hash, response from idempotency_keys where tenant_id = ? and key = ? and created_at >= ?',
@@ -114,11 +196,32 @@ function updateOf(columns: readonly (keyof Case)[]): string {
   return `update cases set ${columns.map((column) => `${column} = ?`).join(', ')} where rowid = ?`
 }
 
-/** A case from its rowid and its columns' values in CASE_COLUMN_NAMES's order, as caseOfRecord reads them. */
+/**
+ * A case from its rowid and its columns' values, as caseOfRecord reads them: caseValues's order,
+ * written out as one object literal for the reason above (checked at load, below).
+ */
 function caseOfColumns(values: readonly unknown[]): HotCase {
-  const row: Record<string, unknown> = {}
-  for (let i = 0; i < CASE_COLUMN_NAMES.length; i++) row[CASE_COLUMN_NAMES[i]!] = values[i + 1]
-  return { row: row as unknown as Case, rowid: values[0] as number }
+  const row = {
+    tenant_id: values[1],
+    number_customergauge: values[2],
+    status: values[3],
+    status_code: values[4],
+    status_label: values[5],
+    assigned_to: values[6],
+    opened_at: values[7],
+    followed_up_at: values[8],
+    closed_at: values[9],
+    updated_at: values[10],
+    happened_at: values[11],
+    history_count: values[12],
+    change_seq: values[13],
+  }
+  return { row: row as Case, rowid: values[0] as number }
+}
+
+// caseOfColumns puts each value where caseValues takes it from.
+if (caseValues(caseOfColumns([0, ...CASE_COLUMN_NAMES]).row).some((column, i) => column !== CASE_COLUMN_NAMES[i])) {
+  throw new Error("The hot path reads a case's columns in another order than it writes them")
 }
 
 interface TenantRow extends RuleColumns {
@@ -173,13 +276,14 @@ export function prepareHotStatements(database: BetterSqlite3.Database): HotState
     },
     activeUserEmail: (tenantId, emailLower) => activeUserEmail.get(tenantId, emailLower),
     statuses: (tenantId) => statuses.all(tenantId).map((row) => ({ code: row.code, label: row.label, phase: row.phase as Phase })),
-    insertCase: (row) => Number(insertCase.run(CASE_COLUMN_NAMES.map((column) => row[column])).lastInsertRowid),
+    insertCase: (row) => Number(insertCase.run(caseValues(row)).lastInsertRowid),
     updateCase(row, before) {
-      const indexedKept = INDEXED_CHANGED_COLUMNS.every((column) => row[column] === before.row[column])
-      const [statement, columns] = indexedKept ? [updateCaseButIndexed, UNINDEXED_CHANGED_COLUMNS] : [updateCase, CASE_CHANGED_COLUMNS]
-      statement.run([...columns.map((column) => row[column]), before.rowid])
+      const indexedKept = row.status === before.row.status && row.closed_at === before.row.closed_at
+      const [statement, values] = indexedKept ? [updateCaseButIndexed, unindexedChangedValues(row)] : [updateCase, changedValues(row)]
+      values.push(before.rowid)
+      statement.run(values)
     },
-    insertEntry: (row) => void insertEntry.run(ENTRY_COLUMN_NAMES.map((column) => row[column])),
+    insertEntry: (row) => void insertEntry.run(entryValues(row)),
     setChangeSeq: (tenantId, changeSeq) => void setChangeSeq.run(changeSeq, tenantId),
     storedAnswer(tenantId, key, notBefore) {
       const row = storedAnswer.get(tenantId, key, notBefore)

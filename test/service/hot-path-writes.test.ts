@@ -1,6 +1,7 @@
 // What SQLite's hot path spares beyond what the identity test compares (the rows it leaves are the
-// same either way): an API key looked up once per batch, and an index page left out of the WAL
-// when a change keeps the columns the index holds.
+// same either way): an API key looked up once per batch, an index page left out of the WAL when a
+// change keeps the columns the index holds, and the column lists its statements take from the
+// functions that give their values.
 
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
@@ -10,7 +11,7 @@ import { createApiKey, hashApiKey, revokeApiKey, type Caller } from '../../src/s
 import { runHotBatch, type HotCall, type HotOutcome } from '../../src/service/hot-path.js'
 import { getTenant } from '../../src/service/tenants.js'
 import type { WorkflowInput } from '../../src/domain/workflow-input.js'
-import { prepareHotStatements } from '../../src/store/sqlite-hot-statements.js'
+import { columnsOf, prepareHotStatements } from '../../src/store/sqlite-hot-statements.js'
 import { setCommitCheckpoints } from '../../src/store/wal-checkpoints.js'
 import { openTestContext, TEST_DATABASES } from '../helpers/databases.js'
 import { createTestTenant } from '../helpers/server.js'
@@ -94,4 +95,16 @@ test('[sqlite] a hot change that keeps a closed case closed writes no page of th
     [1_000, 'CLOSED'],
     [1_500, 'CLOSED'],
   ])
+})
+
+test("the hot path's column lists come from the functions that give the values, and must be the general path's columns", () => {
+  interface Row {
+    a: number
+    b: string
+    c: boolean
+  }
+  const values = (row: Row): unknown[] => [row.c, row.a, row.b]
+  assert.deepEqual(columnsOf(values, ['a', 'b', 'c']), ['c', 'a', 'b'])
+  assert.throws(() => columnsOf((row: Row) => [row.a, row.b], ['a', 'b', 'c']), /are not the general path's/)
+  assert.throws(() => columnsOf((row: Row) => [row.a, row.b, row.b], ['a', 'b', 'c']), /are not the general path's/)
 })
