@@ -108,9 +108,9 @@ const changedValues = (row: Case): unknown[] => [
  * change that leaves both as they were (a comment, an assignee, a closed case closed again) is
  * written without them (unindexedChangedValues), one page fewer per change.
  */
-export const INDEXED_CHANGED_COLUMNS = ['status', 'closed_at'] as const satisfies readonly (keyof Case)[]
+const INDEXED_CHANGED_COLUMNS = ['status', 'closed_at'] as const satisfies readonly (keyof Case)[]
 
-/** The columns a change writes, but INDEXED_CHANGED_COLUMNS. */
+/** The columns a change writes, all but INDEXED_CHANGED_COLUMNS. */
 const unindexedChangedValues = (row: Case): unknown[] => [
   row.status_code,
   row.status_label,
@@ -278,6 +278,7 @@ export function prepareHotStatements(database: BetterSqlite3.Database): HotState
     statuses: (tenantId) => statuses.all(tenantId).map((row) => ({ code: row.code, label: row.label, phase: row.phase as Phase })),
     insertCase: (row) => Number(insertCase.run(caseValues(row)).lastInsertRowid),
     updateCase(row, before) {
+      // INDEXED_CHANGED_COLUMNS as they were: the UPDATE leaves them (and their index) out.
       const indexedKept = row.status === before.row.status && row.closed_at === before.row.closed_at
       const [statement, values] = indexedKept ? [updateCaseButIndexed, unindexedChangedValues(row)] : [updateCase, changedValues(row)]
       values.push(before.rowid)
