@@ -63,7 +63,7 @@ function pagesInWal(database: BetterSqlite3.Database): Set<number> {
 test('[sqlite] a hot change that keeps a closed case closed writes no page of the status index to the WAL; one that closes a case does', { skip: SQLITE === undefined }, async (t) => {
   const { ctx } = await openTestContext(t, SQLITE!)
   const cgids = Array.from({ length: 2_000 }, (_, i) => i + 1)
-  // Detractors: each record gets an open case, so the status index has a few hundred entries.
+  // Detractors: each record gets an open case, so the status index holds 2,000 entries over several pages.
   await createTestTenant(ctx, { slug: 'acme', records: cgids, detractors: cgids })
   const tenant = await getTenant(ctx, 'acme')
   const caller: Caller = { tenantId: tenant.id, actor: 'key:test', bucketId: 'test', rateLimit: null, admin: false }
