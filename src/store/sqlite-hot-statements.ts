@@ -87,20 +87,6 @@ const caseValues = (row: Case): unknown[] => [
   row.change_seq,
 ]
 
-/** The columns a change of an existing case writes (CASE_CHANGED_COLUMNS). */
-const changedValues = (row: Case): unknown[] => [
-  row.status,
-  row.status_code,
-  row.status_label,
-  row.assigned_to,
-  row.followed_up_at,
-  row.closed_at,
-  row.updated_at,
-  row.happened_at,
-  row.history_count,
-  row.change_seq,
-]
-
 /**
  * The columns of the cases' indexes that a change writes (cases_tenant_status_closed; opened_at is
  * never written again). SQLite rewrites an index's entry whenever an UPDATE sets one of its
@@ -121,6 +107,9 @@ const unindexedChangedValues = (row: Case): unknown[] => [
   row.history_count,
   row.change_seq,
 ]
+
+/** The columns a change of an existing case writes (CASE_CHANGED_COLUMNS): INDEXED_CHANGED_COLUMNS and the rest. */
+const changedValues = (row: Case): unknown[] => [row.status, row.closed_at, ...unindexedChangedValues(row)]
 
 /** Every column of a history entry. */
 const entryValues = (row: HistoryEntryRow): unknown[] => [
