@@ -6,6 +6,7 @@
 // logger's own level, time and bindings, and handed to the logger's stream, as pino would.
 // test/http/access-log.test.ts holds the line to what pino writes for the same request.
 
+import type { IncomingHttpHeaders } from 'node:http'
 import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify'
 import pino, { type Bindings, type ChildLoggerOptions, type Logger } from 'pino'
 
@@ -26,16 +27,24 @@ export class AccessLog extends LogController {
 
   override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply, metadata?: Record<string, unknown>): void {
     if (error) return super.requestCompleted(error, request, reply, metadata)
-    const logger = request.server.log as unknown as Logger
-    if (!logger.isLevelEnabled('info')) return
-    writeLine(logger, {
-      reqId: request.id,
-      req: accessLogRequest(request),
-      res: { statusCode: reply.statusCode },
-      responseTime: reply.elapsedTime,
-      msg: COMPLETED,
-    })
+    logAnswer(request.server.log, request.id, () => accessLogRequest(request), reply.statusCode, reply.elapsedTime)
   }
+}
+
+/**
+ * Writes the access line of an answered request (`describe` gives its `req` field, made only when
+ * the line is written): its id, its status, its time in milliseconds from its arrival.
+ */
+export function logAnswer(
+  log: FastifyBaseLogger,
+  requestId: string,
+  describe: () => Record<string, unknown>,
+  statusCode: number,
+  responseTime: number,
+): void {
+  const logger = log as unknown as Logger
+  if (!logger.isLevelEnabled('info')) return
+  writeLine(logger, { reqId: requestId, req: describe(), res: { statusCode }, responseTime, msg: COMPLETED })
 }
 
 /**
@@ -57,14 +66,19 @@ interface LoggerInternals {
 
 /** What the access log says of a request: Fastify's fields, the path without its query, never a header but the version. */
 export function accessLogRequest(request: FastifyRequest): Record<string, unknown> {
-  return {
-    method: request.method,
-    url: withoutQuery(request.url),
-    version: request.headers['accept-version'],
-    host: request.host,
-    remoteAddress: request.ip,
-    remotePort: request.socket?.remotePort,
-  }
+  return requestInLog(request.method, request.url, request.headers, request.host, request.ip, request.socket?.remotePort)
+}
+
+/** The same from its parts (workflow-lane.ts gives them from Node's request): `host` and `address` as Fastify reads them. */
+export function requestInLog(
+  method: string | undefined,
+  url: string,
+  headers: IncomingHttpHeaders,
+  host: string | undefined,
+  address: string | undefined,
+  port: number | undefined,
+): Record<string, unknown> {
+  return { method, url: withoutQuery(url), version: headers['accept-version'], host, remoteAddress: address, remotePort: port }
 }
 
 /** A path as logged: a query string may carry a key sent there by mistake, or a customer's comment. */

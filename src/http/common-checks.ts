@@ -1,6 +1,7 @@
 // The checks every request passes before its surface's own (docs/errors.md, order of checks): one
 // Host, a path some route serves exactly as sent, a method served there, one Content-Type.
 
+import type { IncomingHttpHeaders } from 'node:http'
 import { errorCodes, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { FirehouseError } from '../domain/errors.js'
 
@@ -48,8 +49,14 @@ export function refuseOtherMediaTypes(app: FastifyInstance, bodyLimit: number): 
   )
 }
 
+/** A request's headers, parsed and as sent: a FastifyRequest, or what the v4.1 lane (workflow-lane.ts) reads of Node's request. */
+export interface HeaderSource {
+  headers: IncomingHttpHeaders
+  raw: { rawHeaders: string[] }
+}
+
 /** How many times a header is in the request as sent (Node keeps only the first of some, joins others). */
-export function headerCount(request: FastifyRequest, name: string): number {
+export function headerCount(request: HeaderSource, name: string): number {
   const raw = request.raw.rawHeaders
   let count = 0
   for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === name) count++

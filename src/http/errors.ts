@@ -1,7 +1,7 @@
 // FirehouseError -> HTTP status and error envelope, per surface; Fastify's own errors mapped in.
 
 import { STATUS_CODES } from 'node:http'
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { ERROR_CODES, FirehouseError, isFirehouseError, type ErrorCode } from '../domain/errors.js'
 import type { ServiceContext } from '../service/context.js'
 import { unavailableOr } from '../service/transaction.js'
@@ -151,18 +151,40 @@ function sendError(
   surface: Surface,
   format: Format,
 ): FastifyReply {
-  let known = isFirehouseError(error) ? error : null
-  if (!known) {
-    request.log.error({ err: error }, 'internal error')
-    known = new FirehouseError('INTERNAL', `Internal error (request id ${request.id})`)
-  } else if (known.code === ERROR_CODES.UNAVAILABLE) {
-    request.log.warn({ err: known.cause }, known.message)
+  const answer = errorAnswer(loggedError(error, request.log, request.id), surface, format)
+  for (let i = 0; i < answer.headers.length; i += 2) reply.header(answer.headers[i]!, answer.headers[i + 1]!)
+  return reply.code(answer.status).send(answer.body)
+}
+
+/**
+ * The FirehouseError an answer gives for `error`: itself when it is one, else (unexpected) 500000
+ * naming the request's id, logged on `log` with the error. A lost database (503000) is logged too.
+ */
+export function loggedError(error: unknown, log: FastifyBaseLogger, requestId: string): FirehouseError {
+  if (!isFirehouseError(error)) {
+    log.error({ err: error }, 'internal error')
+    return new FirehouseError('INTERNAL', `Internal error (request id ${requestId})`)
   }
-  const { retryAfter, allow } = known.details
-  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter))
-  if (allow) reply.header('allow', allow.join(', '))
-  return reply
-    .code(httpStatusFor(known.code, surface))
-    .header('content-type', CONTENT_TYPES[format])
-    .send(renderEnvelope({ Error: { Message: known.message, Code: known.code } }, format))
+  if (error.code === ERROR_CODES.UNAVAILABLE) log.warn({ err: error.cause }, error.message)
+  return error
+}
+
+/** An error's answer on a surface: its status, its own headers (name, value, …) in the order sent, its envelope. */
+export interface ErrorAnswer {
+  status: number
+  headers: string[]
+  body: string
+}
+
+export function errorAnswer(error: FirehouseError, surface: Surface, format: Format): ErrorAnswer {
+  const headers: string[] = []
+  const { retryAfter, allow } = error.details
+  if (retryAfter !== undefined) headers.push('retry-after', String(retryAfter))
+  if (allow) headers.push('allow', allow.join(', '))
+  headers.push('content-type', CONTENT_TYPES[format])
+  return {
+    status: httpStatusFor(error.code, surface),
+    headers,
+    body: renderEnvelope({ Error: { Message: error.message, Code: error.code } }, format),
+  }
 }

@@ -9,8 +9,14 @@ import type { DeliveryObserver } from '../service/webhooks/dispatcher.js'
 
 const LATENCY_BUCKETS_S = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5]
 
-/** Registers the per-request hooks on `app` and returns the registry /metrics serves. */
-export function instrument(app: FastifyInstance, ctx: ServiceContext): Registry {
+/** Counts an answered request: its method, its route's pattern, its status, its time in seconds. */
+export type AnswerRecorder = (method: string, route: string, status: number, seconds: number) => void
+
+/**
+ * Registers the per-request hooks on `app`; returns the registry /metrics serves, and how a request
+ * answered outside Fastify's hooks (workflow-lane.ts) is counted alike.
+ */
+export function instrument(app: FastifyInstance, ctx: ServiceContext): { registry: Registry; recordAnswer: AnswerRecorder } {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
   const labelNames = ['method', 'route', 'status'] as const
@@ -46,13 +52,16 @@ export function instrument(app: FastifyInstance, ctx: ServiceContext): Registry 
       this.set({ state: 'pending' }, counts.pending)
     },
   })
+  const recordAnswer: AnswerRecorder = (method, route, status, seconds) => {
+    const labels = { method, route, status: String(status) }
+    requests.inc(labels)
+    latency.observe(labels, seconds)
+  }
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, not the URL, so unknown paths cannot grow the label set without bound.
-    const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }
-    requests.inc(labels)
-    latency.observe(labels, reply.elapsedTime / 1000)
+    recordAnswer(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000)
   })
-  return registry
+  return { registry, recordAnswer }
 }
 
 /**

@@ -1,11 +1,15 @@
 // Per-API-key (and per-app) rate limiting (token bucket, burst twice the rate) with RateLimit-* headers.
 
-import type { FastifyReply } from 'fastify'
 import { FirehouseError } from '../domain/errors.js'
 import { takeToken, type BucketVerdict, type TokenBucket } from '../domain/token-bucket.js'
 import type { Caller } from '../service/api-keys.js'
 
-export type RateLimiter = (caller: Caller, reply: FastifyReply) => Promise<void>
+export type RateLimiter = (caller: Caller, reply: HeaderSink) => Promise<void>
+
+/** Where the RateLimit-* headers go: a FastifyReply, or the v4.1 lane's list of headers (workflow-lane.ts). */
+export interface HeaderSink {
+  header(name: string, value: string): unknown
+}
 
 /** Where the buckets live: this process's memory, or a Redis that every process shares. */
 export interface BucketStore {
@@ -39,7 +43,7 @@ export function createRateLimiter(defaultRate: number, buckets: BucketStore = cr
 }
 
 /** Takes one request from a bucket at `rate` requests/s (burst twice that; 0: no limit), with the RateLimit-* headers, or 300008. */
-export type BucketLimiter = (bucketId: string, rate: number, reply: FastifyReply) => Promise<void>
+export type BucketLimiter = (bucketId: string, rate: number, reply: HeaderSink) => Promise<void>
 
 export function createBucketLimiter(buckets: BucketStore): BucketLimiter {
   return async (bucketId, rate, reply) => {

@@ -1,8 +1,9 @@
 // buildServer(): the Fastify app with every surface registered; it never listens by itself.
 
 import { randomUUID } from 'node:crypto'
-import type { Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http'
 import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
+import type { Logger } from 'pino'
 import pinoPretty from 'pino-pretty'
 import type { Registry } from 'prom-client'
 import type { Config } from '../config.js'
@@ -25,6 +26,7 @@ import { v7 } from './routes/v7.js'
 import { oauthToken } from './routes/oauth-token.js'
 import { WORKFLOW_BODY_LIMIT, workflowV41 } from './routes/workflow-v41.js'
 import { webSurface } from '../web/surface.js'
+import { createWorkflowLane, type WorkflowLane } from './workflow-lane.js'
 import type { HostResolver } from '../service/webhooks/settings.js'
 import { runWebhooks } from './webhooks.js'
 
@@ -60,7 +62,10 @@ export function buildServer({ config, ctx, logStyle = { format: 'json' }, resolv
     framework: WORKFLOW_FRAMEWORK_ERRORS,
   })
   const clientErrors = createClientErrors()
+  const lane = createWorkflowLane()
   const app = Fastify({
+    // Node's server as Fastify makes it, with the v4.1 lane in front of Fastify's handler.
+    serverFactory: (handler, options) => laneServer(lane, handler, options),
     logger: loggerOptions(config, logStyle),
     logController: new AccessLog(),
     childLoggerFactory: lazyRequestLogger,
@@ -102,11 +107,16 @@ export function buildServer({ config, ctx, logStyle = { format: 'json' }, resolv
   app.setErrorHandler(errors.onError)
   app.setNotFoundHandler(errors.onNotFound)
   registerOpenApi(app)
-  const metrics = instrument(app, ctx)
+  const { registry: metrics, recordAnswer } = instrument(app, ctx)
   // One bucket per API key (or app) across every surface: its budget is the same whichever it calls.
   const buckets = bucketStore(app, config, metrics)
   const rateLimiter = createRateLimiter(config.rateLimit, buckets)
   app.register(workflowV41, { prefix: '/v4.1', ctx, region: config.region, rateLimiter })
+  // Behind a trusted proxy the access line names the client as the proxy says (Fastify's reading
+  // of X-Forwarded-*), and at debug Fastify logs each request it receives: both stay Fastify's.
+  if (config.trustProxy === '' && !(app.log as unknown as Logger).isLevelEnabled('debug')) {
+    lane.open({ ctx, region: config.region, rateLimiter, recordAnswer, log: app.log, isClosing: () => closing })
+  }
   // The webhook dispatcher runs while the app does (started when ready, stopped on close).
   const urlRules = runWebhooks(app, { config, ctx, registry: metrics, resolveHost })
   app.register(apiV1, { prefix: '/api/v1', ctx, region: config.region, rateLimiter, urlRules })
@@ -115,6 +125,21 @@ export function buildServer({ config, ctx, logStyle = { format: 'json' }, resolv
   app.register(healthRoutes, { ctx, metrics })
   app.register(webSurface, { ctx, region: config.region })
   return app
+}
+
+/**
+ * The HTTP/1.1 server Fastify would make (its server.js) for these options, whose requests the
+ * lane answers first (workflow-lane.ts); the rest go to Fastify's handler.
+ */
+function laneServer(lane: WorkflowLane, handler: (request: IncomingMessage, response: ServerResponse) => void, options: FastifyServerOptions & { http?: ServerOptions }): Server {
+  const server = createServer(options.http ?? {}, (request, response) => {
+    if (!lane.take(request, response)) handler(request, response)
+  })
+  if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout
+  if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout
+  server.setTimeout(options.connectionTimeout ?? 0)
+  if (options.maxRequestsPerSocket) server.maxRequestsPerSocket = options.maxRequestsPerSocket
+  return server
 }
 
 function loggerOptions(config: Config, style: LogStyle): NonNullable<Exclude<FastifyServerOptions['logger'], boolean>> {

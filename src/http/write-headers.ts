@@ -2,14 +2,14 @@
 
 import type { FastifyRequest } from 'fastify'
 import { FirehouseError } from '../domain/errors.js'
-import { headerCount } from './common-checks.js'
+import { headerCount, type HeaderSource } from './common-checks.js'
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/
 /** One strong entity tag holding a version as read surfaces show it: `"0"`, `"12"`, up to 2^53−1. */
 const IF_MATCH = /^"(0|[1-9][0-9]{0,15})"$/
 
 /** The Idempotency-Key (SPEC §1 "Beyond the original"): 1 to 255 visible ASCII characters, once. */
-export function readIdempotencyKey(request: FastifyRequest): string | undefined {
+export function readIdempotencyKey(request: HeaderSource): string | undefined {
   const header = request.headers['idempotency-key']
   if (header === undefined) return undefined
   // Node joins two into one value ("a, b"): refused by name rather than as a key with a space.
@@ -28,7 +28,7 @@ export function readIdempotencyKey(request: FastifyRequest): string | undefined 
  * (`*`, a weak `W/` tag, a list, no quotes, not a version) or a repeated header is 300001: taking
  * one of several, or ignoring it, would write where the caller asked not to.
  */
-export function readIfMatch(request: FastifyRequest): number | undefined {
+export function readIfMatch(request: HeaderSource): number | undefined {
   const header = request.headers['if-match']
   if (header === undefined) return undefined
   if (headerCount(request, 'if-match') > 1) {

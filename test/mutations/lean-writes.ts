@@ -21,7 +21,7 @@ export const LEAN_WRITE_MUTATIONS: Mutation[] = [
     id: 'caller-cache-errors-unconfirmed',
     guarantee: "a remembered caller's key is looked up before an error answer: a revoked key answers 200000, not the request's other fault",
     file: 'src/http/routes/workflow-v41.ts',
-    find: '    await confirmCaller(ctx, request.caller)\n',
+    find: '    await confirmCaller(ctx, caller)\n',
     replace: '',
     tests: TESTS,
     testNamePattern: PATTERN,

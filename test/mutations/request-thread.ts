@@ -53,8 +53,8 @@ export const REQUEST_THREAD_MUTATIONS: Mutation[] = [
     id: 'access-line-below-the-level',
     guarantee: "no access line is written below the logger's level",
     file: 'src/http/access-log.ts',
-    find: "    if (!logger.isLevelEnabled('info')) return\n",
-    replace: '    void logger\n',
+    find: "  if (!logger.isLevelEnabled('info')) return\n",
+    replace: '  void logger\n',
     tests: ['test/http/access-log.test.ts'],
   },
   {

@@ -25,8 +25,8 @@ export const WRITER_THREAD_MUTATIONS: Mutation[] = [
     id: 'access-log-keeps-query',
     guarantee: "the access line, which pino does not redact, logs the path without its query (a key sent there by mistake)",
     file: 'src/http/access-log.ts',
-    find: '    url: withoutQuery(request.url),\n',
-    replace: '    url: request.url,\n',
+    find: '  return { method, url: withoutQuery(url), version:',
+    replace: '  return { method, url, version:',
     tests: ['test/cli/cli-serve.test.ts', 'test/http/access-log.test.ts'],
   },
   {

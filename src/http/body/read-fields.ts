@@ -25,7 +25,8 @@ function queryFields(url: string): RawField[] {
   return parseFormUrlencoded(Buffer.from(url.slice(query + 1), 'latin1'), 'query string')
 }
 
-async function bodyFields(body: Buffer, contentType: string): Promise<RawField[]> {
+/** A body's fields, by its Content-Type (300007 for another media type). */
+export async function bodyFields(body: Buffer, contentType: string): Promise<RawField[]> {
   const mediaType = contentType.split(';', 1)[0]?.trim().toLowerCase()
   switch (mediaType) {
     case 'application/x-www-form-urlencoded':

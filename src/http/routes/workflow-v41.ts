@@ -1,6 +1,7 @@
 // The Workflow API v4.1 surface: POST /v4.1/workflow[.json|.xml], in the format of the extension.
 
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { Caller } from '../../service/api-keys.js'
 import { parseWorkflowInput } from '../../domain/workflow-input.js'
 import { confirmCaller } from '../../service/cached-callers.js'
 import type { ServiceContext } from '../../service/context.js'
@@ -36,7 +37,7 @@ export const workflowV41: FastifyPluginAsync<WorkflowV41Options> = async (app, {
   })
   // A caller remembered by this process is looked up before any error answer: a key revoked in
   // another process is refused with 200000, whatever else is wrong with the request.
-  app.setErrorHandler(async (error, request, reply) => errors.onError(await keyRefusalOr(ctx, request, error), request, reply))
+  app.setErrorHandler(async (error, request, reply) => errors.onError(await keyRefusalOr(ctx, request.caller, error), request, reply))
   app.setNotFoundHandler(errors.onNotFound)
 
   const authorize = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
@@ -56,10 +57,10 @@ export const workflowV41: FastifyPluginAsync<WorkflowV41Options> = async (app, {
 }
 
 /** The request's error, or 200000 when its caller was remembered and its key is no longer valid. */
-async function keyRefusalOr(ctx: ServiceContext, request: FastifyRequest, error: unknown): Promise<unknown> {
-  if (!request.caller?.unconfirmedKey) return error
+export async function keyRefusalOr(ctx: ServiceContext, caller: Caller | null, error: unknown): Promise<unknown> {
+  if (!caller?.unconfirmedKey) return error
   try {
-    await confirmCaller(ctx, request.caller)
+    await confirmCaller(ctx, caller)
     return error
   } catch (refusal) {
     return refusal
