@@ -38,12 +38,12 @@ export function createCallerCache(): CallerCache {
     recall(keyHash, region) {
       const found = callers.get(keyHash)
       if (!found || found.region !== region) return undefined
-      return unconfirmedCopy(found.caller, found.key)
+      return callerCopy(found.caller, found.key)
     },
     remember(keyHash, caller, region) {
       callers.delete(keyHash)
       if (callers.size >= MAX_CALLERS) callers.delete(callers.keys().next().value!)
-      callers.set(keyHash, { caller: unconfirmedCopy(caller, undefined), region, key: Object.freeze({ hash: keyHash, region }) })
+      callers.set(keyHash, { caller: callerCopy(caller, undefined), region, key: Object.freeze({ hash: keyHash, region }) })
     },
     forget(keyHash) {
       callers.delete(keyHash)
@@ -52,11 +52,12 @@ export function createCallerCache(): CallerCache {
 }
 
 /**
- * A request's own copy of a remembered caller, field by field: the object spread it replaces left
- * V8 a copy of a rest object to define, and under load that slow path was ~1.4 % of the request
- * thread (issue 17). Every field of Caller must be named here (the compiler holds the required ones).
+ * A caller's own copy, field by field (a request's of a remembered caller, a call's on the writer
+ * thread), with its key to look up unless given: the object spread it replaces left V8 a copy of a
+ * rest object to define, and under load that slow path was ~1.4 % of the request thread (issue 17).
+ * Every field of Caller must be named here (the compiler holds the required ones).
  */
-function unconfirmedCopy(caller: Caller, unconfirmedKey: Caller['unconfirmedKey']): Caller {
+export function callerCopy(caller: Caller, unconfirmedKey: Caller['unconfirmedKey'] = caller.unconfirmedKey): Caller {
   return {
     tenantId: caller.tenantId,
     actor: caller.actor,

@@ -19,7 +19,7 @@ import { importRecordFile } from './import-records.js'
 import { unavailableOr } from './transaction.js'
 import { updateWorkflow } from './update-workflow.js'
 import { claimDeliveries, recordDeliveryAttempt } from './webhooks/delivery-writes.js'
-import { asText, type WriteAnswer, type WriteRequest, type WriterJob, type WriterMessage } from './writer-thread.js'
+import { asText, workflowBatchRequests, type WriteAnswer, type WriteRequest, type WriterJob, type WriterMessage } from './writer-thread.js'
 
 /** A batch stays small enough that its first call does not wait long for its last (bounded tails). */
 const MAX_BATCH = 256
@@ -45,7 +45,7 @@ let inFlight = 0
 let closeAsked = false
 
 port.on('message', (message: string | WriteRequest[] | { type: 'close' }) => {
-  if (typeof message === 'string') return take(JSON.parse(message) as WriteRequest[])
+  if (typeof message === 'string') return take(workflowBatchRequests(message))
   if (Array.isArray(message)) return take(message)
   closeAsked = true
   void closeWhenIdle()

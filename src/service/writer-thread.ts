@@ -8,7 +8,7 @@ import type { Worker } from 'node:worker_threads'
 import { ERROR_CODES, FirehouseError, type ErrorDetails, type ErrorName } from '../domain/errors.js'
 import type { WorkflowInput } from '../domain/workflow-input.js'
 import type { Caller } from './api-keys.js'
-import { createCallerCache } from './cached-callers.js'
+import { callerCopy, createCallerCache } from './cached-callers.js'
 import type { ServiceContext } from './context.js'
 import type { ImportReport } from './import-records.js'
 import type { RecordFileFormat } from './record-files.js'
@@ -68,6 +68,37 @@ export type WriterMessage = { type: 'answers'; answers: WriteAnswer[] } | { type
  */
 export function asText(values: readonly unknown[]): string {
   return JSON.stringify(values)
+}
+
+/**
+ * v4.1 calls as they cross to the writer thread (JSON text, see asText): each caller once, and
+ * each call as its id, its caller's place in that list, its fields and its options. A caller was
+ * ~280 of a call's ~410 characters, and the calls of one key share one caller: its remembered key
+ * (cached-callers.ts), which every copy recalled for that key holds, names it here.
+ */
+interface WorkflowBatch {
+  callers: Caller[]
+  calls: Array<[id: number, caller: number, input: WorkflowInput, options: WorkflowOptions]>
+}
+
+/** The text of a batch of v4.1 calls (every job a 'workflow' one). */
+export function workflowBatchText(requests: readonly WriteRequest[]): string {
+  const batch: WorkflowBatch = { callers: [], calls: [] }
+  const places = new Map<object, number>()
+  for (const { id, job } of requests) {
+    if (job.kind !== 'workflow') throw new Error('not a v4.1 call')
+    const sameCaller: object = job.caller.unconfirmedKey ?? job.caller
+    let place = places.get(sameCaller)
+    if (place === undefined) places.set(sameCaller, (place = batch.callers.push(job.caller) - 1))
+    batch.calls.push([id, place, job.input, job.options])
+  }
+  return JSON.stringify(batch)
+}
+
+/** The requests of a batch's text; each call gets its own copy of its caller, which its write may change (keyConfirmed). */
+export function workflowBatchRequests(text: string): WriteRequest[] {
+  const { callers, calls } = JSON.parse(text) as WorkflowBatch
+  return calls.map(([id, place, input, options]) => ({ id, job: { kind: 'workflow', caller: callerCopy(callers[place]!), input, options } }))
 }
 
 /**
@@ -167,7 +198,7 @@ export function startWriterThread(dbUrl: string, onOutbox: () => void): WriterTh
     if (requests.length === 0) return
     outgoing = []
     worker ??= start()
-    worker.postMessage(requests.every((request) => request.job.kind === 'workflow') ? asText(requests) : requests)
+    worker.postMessage(requests.every((request) => request.job.kind === 'workflow') ? workflowBatchText(requests) : requests)
   }
 
   const run = (job: WriterJob): Promise<unknown> => {

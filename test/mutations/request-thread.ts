@@ -85,7 +85,7 @@ export const REQUEST_THREAD_MUTATIONS: Mutation[] = [
     id: 'recalled-caller-shared',
     guarantee: "a recalled caller is the request's own copy: what one request does to it never reaches the next",
     file: 'src/service/cached-callers.ts',
-    find: '      return unconfirmedCopy(found.caller, found.key)\n',
+    find: '      return callerCopy(found.caller, found.key)\n',
     replace: '      return Object.assign(found.caller, { unconfirmedKey: found.key })\n',
     tests: ['test/service/cached-callers.test.ts'],
   },

@@ -6,6 +6,22 @@ import type { Mutation } from './catalogue.js'
 
 export const WRITER_THREAD_MUTATIONS: Mutation[] = [
   {
+    id: 'handover-caller-shared-across-calls',
+    guarantee: 'each v4.1 call handed to the writer thread gets its own copy of its caller, sent once per batch: confirming one never confirms another',
+    file: 'src/service/writer-thread.ts',
+    find: "caller: callerCopy(callers[place]!)",
+    replace: 'caller: callers[place]!',
+    tests: ['test/service/writer-handover.test.ts'],
+  },
+  {
+    id: 'handover-callers-mixed',
+    guarantee: "a batch's calls cross with their own callers: two keys of one tenant are not merged",
+    file: 'src/service/writer-thread.ts',
+    find: '    const sameCaller: object = job.caller.unconfirmedKey ?? job.caller\n',
+    replace: '    const sameCaller: object = job.caller.tenantId as unknown as object\n',
+    tests: ['test/service/writer-handover.test.ts'],
+  },
+  {
     id: 'hot-batch-commits-unsynced',
     guarantee: 'a hot batch is answered after a sync of the WAL (one per batch when calls come one by one), not only when a checkpoint syncs it',
     file: 'src/store/sqlite-hot-statements.ts',
