@@ -90,6 +90,14 @@ export const REQUEST_THREAD_MUTATIONS: Mutation[] = [
     tests: ['test/service/cached-callers.test.ts'],
   },
   {
+    id: 'form-escape-taken-for-ascii',
+    guarantee: 'a form value whose escapes decode to bytes of 0x80 and above is read as strict UTF-8, not as one character a byte',
+    file: 'src/http/body/form-urlencoded.ts',
+    find: '      if (decoded >= 0x80) ascii = false\n',
+    replace: '',
+    tests: ['test/http/workflow-encodings.test.ts', 'test/http/body/form-urlencoded.test.ts'],
+  },
+  {
     id: 'form-value-read-from-its-equals-sign',
     guarantee: 'a form body reads as the plain reading does: a value starts after the first = of its part',
     file: 'src/http/body/form-urlencoded.ts',

@@ -56,8 +56,10 @@ function asBuffer(bytes: Uint8Array): Buffer {
 /** decodeComponent of bytes[start, end). */
 function decodeRange(encoded: Buffer, start: number, end: number, where: string): string {
   if (isPlainAscii(encoded, start, end)) return encoded.toString('latin1', start, end)
-  const bytes = new Uint8Array(end - start)
+  const bytes = Buffer.allocUnsafe(end - start)
   let length = 0
+  // Every decoded byte below 0x80 (a comment's spaces, an e-mail's %40): ASCII, read as it is.
+  let ascii = true
   for (let i = start; i < end; i++) {
     const byte = encoded[i] as number
     if (byte === PLUS) {
@@ -69,13 +71,16 @@ function decodeRange(encoded: Buffer, start: number, end: number, where: string)
       if (high < 0 || low < 0) {
         throw new FirehouseError('MALFORMED_BODY', `Malformed request: invalid percent-encoding in the ${where}`)
       }
-      bytes[length++] = high * 16 + low
+      const decoded = high * 16 + low
+      if (decoded >= 0x80) ascii = false
+      bytes[length++] = decoded
       i += 2
     } else {
+      if (byte >= 0x80) ascii = false
       bytes[length++] = byte
     }
   }
-  return decodeUtf8Strict(bytes.subarray(0, length), `the ${where}`)
+  return ascii ? bytes.toString('latin1', 0, length) : decodeUtf8Strict(bytes.subarray(0, length), `the ${where}`)
 }
 
 /**
