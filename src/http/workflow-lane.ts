@@ -75,14 +75,20 @@ export function createWorkflowLane(): WorkflowLane {
   let deps: LaneDeps | undefined
   return {
     take(request, response) {
-      if (deps === undefined || deps.isClosing()) return false
+      const serving = deps
+      if (serving === undefined || serving.isClosing()) return false
       const format = laneFormat(request)
       if (format === undefined) return false
       const key = laneApiKey(request.headers.authorization)
       if (key === undefined) return false
-      const caller = deps.ctx.callerCache?.recall(hashApiKey(key), deps.region)
+      const caller = serving.ctx.callerCache?.recall(hashApiKey(key), serving.region)
       if (caller === undefined) return false
-      void answer(deps, request, response, format, caller)
+      // Every failure of the call is answered inside (errorAnswer); this only keeps one of the
+      // answer's own writing from becoming an unhandled rejection, which would stop the process.
+      answer(serving, request, response, format, caller).catch((error: unknown) => {
+        serving.log.error({ err: error }, 'internal error')
+        response.destroy()
+      })
       return true
     },
     open(given) {

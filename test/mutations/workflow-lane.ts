@@ -11,8 +11,8 @@ export const WORKFLOW_LANE_MUTATIONS: Mutation[] = [
     id: 'lane-never-takes',
     guarantee: "a remembered key's v4.1 calls are answered by the lane, never reaching Fastify's hooks",
     file: LANE,
-    find: '      void answer(deps, request, response, format, caller)\n      return true\n',
-    replace: '      return false\n',
+    find: '      if (caller === undefined) return false\n',
+    replace: '      if (caller !== null) return false\n',
     tests: LANE_TESTS,
   },
   {
@@ -59,8 +59,8 @@ export const WORKFLOW_LANE_MUTATIONS: Mutation[] = [
     id: 'lane-ignores-closing',
     guarantee: 'a call reaching a closing server on a kept-alive connection answers 503000 by Fastify, not by the lane',
     file: LANE,
-    find: '      if (deps === undefined || deps.isClosing()) return false\n',
-    replace: '      if (deps === undefined) return false\n',
+    find: '      if (serving === undefined || serving.isClosing()) return false\n',
+    replace: '      if (serving === undefined) return false\n',
     tests: ['test/http/workflow-shutdown.test.ts'],
   },
   {
