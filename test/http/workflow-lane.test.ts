@@ -166,8 +166,10 @@ test('the lane writes the access line Fastify writes for the same call, and coun
   const first = await send(node.url, acme.key, call)
   const second = await send(node.url, acme.key, call)
   assert.deepEqual(second, first)
-  await new Promise((resolve) => setTimeout(resolve, 200))
-  const lines = node.output().split('\n').filter((line) => line.includes('"msg":"request completed"') && line.includes('/v4.1/'))
+  // The lines reach standard output once per turn of the server's event loop: waited for, within 10 s.
+  const accessLines = () => node.output().split('\n').filter((line) => line.includes('"msg":"request completed"') && line.includes('/v4.1/'))
+  for (const deadline = Date.now() + 10_000; accessLines().length < 2 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20))
+  const lines = accessLines()
   assert.equal(lines.length, 2, node.output())
   const comparable = (line: string) =>
     line.replace(/"time":\d+/, '"time":T').replace(/"responseTime":[\d.e-]+/, '"responseTime":R').replace(/"reqId":"[^"]+"/, '"reqId":I').replace(/"remotePort":\d+/, '"remotePort":P')
