@@ -22,7 +22,7 @@ import { hashApiKey, type Caller } from '../service/api-keys.js'
 import type { ServiceContext } from '../service/context.js'
 import { unavailableOr } from '../service/transaction.js'
 import { updateWorkflow } from '../service/update-workflow.js'
-import { logAnswer, requestInLog } from './access-log.js'
+import { lazyRequestLogger, logAnswer, requestInLog } from './access-log.js'
 import { presentedCredential } from './auth.js'
 import { bodyFields } from './body/read-fields.js'
 import { asFirehouseError, errorAnswer, loggedError } from './errors.js'
@@ -155,8 +155,9 @@ async function answer(deps: LaneDeps, request: IncomingMessage, response: Server
     if (error instanceof ClientGone) return
     const refusal = await keyRefusalOr(deps.ctx, caller, error)
     const known = asFirehouseError(unavailableOr(deps.ctx, refusal)) ?? refusal
-    const errorLog = deps.log.child({ reqId: id })
-    const answered = errorAnswer(loggedError(known, errorLog, id), 'v41', format)
+    // The request's logger, made only if the error is logged (most refusals are not), as Fastify's is.
+    const requestLog = lazyRequestLogger(deps.log, { reqId: id }, {})
+    const answered = errorAnswer(loggedError(known, requestLog, id), 'v41', format)
     status = answered.status
     headers.push(...answered.headers)
     body = answered.body
