@@ -81,12 +81,12 @@ interface WorkflowBatch {
   calls: Array<[id: number, caller: number, input: WorkflowInput, options: WorkflowOptions]>
 }
 
-/** The text of a batch of v4.1 calls (every job a 'workflow' one). */
-export function workflowBatchText(requests: readonly WriteRequest[]): string {
+/** The text of a batch of v4.1 calls; undefined if any job is of another kind (those cross as structured clones). */
+export function workflowBatchText(requests: readonly WriteRequest[]): string | undefined {
   const batch: WorkflowBatch = { callers: [], calls: [] }
   const places = new Map<object, number>()
   for (const { id, job } of requests) {
-    if (job.kind !== 'workflow') throw new Error('not a v4.1 call')
+    if (job.kind !== 'workflow') return undefined
     const sameCaller: object = job.caller.unconfirmedKey ?? job.caller
     let place = places.get(sameCaller)
     if (place === undefined) places.set(sameCaller, (place = batch.callers.push(job.caller) - 1))
@@ -198,7 +198,7 @@ export function startWriterThread(dbUrl: string, onOutbox: () => void): WriterTh
     if (requests.length === 0) return
     outgoing = []
     worker ??= start()
-    worker.postMessage(requests.every((request) => request.job.kind === 'workflow') ? workflowBatchText(requests) : requests)
+    worker.postMessage(workflowBatchText(requests) ?? requests)
   }
 
   const run = (job: WriterJob): Promise<unknown> => {

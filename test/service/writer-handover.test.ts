@@ -63,6 +63,9 @@ test('a batch of v4.1 calls crosses with each caller once, and each call gets ba
     job: { kind: 'workflow', caller, input: { numberCustomergauge: 10 + i, comment: `call ${i}` }, options: i === 2 ? { idempotencyKey: 'k', expectedVersion: 3 } : {} },
   }))
   const text = workflowBatchText(requests)
+  assert.ok(text !== undefined)
+  // A batch with a job of another kind crosses as a structured clone, not as this text.
+  assert.equal(workflowBatchText([...requests, { id: 9, job: { kind: 'claim-deliveries', ids: [], claim: { owner: 'x', until: 'y' } as never } }]), undefined)
   // Two calls of key 1 share its caller; the two confirmed callers (no remembered key) each cross.
   assert.equal(text.split('"hash-1"').length - 1, 1)
   assert.equal(text.split('"hash-2"').length - 1, 1)
